@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs every Debian package kbmake needs to build, test and run its sample tree.
+# Idempotent: packages already present are not reinstalled.
+set -euo pipefail
+pkgs=(g++ clang cmake ninja-build make pkg-config
+      libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
+      binutils gcc libc6-dev kmod cpio
+      linux-headers-amd64)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
