@@ -1,0 +1,3 @@
+mkdir -p lib
+touch -d @1500000000 lib/out.txt
+touch -d @1550000000 in.txt

@@ -1,0 +1,3 @@
+touch -d @1500000000 old
+touch -d @1550000000 t
+touch -d @1600000000 new

@@ -1,0 +1,4 @@
+mkdir dir
+touch -d @1500000000 src
+touch -d @1550000000 t
+touch -d @1600000000 dir

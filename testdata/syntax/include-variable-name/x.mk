@@ -1,0 +1,1 @@
+X = via-variable
