@@ -1,0 +1,3 @@
+x = 1
+
+$(error failure in included file)

@@ -1,0 +1,3 @@
+# line 1
+x = ok
+$(warning warned at line 3)

@@ -1,0 +1,1 @@
+cmd_a := saved command a

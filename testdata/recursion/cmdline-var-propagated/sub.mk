@@ -1,0 +1,3 @@
+V = sub-default
+all:
+	@echo V=$(V) origin=$(origin V)

@@ -1,0 +1,2 @@
+all:
+	@echo FROMENV=$(FROMENV) $(origin FROMENV)

@@ -1,0 +1,2 @@
+all:
+	@echo E=[$(E)] $(origin E) N=[$(N)]

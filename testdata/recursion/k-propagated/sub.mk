@@ -1,0 +1,3 @@
+all: a b
+a: ; @false
+b: ; @echo b-built

@@ -1,0 +1,2 @@
+target:
+	@echo sub.mk target level=$(MAKELEVEL)

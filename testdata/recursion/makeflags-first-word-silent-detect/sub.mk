@@ -1,0 +1,3 @@
+quiet := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),silent,verbose)
+all:
+	@echo sub $(quiet)

@@ -1,0 +1,3 @@
+all:
+	@echo l1 $(MAKELEVEL)
+	@$(MAKE) -f l2.mk

@@ -1,0 +1,2 @@
+all:
+	@echo l2 $(MAKELEVEL) env=$$MAKELEVEL

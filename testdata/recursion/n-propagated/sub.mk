@@ -1,0 +1,3 @@
+all:
+	echo would-run
+	touch created

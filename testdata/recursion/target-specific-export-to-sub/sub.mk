@@ -1,0 +1,2 @@
+all:
+	@echo T=[$(T)] $(origin T)
