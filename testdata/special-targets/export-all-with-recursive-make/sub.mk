@@ -1,0 +1,2 @@
+all:
+	@echo V=$(V) $(origin V)

@@ -1,0 +1,1 @@
+from-include: ; @echo from-include
