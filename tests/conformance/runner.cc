@@ -238,7 +238,7 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return result;
 }
 
-// Child side of RunProcess: only async-signal-safe calls between fork and exec.
+// Child side of RunShell: only async-signal-safe calls between fork and exec.
 [[noreturn]] void ExecChild(const char* cwd, int out_fd, int err_fd, char** argv,
                             char** envp) {
   setpgid(0, 0);
@@ -285,12 +285,11 @@ int DecodeStatus(int wait_status) {
   return 255;
 }
 
-// Runs `sh -c command` in `cwd` in its own process group, stdin from /dev/null.
-ProcessResult RunProcess(const std::string& script_kind, const std::string& command,
-                         const fs::path& cwd, std::vector<std::string> env,
-                         int timeout_secs) {
-  std::vector<std::string> args = {"/bin/sh", script_kind, command};
-  if (script_kind.empty()) args = {"/bin/sh", command};
+// Runs /bin/sh with `args` in `cwd` in its own process group, stdin from /dev/null.
+// Everything the child needs is prepared before fork (the runner is multi-threaded).
+ProcessResult RunShell(std::vector<std::string> args, const fs::path& cwd,
+                       std::vector<std::string> env, int timeout_secs) {
+  args.insert(args.begin(), "/bin/sh");
   std::vector<char*> argv = CStrings(args);
   std::vector<char*> envp = CStrings(env);
   std::string cwd_str = cwd.string();
@@ -406,14 +405,13 @@ Outcome RunCaseIn(const Case& c, const Options& opt, const fs::path& tmp) {
   Outcome outcome;
   CopyInputs(c.dir, work);
   if (fs::exists(c.dir / "setup.sh")) {
-    ProcessResult setup =
-        RunProcess("", (c.dir / "setup.sh").string(), work, env, opt.timeout_secs);
+    ProcessResult setup = RunShell({(c.dir / "setup.sh").string()}, work, env, opt.timeout_secs);
     if (setup.timed_out || setup.status != 0) {
       outcome.error = absl::StrCat("setup.sh failed (status ", setup.status, "): ", setup.err);
       return outcome;
     }
   }
-  ProcessResult run = RunProcess("-c", ReadCommand(c.dir, program), work, env, opt.timeout_secs);
+  ProcessResult run = RunShell({"-c", ReadCommand(c.dir, program)}, work, env, opt.timeout_secs);
   if (run.timed_out) outcome.error = absl::StrCat("timeout after ", opt.timeout_secs, " s");
   Normaliser norm(work, !opt.record);
   outcome.stdout_text = norm.Apply(run.out);
