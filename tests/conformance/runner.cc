@@ -546,8 +546,11 @@ int Summarise(const std::vector<CaseReport>& reports, const Options& opt) {
       case Verdict::kRecorded: ++recorded; break;
     }
   }
-  if (opt.record) std::cout << recorded << " recorded\n";
   std::cout << reports.size() << " cases\n";
+  if (opt.record) {
+    std::cout << recorded << " recorded, " << failed << " failed\n";
+    return failed == 0 ? 0 : 1;
+  }
   std::cout << "(" << xfailed << " expected failures)\n";
   std::cout << passed << " passed, " << failed << " failed\n";
   return failed == 0 ? 0 : 1;
