@@ -1,0 +1,3 @@
+V = sub-file
+all:
+	@echo V=$(V)

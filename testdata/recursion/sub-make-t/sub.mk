@@ -1,0 +1,2 @@
+t:
+	@echo never
