@@ -101,6 +101,8 @@ void vm_load(struct vm *vm, const struct vm_options *opt,
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
+	if (size == 0)
+		die("guest image is empty");
 	if (opt->load_addr >= vm->mem_size || size > vm->mem_size - opt->load_addr)
 		die("guest image of %zu bytes does not fit at 0x%llx in %zu bytes "
 		    "of memory", size, (unsigned long long)opt->load_addr,

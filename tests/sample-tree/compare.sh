@@ -63,12 +63,20 @@ if ! flock -w 1200 9; then
 	exit 2
 fi
 
-rm -rf "$work"/tree "$work"/res "$work"/bin
-mkdir -p "$work"/res "$work"/bin/gnu "$work"/bin/kb
+rm -rf "$work"/tree "$work"/res "$work"/bin "$work"/snap
+mkdir -p "$work"/res "$work"/bin/gnu "$work"/bin/kb "$work"/snap
 ln -s "$(readlink -f "$GNUMAKE")" "$work"/bin/gnu/make
 ln -s "$(readlink -f "$KBMAKE")" "$work"/bin/kb/make
 if [ "${KBM_ST_KEEP:-0}" != 1 ]; then
-	trap 'rm -rf "$work"/tree "$work"/res "$work"/bin' EXIT
+	trap 'rm -rf "$work"/tree "$work"/res "$work"/bin "$work"/snap' EXIT
+fi
+
+# One snapshot of the sources for all builds, so that edits made in the
+# repository while the script runs cannot make the builds differ
+cp -a "$repo/sample-tree" "$repo/kbuild-rules" "$work/snap/"
+# A developer may have built in the repository's tree: start from mrproper
+if [ -e "$work/snap/sample-tree/.config" ]; then
+	(cd "$work/snap/sample-tree" && "$GNUMAKE" -s mrproper) >/dev/null 2>&1
 fi
 
 tree=$work/tree
@@ -104,7 +112,7 @@ show_diff() {
 fresh_tree() {
 	rm -rf "$tree"
 	mkdir -p "$tree"
-	cp -a "$repo/sample-tree" "$repo/kbuild-rules" "$tree/"
+	cp -a "$work/snap/sample-tree" "$work/snap/kbuild-rules" "$tree/"
 	# The repository copy may hold build results of a developer: start clean
 	rm -rf "$src/.config" "$src/include/config" "$src/include/generated"
 }
