@@ -43,6 +43,8 @@ namespace {
 
 constexpr int kDefaultTimeoutSecs = 10;
 constexpr int kDiffLinesPerCase = 40;
+constexpr size_t kDiffLineWidth = 200;               // longer diff lines are cut
+constexpr size_t kMaxCapturedBytes = 16 << 20;       // per stream; the rest is discarded
 constexpr char kSystemPath[] = "/usr/local/bin:/usr/bin:/bin";
 // Top-level entries of a case directory that are not inputs of the run.
 constexpr const char* kControlFiles[] = {"expected", "xfail", "cmd", "env", "setup.sh"};
@@ -269,7 +271,8 @@ bool DrainPipes(int out_fd, int err_fd, std::chrono::steady_clock::time_point de
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       ssize_t n = read(fds[i].fd, buf, sizeof buf);
       if (n > 0) {
-        sinks[i]->append(buf, n);
+        size_t room = kMaxCapturedBytes - std::min(kMaxCapturedBytes, sinks[i]->size());
+        sinks[i]->append(buf, std::min(room, static_cast<size_t>(n)));
       } else if (n == 0 || errno != EINTR) {
         fds[i].fd = -1;
         --open_count;
@@ -447,6 +450,11 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+std::string DiffLine(const char* marker, const std::string& line) {
+  if (line.size() <= kDiffLineWidth) return absl::StrCat(marker, line);
+  return absl::StrCat(marker, line.substr(0, kDiffLineWidth), "...");
+}
+
 // A unified-style diff of the differing middle part (common prefix/suffix stripped).
 std::string ShortDiff(const std::string& expected, const std::string& actual, int max_lines) {
   std::vector<std::string> a = Lines(expected), b = Lines(actual);
@@ -459,9 +467,9 @@ std::string ShortDiff(const std::string& expected, const std::string& actual, in
   }
   std::vector<std::string> out;
   out.push_back(absl::StrCat("  @@ line ", prefix + 1, " @@"));
-  if (prefix > 0) out.push_back(absl::StrCat("   ", a[prefix - 1]));
-  for (size_t i = prefix; i + suffix < a.size(); ++i) out.push_back(absl::StrCat("  -", a[i]));
-  for (size_t i = prefix; i + suffix < b.size(); ++i) out.push_back(absl::StrCat("  +", b[i]));
+  if (prefix > 0) out.push_back(DiffLine("   ", a[prefix - 1]));
+  for (size_t i = prefix; i + suffix < a.size(); ++i) out.push_back(DiffLine("  -", a[i]));
+  for (size_t i = prefix; i + suffix < b.size(); ++i) out.push_back(DiffLine("  +", b[i]));
   if (expected != actual && a == b) out.push_back("  (difference in trailing newline)");
   if (static_cast<int>(out.size()) > max_lines) {
     out.resize(max_lines);
