@@ -15,6 +15,8 @@
 #   6 -j2 gives the same files as -j1
 #   7 a broken source: compiler error, "*** [...] Error 1", exit 2, no stale
 #     object; the fixed source builds again
+#   8 rule-library features the sample tree does not use (rules-tree/):
+#     same output and files, expected archive members, probes, clean
 # Prints a PASS/FAIL/SKIP table and "N passed, M failed[, K skipped]".
 # Exit status 1 when a check failed, 2 on a usage error.
 #
@@ -426,6 +428,84 @@ elif [ "$(LC_ALL=C sort "$work/res/gnu.j2.out" | md5sum)" != "$(LC_ALL=C sort "$
 	report "6 -j2 build" FAIL "-j2 output lines differ (sorted)"
 else
 	report "6 -j2 build" PASS "same files as -j1"
+fi
+
+###
+# 8 rule-library features outside the sample tree (rules-tree/)
+
+rules_expect() {	# LABEL: facts about the result, one per line
+	local d=$tree/rules-tree
+	echo "built-in.a: $(cd "$d" && ar t a/built-in.a | tr '\n' ' ')"
+	echo "lib.a: $(ar t "$d/a/lib.a" | tr '\n' ' ')"
+	echo "lds: $(cat "$d/a/t.lds")"
+	echo "mixed: $("$d/h/mixed")"
+	echo "single: $("$d/h/single")"
+	echo "comp.o: $(nm "$d/a/comp.o" | awk '{print $3}' | tr '\n' ' ')"
+	echo "mm.o: $(nm "$d/m/d/mm.o" | awk '{print $3}' | tr '\n' ' ')"
+	echo "data: $(zcat "$d/a/data.bin.gz" | tr -d '\0')"
+}
+
+for label in gnu kb; do
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	cp -a "$work/snap/kbuild-rules" "$tree/"
+	cp -a "$here/rules-tree" "$tree/"
+	(cd "$tree" && find . | LC_ALL=C sort) >"$work/res/$label.rules.sources"
+	(cd "$tree/rules-tree" && PATH="$work/bin/$label:$PATH" make probes all) \
+		>"$work/res/$label.rules.out" 2>"$work/res/$label.rules.err"
+	echo $? >"$work/res/$label.rules.rc"
+	rules_expect "$label" >"$work/res/$label.rules.facts" 2>&1
+	manifest "$tree" "$work/res/$label.rules.manifest"
+	(cd "$tree/rules-tree" && PATH="$work/bin/$label:$PATH" make) \
+		>"$work/res/$label.rules2.out" 2>&1
+	touch "$tree/rules-tree/a/junk.txt"
+	mkdir -p "$tree/rules-tree/a/junkdir"
+	(cd "$tree/rules-tree" && PATH="$work/bin/$label:$PATH" make clean) \
+		>"$work/res/$label.rulesclean.out" 2>&1
+	(cd "$tree" && find . | LC_ALL=C sort) >"$work/res/$label.rules.after-clean"
+done
+for f in out err rc; do
+	sed -i -e 's/\bkbmake\b/make/g' "$work/res/kb.rules.$f"
+done
+cat >"$work/res/rules.expected" <<'EOT'
+built-in.a: a/x.o a/y.o a/yes.o a/sub/w.o a/s.o 
+lib.a: z.o 
+lds: SECTIONS { . = 0x4000; .text : { *(.text) } }
+mixed: mixed 42
+single: single 1
+comp.o: f_p f_q 
+mm.o: u v 
+data: kbuild
+EOT
+probes_ok=1
+for p in cc-option-good=-fno-common cc-option-bad=-fallback cc-option-yn-good=y \
+	 cc-option-yn-bad=n as-option-good=-Wa,--noexecstack as-instr-good=yes \
+	 as-instr-bad=no ld-option-good=--build-id=none ld-option-bad=none \
+	 cc-ifversion=new; do
+	grep -qx -- "$p" "$work/res/kb.rules.out" || probes_ok=0
+done
+grep -qx 'cc-version=[0-9][0-9][0-9][0-9]' "$work/res/kb.rules.out" || probes_ok=0
+if [ "$(cat "$work/res/kb.rules.rc")" != 0 ] || [ "$(cat "$work/res/gnu.rules.rc")" != 0 ]; then
+	report "8 rule features" FAIL "build failed: $(head -n 3 "$work/res/kb.rules.err" | tr '\n' ' ')"
+elif ! cmp -s "$work/res/gnu.rules.out" "$work/res/kb.rules.out" ||
+     ! cmp -s "$work/res/gnu.rules.err" "$work/res/kb.rules.err"; then
+	report "8 rule features" FAIL "output differs"
+	show_diff "$work/res/gnu.rules.out" "$work/res/kb.rules.out"
+elif ! cmp -s "$work/res/gnu.rules.manifest" "$work/res/kb.rules.manifest"; then
+	report "8 rule features" FAIL "files differ: $(manifest_diff "$work/res/gnu.rules.manifest" "$work/res/kb.rules.manifest")"
+elif ! cmp -s "$work/res/rules.expected" "$work/res/kb.rules.facts"; then
+	report "8 rule features" FAIL "unexpected results"
+	show_diff "$work/res/rules.expected" "$work/res/kb.rules.facts"
+elif [ $probes_ok != 1 ]; then
+	report "8 rule features" FAIL "probe functions gave unexpected values"
+elif [ -s "$work/res/kb.rules2.out" ]; then
+	report "8 rule features" FAIL "null build did work: $(head -n 2 "$work/res/kb.rules2.out" | tr '\n' ' ')"
+elif ! cmp -s "$work/res/kb.rules.sources" "$work/res/kb.rules.after-clean"; then
+	report "8 rule features" FAIL "clean left: $(comm -13 "$work/res/kb.rules.sources" "$work/res/kb.rules.after-clean" | head -n 5 | tr '\n' ' ')"
+elif ! cmp -s "$work/res/gnu.rulesclean.out" "$work/res/kb.rulesclean.out"; then
+	report "8 rule features" FAIL "clean output differs"
+else
+	report "8 rule features" PASS "archives, composites, lds, hostprogs, probes, clean"
 fi
 
 ###

@@ -1,0 +1,1 @@
+int f_p(void); int f_p(void) { return EXTRA; }

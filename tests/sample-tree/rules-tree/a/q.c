@@ -1,0 +1,1 @@
+int f_q(void); int f_q(void) { return EXTRA; }

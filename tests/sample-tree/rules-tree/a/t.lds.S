@@ -1,0 +1,1 @@
+SECTIONS { . = LDSV; .text : { *(.text) } }

@@ -1,0 +1,1 @@
+int f_x(void); int f_x(void) { return EXTRA; }

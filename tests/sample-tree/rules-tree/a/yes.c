@@ -1,0 +1,1 @@
+int f_yes(void); int f_yes(void) { return EXTRA; }

@@ -1,0 +1,1 @@
+int helper(void); int helper(void) { return HELPER + 2; }
