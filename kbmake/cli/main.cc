@@ -1,0 +1,151 @@
+// The kbmake program: argv, environment and MAKEFLAGS into Options, -C, the big-stack
+// evaluator thread, re-exec after remaking makefiles. The only place that exits.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "kbmake/cli/options.h"
+#include "kbmake/exec/jobs.h"
+#include "kbmake/make.h"
+
+extern char** environ;
+
+namespace {
+
+struct RunArgs {
+  kbmake::Make* make;
+  int status;
+};
+
+void* RunThread(void* p) {
+  auto* a = static_cast<RunArgs*>(p);
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  a->status = a->make->Run();
+  return nullptr;
+}
+
+std::string Basename(const char* p) {
+  const char* s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+void Usage(const std::string& program, FILE* out) {
+  std::string u = kbmake::UsageText(program);
+  fputs(u.c_str(), out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string program = Basename(argv[0]);
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  int makelevel = 0;
+  int restarts = 0;
+  std::string makeflags;
+  for (const std::string& e : env) {
+    if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = atoi(e.c_str() + 10);
+    if (e.rfind("MAKE_RESTARTS=", 0) == 0) restarts = atoi(e.c_str() + 14);
+    if (e.rfind("MAKEFLAGS=", 0) == 0) makeflags = e.substr(10);
+  }
+  kbmake::Options opts;
+  std::string err;
+  std::string prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+  if (!makeflags.empty()) {
+    kbmake::Options env_opts;
+    if (kbmake::DecodeSwitches(kbmake::SplitMakeflags(makeflags), true, &opts, &err) !=
+        kbmake::ParseResult::kOk) {
+      fprintf(stderr, "%s: %s\n", prefix.c_str(), err.c_str());
+    }
+  }
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (kbmake::DecodeSwitches(args, false, &opts, &err) != kbmake::ParseResult::kOk) {
+    fprintf(stderr, "%s: %s\n", program.c_str(), err.c_str());
+    Usage(program, stderr);
+    return 2;
+  }
+  if (opts.help) {
+    Usage(program, stdout);
+    return 0;
+  }
+  if (opts.print_version) {
+    printf("GNU Make 4.3\nBuilt for x86_64-pc-linux-gnu\n"
+           "Copyright (C) 1988-2020 Free Software Foundation, Inc.\n"
+           "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
+           "This is free software: you are free to change and redistribute it.\n"
+           "There is NO WARRANTY, to the extent permitted by law.\n");
+    if (opts.goals.empty() && opts.makefiles.empty()) return 0;
+  }
+  std::string original_dir;
+  {
+    char buf[4096];
+    if (getcwd(buf, sizeof buf)) original_dir = buf;
+  }
+  for (const std::string& d : opts.directories) {
+    if (chdir(d.c_str()) != 0) {
+      fprintf(stderr, "%s: *** %s: %s.  Stop.\n", prefix.c_str(), d.c_str(), strerror(errno));
+      return 2;
+    }
+  }
+  std::string makeflags_env = makeflags;
+  kbmake::Make make(opts, program, makelevel, env);
+  make.argv0_ = argv[0];
+  make.restarts_ = restarts;
+  make.reexec_hook_ = [&](int n) {
+    if (!original_dir.empty() && chdir(original_dir.c_str()) != 0) {
+    }
+    std::string r = "MAKE_RESTARTS=" + std::to_string(n);
+    std::vector<char*> ev;
+    std::vector<std::string> keep;
+    for (char** e = environ; *e; ++e) {
+      if (strncmp(*e, "MAKE_RESTARTS=", 14) == 0) continue;
+      ev.push_back(*e);
+    }
+    keep.push_back(r);
+    ev.push_back(const_cast<char*>(keep.back().c_str()));
+    ev.push_back(nullptr);
+    fflush(stdout);
+    fflush(stderr);
+    execve("/proc/self/exe", argv, ev.data());
+    perror("exec");
+    _exit(2);
+  };
+  make.makeflags_hook_ = [](const std::string& flags, kbmake::Options* o) {
+    std::string e;
+    kbmake::Options tmp = *o;
+    auto words = kbmake::SplitMakeflags(flags);
+    tmp.cmdline_vars.clear();
+    if (kbmake::DecodeSwitches(words, true, &tmp, &e) == kbmake::ParseResult::kOk) {
+      tmp.cmdline_vars = o->cmdline_vars;
+      *o = tmp;
+    }
+  };
+  kbmake::InstallSignalHandlers();
+  sigset_t set, old;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, &old);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t{1} << 30);  // deep $(call) recursion needs room
+  RunArgs ra{&make, 2};
+  pthread_t th;
+  if (pthread_create(&th, &attr, RunThread, &ra) != 0) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    RunThread(&ra);
+  } else {
+    pthread_join(th, nullptr);
+  }
+  fflush(stdout);
+  fflush(stderr);
+  return ra.status;
+}

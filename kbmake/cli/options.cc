@@ -1,0 +1,297 @@
+#include "kbmake/cli/options.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace kbmake {
+namespace {
+
+bool IsDigits(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+struct LongOpt {
+  const char* name;
+  char short_equiv;  // 0: long-only, handled by name
+  int arg;           // 0 none, 1 required, 2 optional
+};
+
+const LongOpt kLongOpts[] = {
+    {"always-make", 'B', 0},        {"directory", 'C', 1},
+    {"debug", 0, 2},                {"environment-overrides", 'e', 0},
+    {"eval", 'E', 1},               {"file", 'f', 1},
+    {"makefile", 'f', 1},           {"help", 'h', 0},
+    {"ignore-errors", 'i', 0},      {"include-dir", 'I', 1},
+    {"jobs", 'j', 2},               {"keep-going", 'k', 0},
+    {"load-average", 'l', 2},       {"max-load", 'l', 2},
+    {"check-symlink-times", 'L', 0}, {"just-print", 'n', 0},
+    {"dry-run", 'n', 0},            {"recon", 'n', 0},
+    {"old-file", 'o', 1},           {"assume-old", 'o', 1},
+    {"output-sync", 'O', 2},        {"print-data-base", 'p', 0},
+    {"question", 'q', 0},           {"no-builtin-rules", 'r', 0},
+    {"no-builtin-variables", 'R', 0}, {"silent", 's', 0},
+    {"quiet", 's', 0},              {"no-silent", 0, 0},
+    {"no-keep-going", 'S', 0},      {"stop", 'S', 0},
+    {"touch", 't', 0},              {"trace", 0, 0},
+    {"version", 'v', 0},            {"print-directory", 'w', 0},
+    {"no-print-directory", 0, 0},   {"what-if", 'W', 1},
+    {"new-file", 'W', 1},           {"assume-new", 'W', 1},
+    {"warn-undefined-variables", 0, 0}, {"jobserver-auth", 0, 1},
+    {"jobserver-fds", 0, 1},
+};
+
+/// Applies one option; `arg` is its argument (possibly empty for optional ones).
+void Apply(char c, const std::string& longname, const std::string& arg, bool has_arg,
+           bool from_env, Options* o) {
+  switch (c) {
+    case 'b': case 'm': case 'd': break;
+    case 'B': o->always_make = true; break;
+    case 'C': if (!from_env) o->directories.push_back(arg); break;
+    case 'e': o->env_overrides = true; break;
+    case 'E': o->evals.push_back(arg); break;
+    case 'f': if (!from_env) o->makefiles.push_back(arg); break;
+    case 'h': o->help = true; break;
+    case 'i': o->ignore_errors = true; break;
+    case 'I': o->include_dirs.push_back(arg); break;
+    case 'j': o->jobs = has_arg && !arg.empty() ? atoi(arg.c_str()) : 0; break;
+    case 'k': o->keep_going = true; break;
+    case 'l': o->max_load = has_arg && !arg.empty() ? atof(arg.c_str()) : -1; break;
+    case 'L': o->check_symlinks = true; break;
+    case 'n': o->dry_run = true; break;
+    case 'o': if (!from_env) o->old_files.push_back(arg); break;
+    case 'O': o->output_sync = has_arg && !arg.empty() ? arg : "target"; break;
+    case 'p': o->print_data_base = true; break;
+    case 'q': o->question = true; break;
+    case 'r': o->no_builtin_rules = true; break;
+    case 'R': o->no_builtin_vars = true; break;
+    case 's': o->silent = true; break;
+    case 'S': o->keep_going = false; break;
+    case 't': o->touch = true; break;
+    case 'v': o->print_version = true; break;
+    case 'w': o->print_directory = true; break;
+    case 'W': if (!from_env) o->new_files.push_back(arg); break;
+    case 0:
+      if (longname == "debug") {
+        o->debug = has_arg && !arg.empty() ? arg : "basic";
+      } else if (longname == "no-silent") {
+        o->silent = false;
+      } else if (longname == "trace") {
+        o->trace = true;
+      } else if (longname == "no-print-directory") {
+        o->no_print_directory = true;
+      } else if (longname == "warn-undefined-variables") {
+        o->warn_undefined = true;
+      } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
+        o->jobserver_auth = arg;
+      }
+      break;
+    default: break;
+  }
+}
+
+constexpr const char* kShortWithArg = "CEfIoW";
+constexpr const char* kShortOptArg = "jlO";
+constexpr const char* kShortNoArg = "bmBdehikLnpqrRsStvw";
+
+}  // namespace
+
+ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, Options* o,
+                           std::string* error) {
+  bool only_args = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (only_args || a.size() < 2 || a[0] != '-') {
+      if (a == "-" && !only_args) {
+        // A lone "-" is ignored by GNU make's getopt handling of goals.
+        continue;
+      }
+      if (a.find('=') != std::string::npos) {
+        o->cmdline_vars.push_back(a);
+      } else if (!from_env) {
+        o->goals.push_back(a);
+      }
+      continue;
+    }
+    if (a == "--") {
+      only_args = true;
+      continue;
+    }
+    if (a[1] == '-') {
+      std::string body = a.substr(2);
+      std::string name = body, value;
+      bool has_value = false;
+      size_t eq = body.find('=');
+      if (eq != std::string::npos) {
+        name = body.substr(0, eq);
+        value = body.substr(eq + 1);
+        has_value = true;
+      }
+      const LongOpt* match = nullptr;
+      int nmatch = 0;
+      for (const LongOpt& lo : kLongOpts) {
+        if (name == lo.name) {
+          match = &lo;
+          nmatch = 1;
+          break;
+        }
+        if (strncmp(lo.name, name.c_str(), name.size()) == 0) {
+          if (!match || match->short_equiv != lo.short_equiv ||
+              strcmp(match->name, lo.name) != 0) {
+            if (!match) match = &lo;
+            ++nmatch;
+          }
+        }
+      }
+      if (match == nullptr) {
+        *error = "unrecognized option '" + a + "'";
+        return ParseResult::kError;
+      }
+      if (match->arg == 0 && has_value) {
+        *error = "option '--" + std::string(match->name) + "' doesn't allow an argument";
+        return ParseResult::kError;
+      }
+      if (match->arg == 1 && !has_value) {
+        if (i + 1 >= args.size()) {
+          *error = "option '--" + std::string(match->name) + "' requires an argument";
+          return ParseResult::kError;
+        }
+        value = args[++i];
+        has_value = true;
+      }
+      if (match->arg == 2 && !has_value && (match->short_equiv == 'j' ||
+                                             match->short_equiv == 'l')) {
+        if (i + 1 < args.size() && IsDigits(args[i + 1])) {
+          value = args[++i];
+          has_value = true;
+        }
+      }
+      Apply(match->short_equiv, match->name, value, has_value, from_env, o);
+      continue;
+    }
+    // A cluster of short options.
+    for (size_t k = 1; k < a.size(); ++k) {
+      char c = a[k];
+      if (strchr(kShortNoArg, c)) {
+        Apply(c, "", "", false, from_env, o);
+        continue;
+      }
+      if (strchr(kShortWithArg, c)) {
+        std::string v;
+        if (k + 1 < a.size()) {
+          v = a.substr(k + 1);
+        } else if (i + 1 < args.size()) {
+          v = args[++i];
+        } else {
+          *error = std::string("option requires an argument -- '") + c + "'";
+          return ParseResult::kError;
+        }
+        Apply(c, "", v, true, from_env, o);
+        break;
+      }
+      if (strchr(kShortOptArg, c)) {
+        std::string v;
+        bool has = false;
+        if (k + 1 < a.size()) {
+          v = a.substr(k + 1);
+          has = true;
+        } else if (c != 'O' && i + 1 < args.size() && IsDigits(args[i + 1])) {
+          v = args[++i];
+          has = true;
+        }
+        if (c == 'j' && has && !IsDigits(v)) {
+          *error = "the '-j' option requires a positive integer argument";
+          return ParseResult::kError;
+        }
+        Apply(c, "", v, has, from_env, o);
+        break;
+      }
+      *error = std::string("invalid option -- '") + c + "'";
+      return ParseResult::kError;
+    }
+  }
+  return ParseResult::kOk;
+}
+
+std::vector<std::string> SplitMakeflags(const std::string& value) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool have = false;
+  size_t i = 0;
+  while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+  for (; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\\' && i + 1 < value.size()) {
+      cur.push_back(value[++i]);
+      have = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      if (have) words.push_back(cur);
+      cur.clear();
+      have = false;
+      continue;
+    }
+    cur.push_back(c);
+    have = true;
+  }
+  if (have) words.push_back(cur);
+  if (!words.empty() && words[0][0] != '-' && words[0].find('=') == std::string::npos) {
+    words[0] = "-" + words[0];
+  }
+  return words;
+}
+
+std::string UsageText(const std::string& p) {
+  return "Usage: " + p + " [options] [target] ...\n" + R"(Options:
+  -b, -m                      Ignored for compatibility.
+  -B, --always-make           Unconditionally make all targets.
+  -C DIRECTORY, --directory=DIRECTORY
+                              Change to DIRECTORY before doing anything.
+  -d                          Print lots of debugging information.
+  --debug[=FLAGS]             Print various types of debugging information.
+  -e, --environment-overrides
+                              Environment variables override makefiles.
+  -E STRING, --eval=STRING    Evaluate STRING as a makefile statement.
+  -f FILE, --file=FILE, --makefile=FILE
+                              Read FILE as a makefile.
+  -h, --help                  Print this message and exit.
+  -i, --ignore-errors         Ignore errors from recipes.
+  -I DIRECTORY, --include-dir=DIRECTORY
+                              Search DIRECTORY for included makefiles.
+  -j [N], --jobs[=N]          Allow N jobs at once; infinite jobs with no arg.
+  -k, --keep-going            Keep going when some targets can't be made.
+  -l [N], --load-average[=N], --max-load[=N]
+                              Don't start multiple jobs unless load is below N.
+  -L, --check-symlink-times   Use the latest mtime between symlinks and target.
+  -n, --just-print, --dry-run, --recon
+                              Don't actually run any recipe; just print them.
+  -o FILE, --old-file=FILE, --assume-old=FILE
+                              Consider FILE to be very old and don't remake it.
+  -O[TYPE], --output-sync[=TYPE]
+                              Synchronize output of parallel jobs by TYPE.
+  -p, --print-data-base       Print make's internal database.
+  -q, --question              Run no recipe; exit status says if up to date.
+  -r, --no-builtin-rules      Disable the built-in implicit rules.
+  -R, --no-builtin-variables  Disable the built-in variable settings.
+  -s, --silent, --quiet       Don't echo recipes.
+  --no-silent                 Echo recipes (disable --silent mode).
+  -S, --no-keep-going, --stop
+                              Turns off -k.
+  -t, --touch                 Touch targets instead of remaking them.
+  --trace                     Print tracing information.
+  -v, --version               Print the version number of make and exit.
+  -w, --print-directory       Print the current directory.
+  --no-print-directory        Turn off -w, even if it was turned on implicitly.
+  -W FILE, --what-if=FILE, --new-file=FILE, --assume-new=FILE
+                              Consider FILE to be infinitely new.
+  --warn-undefined-variables  Warn when an undefined variable is referenced.
+
+This program built for x86_64-pc-linux-gnu
+Report bugs to <bug-make@gnu.org>
+)";
+}
+
+}  // namespace kbmake

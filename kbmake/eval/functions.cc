@@ -1,0 +1,587 @@
+// GNU make's builtin functions, declared in one table with their arity and whether their
+// arguments are expanded before the call (as GNU make's function_table does).
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+using Args = std::vector<std::string>;
+using FuncImpl = void (*)(Make* m, Args& a, std::string* out, std::string_view name);
+
+struct FunctionEntry {
+  std::string_view name;
+  int min_args;
+  int max_args;  // 0: unlimited
+  bool expand_args;
+  FuncImpl fn;
+};
+
+const Loc* ErrLoc(Make* m) { return m->expanding_loc_ ? m->expanding_loc_ : m->reading_loc_; }
+
+void JoinWords(const std::vector<std::string_view>& words, std::string* out) {
+  bool first = true;
+  for (auto w : words) AppendWord(out, w, &first);
+}
+
+void FnSubst(Make*, Args& a, std::string* out, std::string_view) {
+  const std::string &from = a[0], &to = a[1], &text = a[2];
+  if (from.empty()) {
+    out->append(text);
+    out->append(to);
+    return;
+  }
+  size_t i = 0;
+  while (true) {
+    size_t p = text.find(from, i);
+    if (p == std::string::npos) break;
+    out->append(text, i, p - i);
+    out->append(to);
+    i = p + from.size();
+  }
+  out->append(text, i, std::string::npos);
+}
+
+void FnPatsubst(Make*, Args& a, std::string* out, std::string_view) {
+  PatSubst(a[0], a[1], a[2], out);
+}
+
+void FnStrip(Make*, Args& a, std::string* out, std::string_view) {
+  out->append(StripWhitespace(a[0]));
+}
+
+void FnFindstring(Make*, Args& a, std::string* out, std::string_view) {
+  if (a[1].find(a[0]) != std::string::npos) out->append(a[0]);
+}
+
+void FnFilter(Make*, Args& a, std::string* out, std::string_view name) {
+  bool is_filter = name == "filter";
+  std::vector<Pattern> pats;
+  for (auto w : SplitWords(a[0])) pats.push_back(Pattern::Parse(w));
+  bool first = true;
+  for (auto w : SplitWords(a[1])) {
+    bool match = false;
+    for (const Pattern& p : pats) {
+      if (p.Matches(w, nullptr)) {
+        match = true;
+        break;
+      }
+    }
+    if (match == is_filter) AppendWord(out, w, &first);
+  }
+}
+
+void FnSort(Make*, Args& a, std::string* out, std::string_view) {
+  std::vector<std::string_view> words = SplitWords(a[0]);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  JoinWords(words, out);
+}
+
+void CheckNumeric(Make* m, const std::string& s, const char* msg) {
+  std::string_view t = TrimSpace(s);
+  if (t.empty()) m->Fatal(ErrLoc(m), msg);
+  for (char c : t)
+    if (!isdigit(static_cast<unsigned char>(c))) m->Fatal(ErrLoc(m), msg);
+}
+
+void FnWord(Make* m, Args& a, std::string* out, std::string_view) {
+  CheckNumeric(m, a[0], "non-numeric first argument to 'word' function");
+  long long i = atoll(TrimSpace(a[0]).data());
+  if (i == 0) m->Fatal(ErrLoc(m), "first argument to 'word' function must be greater than 0");
+  WordScanner ws(a[1]);
+  std::string_view w;
+  while (ws.Next(&w)) {
+    if (--i == 0) {
+      out->append(w);
+      return;
+    }
+  }
+}
+
+void FnWordlist(Make* m, Args& a, std::string* out, std::string_view) {
+  CheckNumeric(m, a[0], "non-numeric first argument to 'wordlist' function");
+  CheckNumeric(m, a[1], "non-numeric second argument to 'wordlist' function");
+  long long start = atoll(std::string(TrimSpace(a[0])).c_str());
+  long long stop = atoll(std::string(TrimSpace(a[1])).c_str());
+  if (start < 1) {
+    m->Fatal(ErrLoc(m),
+             "invalid first argument to 'wordlist' function: '" + std::to_string(start) + "'");
+  }
+  long long count = stop - start + 1;
+  if (count <= 0) return;
+  std::string_view text = a[2];
+  WordScanner ws(text);
+  std::string_view w;
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  long long idx = 0;
+  while (ws.Next(&w)) {
+    ++idx;
+    if (idx == start) begin = w.data();
+    if (idx >= start) end = w.data() + w.size();
+    if (idx == start + count - 1) break;
+  }
+  if (begin) out->append(begin, end - begin);
+}
+
+void FnWords(Make*, Args& a, std::string* out, std::string_view) {
+  out->append(std::to_string(SplitWords(a[0]).size()));
+}
+
+void FnFirstword(Make*, Args& a, std::string* out, std::string_view) {
+  WordScanner ws(a[0]);
+  std::string_view w;
+  if (ws.Next(&w)) out->append(w);
+}
+
+void FnLastword(Make*, Args& a, std::string* out, std::string_view) {
+  auto words = SplitWords(a[0]);
+  if (!words.empty()) out->append(words.back());
+}
+
+void FnDirBasename(Make*, Args& a, std::string* out, std::string_view name) {
+  bool is_dir = name == "dir";
+  bool first = true;
+  for (auto w : SplitWords(a[0])) {
+    if (!first) out->push_back(' ');
+    first = false;
+    size_t p = is_dir ? w.rfind('/') : w.find_last_of("/.");
+    if (p != std::string_view::npos && is_dir) {
+      out->append(w.substr(0, p + 1));
+    } else if (p != std::string_view::npos && w[p] == '.') {
+      out->append(w.substr(0, p));
+    } else if (is_dir) {
+      out->append("./");
+    } else {
+      out->append(w);
+    }
+  }
+}
+
+void FnNotdirSuffix(Make*, Args& a, std::string* out, std::string_view name) {
+  bool is_suffix = name == "suffix";
+  bool first = true;
+  for (auto w : SplitWords(a[0])) {
+    size_t p = is_suffix ? w.find_last_of("/.") : w.rfind('/');
+    if (is_suffix) {
+      if (p == std::string_view::npos || w[p] != '.') continue;
+      AppendWord(out, w.substr(p), &first);
+    } else {
+      AppendWord(out, p == std::string_view::npos ? w : w.substr(p + 1), &first);
+    }
+  }
+}
+
+void FnAddfix(Make*, Args& a, std::string* out, std::string_view name) {
+  bool prefix = name == "addprefix";
+  bool first = true;
+  for (auto w : SplitWords(a[1])) {
+    if (!first) out->push_back(' ');
+    first = false;
+    if (prefix) out->append(a[0]);
+    out->append(w);
+    if (!prefix) out->append(a[0]);
+  }
+}
+
+void FnJoin(Make*, Args& a, std::string* out, std::string_view) {
+  auto l1 = SplitWords(a[0]);
+  auto l2 = SplitWords(a[1]);
+  bool first = true;
+  for (size_t i = 0; i < std::max(l1.size(), l2.size()); ++i) {
+    if (!first) out->push_back(' ');
+    first = false;
+    if (i < l1.size()) out->append(l1[i]);
+    if (i < l2.size()) out->append(l2[i]);
+  }
+}
+
+void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
+  bool first = true;
+  for (auto w : SplitWords(a[0]))
+    for (const std::string& f : m->Glob(w)) AppendWord(out, f, &first);
+}
+
+/// Lexical absolute path as GNU make's abspath(): no symlinks resolved, "." and ".." folded.
+std::string AbsPath(const std::string& cwd, std::string_view name) {
+  std::string path = !name.empty() && name[0] == '/' ? std::string(name)
+                                                     : cwd + "/" + std::string(name);
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  std::string_view pv = path;
+  while (i < pv.size()) {
+    size_t j = pv.find('/', i);
+    if (j == std::string_view::npos) j = pv.size();
+    std::string_view part = pv.substr(i, j - i);
+    if (part.empty() || part == ".") {
+    } else if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out;
+  for (auto part : parts) {
+    out.push_back('/');
+    out.append(part);
+  }
+  return out.empty() ? "/" : out;
+}
+
+void FnAbspath(Make* m, Args& a, std::string* out, std::string_view) {
+  bool first = true;
+  for (auto w : SplitWords(a[0])) AppendWord(out, AbsPath(m->starting_dir_, w), &first);
+}
+
+void FnRealpath(Make* m, Args& a, std::string* out, std::string_view) {
+  bool first = true;
+  for (auto w : SplitWords(a[0])) {
+    std::string in(w);
+    char buf[PATH_MAX];
+    if (realpath(in.c_str(), buf) != nullptr) AppendWord(out, buf, &first);
+  }
+}
+
+const char* OriginName(Origin o) {
+  switch (o) {
+    case Origin::kDefault: return "default";
+    case Origin::kEnv: return "environment";
+    case Origin::kFile: return "file";
+    case Origin::kEnvOverride: return "environment override";
+    case Origin::kCommand: return "command line";
+    case Origin::kOverride: return "override";
+    case Origin::kAutomatic: return "automatic";
+  }
+  return "undefined";
+}
+
+void FnOrigin(Make* m, Args& a, std::string* out, std::string_view) {
+  Variable* v = m->Lookup(a[0]);
+  out->append(v ? OriginName(v->origin) : "undefined");
+}
+
+void FnFlavor(Make* m, Args& a, std::string* out, std::string_view) {
+  Variable* v = m->Lookup(a[0]);
+  out->append(v == nullptr ? "undefined" : v->recursive ? "recursive" : "simple");
+}
+
+void FnValue(Make* m, Args& a, std::string* out, std::string_view) {
+  if (Variable* v = m->Lookup(a[0])) out->append(v->value);
+}
+
+/// A new innermost variable scope for foreach/call/let, removed when this goes out of scope.
+class ScopedVarSet {
+ public:
+  explicit ScopedVarSet(Make* m) : m_(m), saved_(m->current_) {
+    list_.set = &set_;
+    list_.next = m->current_;
+    m->current_ = &list_;
+  }
+  ~ScopedVarSet() { m_->current_ = saved_; }
+  Variable* Define(std::string_view name, std::string value) {
+    bool created;
+    Variable* v = set_.Intern(name, &created);
+    v->value = std::move(value);
+    v->origin = Origin::kAutomatic;
+    v->recursive = false;
+    return v;
+  }
+
+ private:
+  Make* m_;
+  SetList* saved_;
+  VarSet set_;
+  SetList list_;
+};
+
+void FnForeach(Make* m, Args& a, std::string* out, std::string_view) {
+  std::string var = StripWhitespace(m->Expand(a[0]));
+  std::string list = m->Expand(a[1]);
+  ScopedVarSet scope(m);
+  Variable* v = scope.Define(var, "");
+  bool first = true;
+  for (auto w : SplitWords(list)) {
+    v->value = std::string(w);
+    if (!first) out->push_back(' ');
+    first = false;
+    m->Expand(a[2], out);
+  }
+}
+
+void FnLet(Make* m, Args& a, std::string* out, std::string_view) {
+  std::vector<std::string_view> names;
+  std::string name_text = m->Expand(a[0]);
+  names = SplitWords(name_text);
+  std::string list = m->Expand(a[1]);
+  ScopedVarSet scope(m);
+  WordScanner ws(list);
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string_view w;
+    if (i + 1 == names.size()) {
+      scope.Define(names[i], std::string(TrimSpace(ws.Rest())));
+    } else {
+      scope.Define(names[i], ws.Next(&w) ? std::string(w) : std::string());
+    }
+  }
+  m->Expand(a[2], out);
+}
+
+void FnIf(Make* m, Args& a, std::string* out, std::string_view) {
+  std::string_view cond = TrimSpace(a[0]);
+  bool result = !cond.empty() && !m->Expand(cond).empty();
+  size_t idx = result ? 1 : 2;
+  if (idx < a.size()) m->Expand(a[idx], out);
+}
+
+void FnOr(Make* m, Args& a, std::string* out, std::string_view) {
+  for (const std::string& arg : a) {
+    std::string_view t = TrimSpace(arg);
+    if (t.empty()) continue;
+    std::string e = m->Expand(t);
+    if (!e.empty()) {
+      out->append(e);
+      return;
+    }
+  }
+}
+
+void FnAnd(Make* m, Args& a, std::string* out, std::string_view) {
+  std::string last;
+  for (const std::string& arg : a) {
+    std::string_view t = TrimSpace(arg);
+    if (t.empty()) return;
+    last = m->Expand(t);
+    if (last.empty()) return;
+  }
+  out->append(last);
+}
+
+void FnError(Make* m, Args& a, std::string* out, std::string_view name) {
+  if (name == "error") m->Fatal(m->reading_loc_, a[0]);
+  if (name == "warning") {
+    m->Error(m->reading_loc_, a[0]);
+    return;
+  }
+  fflush(stderr);
+  fwrite(a[0].data(), 1, a[0].size(), stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+void FnEval(Make* m, Args& a, std::string* out, std::string_view) {
+  m->EvalString(a[0], m->reading_loc_);
+}
+
+void FnShell(Make* m, Args& a, std::string* out, std::string_view) {
+  int status;
+  out->append(m->ShellOutput(a[0], /*trim_all_newlines=*/true, &status));
+}
+
+void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
+  std::string_view fn = a[0];
+  if (!fn.empty() && fn[0] == '>') {
+    bool append = fn.size() > 1 && fn[1] == '>';
+    fn = TrimLeft(fn.substr(append ? 2 : 1));
+    if (fn.empty()) m->Fatal(ErrLoc(m), "file: missing filename");
+    std::string path(fn);
+    FILE* fp = fopen(path.c_str(), append ? "a" : "w");
+    if (fp == nullptr) {
+      m->Fatal(m->reading_loc_, "open: " + path + ": " + strerror(errno));
+    }
+    if (a.size() > 1) {
+      const std::string& text = a[1];
+      fwrite(text.data(), 1, text.size(), fp);
+      if (text.empty() || text.back() != '\n') fputc('\n', fp);
+    }
+    fclose(fp);
+    return;
+  }
+  if (!fn.empty() && fn[0] == '<') {
+    fn = TrimLeft(fn.substr(1));
+    if (a.size() > 1) m->Fatal(ErrLoc(m), "file: too many arguments");
+    if (fn.empty()) m->Fatal(ErrLoc(m), "file: missing filename");
+    std::string path(fn);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      if (errno == ENOENT) return;
+      m->Fatal(m->reading_loc_, "open: " + path + ": " + strerror(errno));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    out->append(text);
+    return;
+  }
+  m->Fatal(ErrLoc(m), "file: invalid file operation: " + std::string(fn));
+}
+
+void FnIntcmp(Make* m, Args& a, std::string* out, std::string_view) {
+  long long l, r;
+  if (!ParseInteger(a[0], &l)) {
+    m->Fatal(ErrLoc(m), "non-numeric first argument to 'intcmp' function");
+  }
+  if (!ParseInteger(a[1], &r)) {
+    m->Fatal(ErrLoc(m), "non-numeric second argument to 'intcmp' function");
+  }
+  if (a.size() == 2) {
+    if (l == r) out->append(std::to_string(l));
+    return;
+  }
+  size_t idx = l < r ? 2 : l == r ? 3 : 4;
+  if (idx == 4 && a.size() <= 4) idx = 3;
+  if (idx < a.size()) out->append(a[idx]);
+}
+
+void FnCall(Make* m, Args& a, std::string* out, std::string_view);
+
+const FunctionEntry kFunctions[] = {
+    {"abspath", 0, 1, true, FnAbspath},       {"addprefix", 2, 2, true, FnAddfix},
+    {"addsuffix", 2, 2, true, FnAddfix},      {"basename", 0, 1, true, FnDirBasename},
+    {"dir", 0, 1, true, FnDirBasename},       {"notdir", 0, 1, true, FnNotdirSuffix},
+    {"subst", 3, 3, true, FnSubst},           {"suffix", 0, 1, true, FnNotdirSuffix},
+    {"filter", 2, 2, true, FnFilter},         {"filter-out", 2, 2, true, FnFilter},
+    {"findstring", 2, 2, true, FnFindstring}, {"firstword", 0, 1, true, FnFirstword},
+    {"flavor", 0, 1, true, FnFlavor},         {"join", 2, 2, true, FnJoin},
+    {"lastword", 0, 1, true, FnLastword},     {"patsubst", 3, 3, true, FnPatsubst},
+    {"realpath", 0, 1, true, FnRealpath},     {"shell", 0, 1, true, FnShell},
+    {"sort", 0, 1, true, FnSort},             {"strip", 0, 1, true, FnStrip},
+    {"wildcard", 0, 1, true, FnWildcard},     {"word", 2, 2, true, FnWord},
+    {"wordlist", 3, 3, true, FnWordlist},     {"words", 0, 1, true, FnWords},
+    {"origin", 0, 1, true, FnOrigin},         {"foreach", 3, 3, false, FnForeach},
+    {"let", 3, 3, false, FnLet},              {"call", 1, 0, true, FnCall},
+    {"info", 0, 1, true, FnError},            {"error", 0, 1, true, FnError},
+    {"warning", 0, 1, true, FnError},         {"if", 2, 3, false, FnIf},
+    {"or", 1, 0, false, FnOr},                {"and", 1, 0, false, FnAnd},
+    {"value", 0, 1, true, FnValue},           {"eval", 0, 1, true, FnEval},
+    {"file", 1, 2, true, FnFile},             {"intcmp", 2, 5, true, FnIntcmp},
+};
+
+bool IsFuncNameChar(char c) { return (c >= 'a' && c <= 'z') || c == '-'; }
+
+const FunctionEntry* LookupFunction(std::string_view s, size_t* len) {
+  size_t e = 0;
+  while (e < s.size() && IsFuncNameChar(s[e])) ++e;
+  if (e == 0 || (e < s.size() && !IsSpace(s[e]))) return nullptr;
+  std::string_view name = s.substr(0, e);
+  for (const FunctionEntry& f : kFunctions) {
+    if (f.name == name) {
+      *len = e;
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+void RunFunction(Make* m, const FunctionEntry* f, Args& args, std::string* out) {
+  if (static_cast<int>(args.size()) < f->min_args) {
+    m->Fatal(ErrLoc(m), "insufficient number of arguments (" + std::to_string(args.size()) +
+                            ") to function '" + std::string(f->name) + "'");
+  }
+  f->fn(m, args, out, f->name);
+}
+
+void FnCall(Make* m, Args& a, std::string* out, std::string_view) {
+  std::string fname(TrimSpace(a[0]));
+  if (fname.empty()) return;
+  size_t len;
+  if (const FunctionEntry* f = LookupFunction(fname + " ", &len); f && len == fname.size()) {
+    Args rest(a.begin() + 1, a.end());
+    RunFunction(m, f, rest, out);
+    return;
+  }
+  Variable* v = m->Lookup(fname);
+  if (v == nullptr || v->value.empty()) return;
+  std::string body = "$(" + fname + ")";
+  ScopedVarSet scope(m);
+  size_t i = 0;
+  for (; i < a.size(); ++i) scope.Define(std::to_string(i), i == 0 ? fname : a[i]);
+  for (; static_cast<int>(i) < m->call_args_max_; ++i) scope.Define(std::to_string(i), "");
+  v->exp_count = 32767;
+  int saved = m->call_args_max_;
+  m->call_args_max_ = static_cast<int>(a.size());
+  try {
+    m->Expand(body, out);
+  } catch (...) {
+    m->call_args_max_ = saved;
+    v->exp_count = 0;
+    throw;
+  }
+  m->call_args_max_ = saved;
+  v->exp_count = 0;
+}
+
+/// GNU make's find_next_argument: the next top-level comma, counting only `open`/`close`.
+size_t FindNextArgument(std::string_view s, size_t from, size_t end, char open, char close) {
+  int count = 0;
+  for (size_t i = from; i < end; ++i) {
+    if (s[i] == open) {
+      ++count;
+    } else if (s[i] == close) {
+      if (--count < 0) return std::string_view::npos;
+    } else if (s[i] == ',' && count == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+bool Make::HandleFunction(std::string_view text, size_t* pos, char open, char close,
+                          std::string* out) {
+  size_t len;
+  const FunctionEntry* f = LookupFunction(text.substr(*pos), &len);
+  if (f == nullptr) return false;
+  size_t beg = *pos + len;
+  while (beg < text.size() && IsSpace(text[beg])) ++beg;
+  int count = 0;
+  size_t end = beg;
+  for (; end < text.size(); ++end) {
+    if (text[end] == open) {
+      ++count;
+    } else if (text[end] == close && --count < 0) {
+      break;
+    }
+  }
+  if (end >= text.size()) {
+    Fatal(ErrLoc(this), "unterminated call to function '" + std::string(f->name) +
+                            "': missing '" + std::string(1, close) + "'");
+  }
+  *pos = end;
+  Args args;
+  size_t p = beg;
+  int nargs = 0;
+  while (p <= end) {
+    ++nargs;
+    size_t next = std::string_view::npos;
+    if (nargs != f->max_args) next = FindNextArgument(text, p, end, open, close);
+    if (next == std::string_view::npos) next = end;
+    std::string_view arg = text.substr(p, next - p);
+    if (f->expand_args) {
+      args.push_back(Expand(arg));
+    } else {
+      args.emplace_back(arg);
+    }
+    p = next + 1;
+  }
+  RunFunction(this, f, args, out);
+  return true;
+}
+
+}  // namespace kbmake

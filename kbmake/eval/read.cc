@@ -1,0 +1,1030 @@
+// Reading makefiles: GNU make's read.c statement logic (assignments, conditionals, define,
+// include, export, vpath, rules, target-specific variables, recipes), line by line, because a
+// line's meaning can depend on what earlier lines defined.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/make.h"
+#include "parser/lines.h"
+
+namespace kbmake {
+namespace {
+
+struct VarModifiers {
+  bool assign = false, define = false, undefine = false, override_v = false;
+  bool export_v = false, private_v = false;
+};
+
+struct VarDef {
+  size_t name_begin = 0, name_end = 0;  // raw name range in the line
+  size_t value_begin = 0;
+  Flavor flavor = Flavor::kRecursive;
+};
+
+size_t NextToken(std::string_view s, size_t p) {
+  while (p < s.size() && IsBlank(s[p])) ++p;
+  return p;
+}
+
+size_t EndOfToken(std::string_view s, size_t p) {
+  while (p < s.size() && !IsSpace(s[p])) ++p;
+  return p;
+}
+
+/// GNU make's parse_variable_definition: is line[p..] an assignment? Fills *def.
+bool ParseVariableDefinition(std::string_view s, size_t p, VarDef* def) {
+  p = NextToken(s, p);
+  def->name_begin = p;
+  bool wspace = false;
+  size_t e = std::string_view::npos;
+  while (true) {
+    if (p >= s.size() || s[p] == '#') return false;
+    char c = s[p++];
+    if (c == '$') {
+      if (p >= s.size()) return false;
+      char open = s[p++];
+      char close;
+      if (open == '(') {
+        close = ')';
+      } else if (open == '{') {
+        close = '}';
+      } else {
+        continue;
+      }
+      int count = 1;
+      for (; p < s.size(); ++p) {
+        if (s[p] == close && --count == 0) {
+          ++p;
+          break;
+        }
+        if (s[p] == open) ++count;
+      }
+      continue;
+    }
+    if (IsBlank(c)) {
+      wspace = true;
+      e = p - 1;
+      p = NextToken(s, p);
+      if (p >= s.size()) return false;
+      c = s[p++];
+    }
+    if (c == '=') {
+      def->flavor = Flavor::kRecursive;
+      if (!wspace) e = p - 1;
+      break;
+    }
+    if (p < s.size() && s[p] == '=') {
+      switch (c) {
+        case ':': def->flavor = Flavor::kSimple; break;
+        case '+': def->flavor = Flavor::kAppend; break;
+        case '?': def->flavor = Flavor::kConditional; break;
+        case '!': def->flavor = Flavor::kShell; break;
+        default:
+          if (wspace) return false;
+          continue;
+      }
+      if (!wspace) e = p - 1;
+      ++p;
+      break;
+    }
+    if (c == ':') {
+      if (p + 1 >= s.size() || s[p] != ':' || s[p + 1] != '=') return false;
+      def->flavor = Flavor::kSimple;
+      if (!wspace) e = p - 1;
+      p += 2;
+      break;
+    }
+    if (wspace) return false;
+  }
+  def->name_end = e;
+  def->value_begin = NextToken(s, p);
+  return true;
+}
+
+bool WordIs(std::string_view s, size_t p, size_t len, std::string_view w) {
+  return len == w.size() && s.compare(p, len, w) == 0;
+}
+
+/// GNU make's parse_var_assignment: modifiers followed by an assignment (or define/undefine).
+/// Returns the position of the assignment text, or npos when the line is not one.
+size_t ParseVarAssignment(std::string_view s, VarModifiers* vm, VarDef* def) {
+  *vm = VarModifiers();
+  size_t p = NextToken(s, 0);
+  if (p >= s.size()) return std::string_view::npos;
+  while (true) {
+    if (ParseVariableDefinition(s, p, def)) break;
+    size_t p2 = EndOfToken(s, p);
+    size_t wlen = p2 - p;
+    if (WordIs(s, p, wlen, "export")) {
+      vm->export_v = true;
+    } else if (WordIs(s, p, wlen, "override")) {
+      vm->override_v = true;
+    } else if (WordIs(s, p, wlen, "private")) {
+      vm->private_v = true;
+    } else if (WordIs(s, p, wlen, "define")) {
+      vm->define = true;
+      p = NextToken(s, p2);
+      break;
+    } else if (WordIs(s, p, wlen, "undefine")) {
+      vm->undefine = true;
+      p = NextToken(s, p2);
+      break;
+    } else {
+      return std::string_view::npos;
+    }
+    p = NextToken(s, p2);
+    if (p >= s.size()) return std::string_view::npos;
+  }
+  vm->assign = true;
+  return p;
+}
+
+struct Conditionals {
+  std::vector<int> ignoring;  // 0 interpreting, 1 not yet, 2 done with this conditional
+  std::vector<bool> seen_else;
+};
+
+}  // namespace
+
+/// State of one makefile (or $(eval) buffer) being evaluated.
+class Reader {
+ public:
+  Reader(Make* m, const std::string& text, const std::string* filename, long first_line,
+         bool set_default)
+      : m_(m), lines_(text), set_default_(set_default) {
+    loc_.file = filename;
+    loc_.line = first_line;
+  }
+  void Run();
+
+ private:
+  void ProcessLine(std::string& line, long nlines);
+  [[noreturn]] void Fatal(std::string_view msg) { m_->Fatal(&loc_, msg); }
+  int ConditionalLine(std::string_view line, size_t wlen);
+  void DoDefine(std::string_view rest, const VarModifiers& vm);
+  void DoUndefine(std::string_view rest, Origin origin);
+  Variable* TryVariableDefinition(std::string_view s, Origin origin, bool target_var);
+  void DoInclude(std::string_view rest, bool noerror);
+  void DoExport(std::string_view rest, bool exporting);
+  void DoRule(std::string& line, std::string& collapsed);
+  void RecordWaitingFiles();
+  void RecordTargetVar(const std::vector<std::string>& targets, std::string_view defn,
+                       const VarModifiers& vm);
+  void RecordFiles();
+  void MaybeSetDefaultGoal();
+
+  Make* m_;
+  LineReader lines_;
+  bool set_default_;
+  Loc loc_;
+  Conditionals conds_;
+  bool ignoring_ = false;
+  bool in_ignored_define_ = false;
+  bool no_targets_ = false;
+  // The rule waiting for its recipe.
+  std::vector<std::string> filenames_;
+  bool have_rule_ = false;
+  std::string pattern_;  // static pattern
+  bool have_pattern_ = false;
+  std::string depstr_;
+  bool two_colon_ = false, grouped_ = false;
+  std::string commands_;
+  long cmds_started_ = 0;
+  char prefix_ = '\t';
+  Loc rule_loc_;
+};
+
+void Reader::Run() {
+  const Loc* saved = m_->reading_loc_;
+  m_->reading_loc_ = &loc_;
+  std::string line;
+  long nlines = 0;
+  try {
+    while (true) {
+      loc_.line += nlines;
+      if (!lines_.Next(&line, &nlines)) break;
+      ProcessLine(line, nlines);
+    }
+    RecordWaitingFiles();
+  } catch (...) {
+    m_->reading_loc_ = saved;
+    throw;
+  }
+  if (!conds_.ignoring.empty()) {
+    m_->reading_loc_ = saved;
+    m_->Fatal(&loc_, "missing 'endif'");
+  }
+  m_->reading_loc_ = saved;
+}
+
+void Reader::ProcessLine(std::string& line, long) {
+  if (line.empty()) return;
+  char cmd_prefix = m_->cmd_prefix_;
+  if (line[0] == cmd_prefix) {
+    if (no_targets_) return;
+    if (have_rule_) {
+      if (ignoring_) return;
+      if (commands_.empty()) cmds_started_ = loc_.line;
+      commands_.append(line, 1, std::string::npos);
+      commands_.push_back('\n');
+      return;
+    }
+  }
+  std::string collapsed = line;
+  CollapseContinuations(&collapsed);
+  RemoveComments(&collapsed);
+  VarModifiers vm;
+  VarDef def;
+  size_t ap = ParseVarAssignment(collapsed, &vm, &def);
+  if (ap != std::string::npos) {
+    if (ignoring_) {
+      if (vm.define) in_ignored_define_ = true;
+      return;
+    }
+    RecordWaitingFiles();
+    Origin origin = vm.override_v ? Origin::kOverride : Origin::kFile;
+    std::string_view rest = std::string_view(collapsed).substr(ap);
+    if (vm.undefine) {
+      DoUndefine(rest, origin);
+      return;
+    }
+    if (vm.define) {
+      DoDefine(rest, vm);
+      return;
+    }
+    Variable* v = TryVariableDefinition(rest, origin, false);
+    if (vm.export_v) v->export_mode = ExportMode::kExport;
+    if (vm.private_v) v->private_var = true;
+    return;
+  }
+  size_t p = NextToken(collapsed, 0);
+  if (p >= collapsed.size()) return;
+  std::string_view cs = collapsed;
+  size_t p2 = EndOfToken(cs, p);
+  size_t wlen = p2 - p;
+  std::string_view word = cs.substr(p, wlen);
+  p2 = NextToken(cs, p2);
+  if (in_ignored_define_) {
+    if (word == "endef") in_ignored_define_ = false;
+    return;
+  }
+  int c = ConditionalLine(cs.substr(p), wlen);
+  if (c != -2) {
+    if (c == -1) Fatal("invalid syntax in conditional");
+    ignoring_ = c != 0;
+    return;
+  }
+  if (ignoring_) return;
+  std::string_view rest = cs.substr(p2);
+  if (word == "export" || word == "unexport") {
+    RecordWaitingFiles();
+    DoExport(rest, word == "export");
+    return;
+  }
+  if (word == "vpath") {
+    RecordWaitingFiles();
+    std::string e = m_->Expand(rest);
+    auto words = SplitWords(e);
+    if (words.empty()) {
+      m_->SetVpath("", "", false);
+    } else {
+      std::string dirs;
+      // The remaining words (colon/blank separated) are the directories.
+      size_t after = words[0].data() + words[0].size() - e.data();
+      dirs = std::string(TrimSpace(std::string_view(e).substr(after)));
+      m_->SetVpath(words[0], dirs, true);
+    }
+    return;
+  }
+  if (word == "include" || word == "-include" || word == "sinclude") {
+    RecordWaitingFiles();
+    DoInclude(rest, word[0] != 'i');
+    return;
+  }
+  if (word == "load" || word == "-load") {
+    RecordWaitingFiles();
+    Fatal("kbmake does not support 'load'");
+  }
+  if (line[0] == cmd_prefix) Fatal("recipe commences before first target");
+  DoRule(line, collapsed);
+}
+
+int Reader::ConditionalLine(std::string_view line, size_t len) {
+  std::string_view cmd = line.substr(0, len);
+  enum { kIfdef, kIfndef, kIfeq, kIfneq, kElse, kEndif } type;
+  if (cmd == "ifdef") {
+    type = kIfdef;
+  } else if (cmd == "ifndef") {
+    type = kIfndef;
+  } else if (cmd == "ifeq") {
+    type = kIfeq;
+  } else if (cmd == "ifneq") {
+    type = kIfneq;
+  } else if (cmd == "else") {
+    type = kElse;
+  } else if (cmd == "endif") {
+    type = kEndif;
+  } else {
+    return -2;
+  }
+  std::string cmdname(cmd);
+  size_t p = NextToken(line, len);
+  std::string_view rest = line.substr(p);
+  auto any_ignoring = [&]() {
+    for (int ig : conds_.ignoring)
+      if (ig) return 1;
+    return 0;
+  };
+  if (type == kEndif) {
+    if (!rest.empty()) m_->Error(&loc_, "extraneous text after '" + cmdname + "' directive");
+    if (conds_.ignoring.empty()) Fatal("extraneous '" + cmdname + "'");
+    conds_.ignoring.pop_back();
+    conds_.seen_else.pop_back();
+    return any_ignoring();
+  }
+  if (type == kElse) {
+    if (conds_.ignoring.empty()) Fatal("extraneous '" + cmdname + "'");
+    size_t o = conds_.ignoring.size() - 1;
+    if (conds_.seen_else[o]) Fatal("only one 'else' per conditional");
+    if (conds_.ignoring[o] == 0) {
+      conds_.ignoring[o] = 2;
+    } else if (conds_.ignoring[o] == 1) {
+      conds_.ignoring[o] = 0;
+    }
+    if (rest.empty()) {
+      conds_.seen_else[o] = true;
+      return any_ignoring();
+    }
+    size_t e = 1;
+    while (e < rest.size() && !IsSpace(rest[e])) ++e;
+    std::string_view w = rest.substr(0, e);
+    if (w == "else" || w == "endif") {
+      m_->Error(&loc_, "extraneous text after '" + cmdname + "' directive");
+      return any_ignoring();
+    }
+    int r = ConditionalLine(rest, e);
+    if (r < 0) {
+      m_->Error(&loc_, "extraneous text after '" + cmdname + "' directive");
+      return any_ignoring();
+    }
+    if (conds_.ignoring[o] < 2) conds_.ignoring[o] = conds_.ignoring[o + 1];
+    conds_.ignoring.pop_back();
+    conds_.seen_else.pop_back();
+    return any_ignoring();
+  }
+  size_t o = conds_.ignoring.size();
+  conds_.ignoring.push_back(0);
+  conds_.seen_else.push_back(false);
+  for (size_t i = 0; i < o; ++i) {
+    if (conds_.ignoring[i]) {
+      conds_.ignoring[o] = 1;
+      return 1;
+    }
+  }
+  if (type == kIfdef || type == kIfndef) {
+    std::string var = m_->Expand(rest);
+    size_t e = EndOfToken(var, 0);
+    size_t q = NextToken(var, e);
+    // GNU make's NEXT_TOKEN skips blanks only; a trailing newline or such is an error.
+    if (q < var.size()) {
+      conds_.ignoring.pop_back();
+      conds_.seen_else.pop_back();
+      return -1;
+    }
+    Variable* v = m_->Lookup(std::string_view(var).substr(0, e));
+    conds_.ignoring[o] = ((v != nullptr && !v->value.empty()) == (type == kIfndef)) ? 1 : 0;
+    return any_ignoring();
+  }
+  // ifeq / ifneq
+  std::string_view s = rest;
+  auto fail = [&]() {
+    conds_.ignoring.pop_back();
+    conds_.seen_else.pop_back();
+    return -1;
+  };
+  if (s.empty()) return fail();
+  char termin = s[0] == '(' ? ',' : s[0];
+  if (termin != ',' && termin != '"' && termin != '\'') return fail();
+  size_t i = 1;
+  size_t s1b = 1;
+  if (termin == ',') {
+    int count = 0;
+    for (; i < s.size(); ++i) {
+      if (s[i] == '(') {
+        ++count;
+      } else if (s[i] == ')') {
+        --count;
+      } else if (s[i] == ',' && count <= 0) {
+        break;
+      }
+    }
+  } else {
+    while (i < s.size() && s[i] != termin) ++i;
+  }
+  if (i >= s.size()) return fail();
+  size_t s1e = i;
+  if (termin == ',') {
+    while (s1e > s1b && IsBlank(s[s1e - 1])) --s1e;
+  }
+  ++i;
+  std::string v1 = m_->Expand(s.substr(s1b, s1e - s1b));
+  if (termin != ',') i = NextToken(s, i);
+  if (termin == ',') {
+    termin = ')';
+  } else {
+    if (i >= s.size()) return fail();
+    termin = s[i];
+  }
+  if (termin != ')' && termin != '"' && termin != '\'') return fail();
+  size_t s2b, s2e;
+  if (termin == ')') {
+    int count = 0;
+    s2b = NextToken(s, i);
+    for (i = s2b; i < s.size(); ++i) {
+      if (s[i] == '(') {
+        ++count;
+      } else if (s[i] == ')') {
+        if (count <= 0) break;
+        --count;
+      }
+    }
+  } else {
+    ++i;
+    s2b = i;
+    while (i < s.size() && s[i] != termin) ++i;
+  }
+  if (i >= s.size()) return fail();
+  s2e = i;
+  ++i;
+  i = NextToken(s, i);
+  if (i < s.size()) m_->Error(&loc_, "extraneous text after '" + cmdname + "' directive");
+  std::string v2 = m_->Expand(s.substr(s2b, s2e - s2b));
+  conds_.ignoring[o] = ((v1 == v2) == (type == kIfneq)) ? 1 : 0;
+  return any_ignoring();
+}
+
+Variable* Reader::TryVariableDefinition(std::string_view s, Origin origin, bool target_var) {
+  VarDef def;
+  if (!ParseVariableDefinition(s, 0, &def)) return nullptr;
+  std::string name = m_->Expand(s.substr(def.name_begin, def.name_end - def.name_begin));
+  if (name.empty()) Fatal("empty variable name");
+  return m_->DoVariableDefinition(&loc_, name, s.substr(def.value_begin), origin, def.flavor,
+                                  target_var);
+}
+
+void Reader::DoUndefine(std::string_view rest, Origin origin) {
+  std::string name = m_->Expand(rest);
+  std::string_view n = TrimSpace(name);
+  if (n.empty()) Fatal("empty variable name");
+  Variable* v = m_->global_.Lookup(n);
+  if (v && origin >= v->origin) m_->global_.Erase(n);
+}
+
+void Reader::DoDefine(std::string_view rest, const VarModifiers& vm) {
+  Loc defstart = loc_;
+  VarDef def;
+  std::string name_text;
+  Flavor flavor = Flavor::kRecursive;
+  if (ParseVariableDefinition(rest, 0, &def)) {
+    if (def.value_begin < rest.size()) {
+      m_->Error(&defstart, "extraneous text after 'define' directive");
+    }
+    flavor = def.flavor;
+    name_text = std::string(rest.substr(0, def.name_end));
+  } else {
+    name_text = std::string(rest);
+  }
+  std::string name = m_->Expand(name_text);
+  std::string_view n = TrimSpace(name);
+  if (n.empty()) m_->Fatal(&defstart, "empty variable name");
+  std::string definition;
+  int nlevels = 1;
+  std::string line;
+  long nlines = 0;
+  bool first = true;
+  while (true) {
+    if (!lines_.Next(&line, &nlines)) {
+      m_->Fatal(&defstart, "missing 'endef', unterminated 'define'");
+    }
+    loc_.line += nlines;
+    CollapseContinuations(&line);
+    if (line.empty() || line[0] != m_->cmd_prefix_) {
+      size_t p = NextToken(line, 0);
+      std::string_view t = std::string_view(line).substr(p);
+      if ((t.size() == 6 || (t.size() > 6 && IsBlank(t[6]))) && t.substr(0, 6) == "define") {
+        ++nlevels;
+      } else if ((t.size() == 5 || (t.size() > 5 && IsBlank(t[5]))) &&
+                 t.substr(0, 5) == "endef") {
+        std::string after(t.substr(5));
+        RemoveComments(&after);
+        if (!TrimLeft(after).empty()) {
+          m_->Error(&loc_, "extraneous text after 'endef' directive");
+        }
+        if (--nlevels == 0) break;
+      }
+    }
+    if (!first) definition.push_back('\n');
+    first = false;
+    definition += line;
+  }
+  Origin origin = vm.override_v ? Origin::kOverride : Origin::kFile;
+  Variable* v = m_->DoVariableDefinition(&defstart, n, definition, origin, flavor, false);
+  if (vm.export_v) v->export_mode = ExportMode::kExport;
+  if (vm.private_v) v->private_var = true;
+}
+
+void Reader::DoExport(std::string_view rest, bool exporting) {
+  if (rest.empty()) {
+    m_->export_all_ = exporting;
+    return;
+  }
+  std::string e = m_->Expand(rest);
+  for (auto w : SplitWords(e)) {
+    Variable* v = m_->Lookup(w);
+    if (v == nullptr) v = m_->DefineGlobal(w, "", Origin::kFile, true, &loc_);
+    v->export_mode = exporting ? ExportMode::kExport : ExportMode::kNoExport;
+  }
+}
+
+void Reader::DoInclude(std::string_view rest, bool noerror) {
+  std::string e = m_->Expand(rest);
+  if (TrimSpace(e).empty()) return;
+  std::vector<std::string> files = m_->ParseFileSeq(e, true, nullptr, nullptr);
+  Conditionals saved = std::move(conds_);
+  conds_ = Conditionals();
+  for (const std::string& f : files) {
+    int flags = Make::kRmIncluded | (noerror ? Make::kRmDontCare : 0) |
+                (set_default_ ? 0 : Make::kRmNoDefaultGoal);
+    int err = 0;
+    if (!m_->EvalMakefile(f, flags, &err) && !noerror) {
+      // Remember the failure; GNU make reports it after trying to remake the makefile.
+      m_->missing_includes_.push_back({f, loc_, err});
+    }
+  }
+  conds_ = std::move(saved);
+}
+
+void Reader::RecordWaitingFiles() {
+  if (have_rule_) RecordFiles();
+  have_rule_ = false;
+  filenames_.clear();
+  commands_.clear();
+  depstr_.clear();
+  have_pattern_ = false;
+}
+
+}  // namespace kbmake
+
+namespace kbmake {
+
+namespace {
+
+enum class MWord { kEol, kSemicolon, kVarAssign, kColon, kDColon, kAmpColon, kAmpDColon,
+                   kStatic, kVariable };
+
+/// GNU make's get_next_mword: the next "makefile word" of s starting at *pos.
+MWord NextMWord(std::string_view s, size_t* pos, size_t* beg, size_t* len) {
+  size_t p = *pos;
+  while (p < s.size() && IsBlank(s[p])) ++p;
+  *beg = p;
+  MWord type = MWord::kStatic;
+  auto at = [&](size_t i) { return i < s.size() ? s[i] : '\0'; };
+  char c = at(p++);
+  bool done = true;
+  switch (c) {
+    case '\0': type = MWord::kEol; p = s.size(); break;
+    case ';': type = MWord::kSemicolon; break;
+    case '=': type = MWord::kVarAssign; break;
+    case ':':
+      if (at(p) == '=') {
+        ++p;
+        type = MWord::kVarAssign;
+      } else if (at(p) == ':') {
+        ++p;
+        if (at(p) == '=') {
+          ++p;
+          type = MWord::kVarAssign;
+        } else {
+          type = MWord::kDColon;
+        }
+      } else {
+        type = MWord::kColon;
+      }
+      break;
+    case '&':
+      if (at(p) == ':') {
+        ++p;
+        if (at(p) != ':') {
+          type = MWord::kAmpColon;
+        } else {
+          ++p;
+          type = MWord::kAmpDColon;
+        }
+      } else {
+        done = false;
+      }
+      break;
+    case '+': case '?': case '!':
+      if (at(p) == '=') {
+        ++p;
+        type = MWord::kVarAssign;
+      } else {
+        done = false;
+      }
+      break;
+    default: done = false;
+  }
+  if (!done) {
+    type = MWord::kStatic;
+    while (true) {
+      bool end = false;
+      switch (c) {
+        case '\0': case ' ': case '\t': case '=': case ':':
+          end = true;
+          break;
+        case '$': {
+          c = at(p++);
+          if (c == '$') break;
+          if (c == '\0') {
+            end = true;
+            break;
+          }
+          type = MWord::kVariable;
+          char close;
+          if (c == '(') {
+            close = ')';
+          } else if (c == '{') {
+            close = '}';
+          } else {
+            break;
+          }
+          int count = 0;
+          for (; p < s.size(); ++p) {
+            if (s[p] == c) {
+              ++count;
+            } else if (s[p] == close && --count < 0) {
+              ++p;
+              break;
+            }
+          }
+          break;
+        }
+        case '?': case '+':
+          if (at(p) == '=') end = true;
+          break;
+        case '\\':
+          if (at(p) == ':' || at(p) == ';' || at(p) == '=' || at(p) == '\\') ++p;
+          break;
+        case '&':
+          if (at(p) == ':') end = true;
+          break;
+        default: break;
+      }
+      if (end) break;
+      c = at(p++);
+    }
+    --p;
+  }
+  if (p > s.size()) p = s.size();
+  *len = p - *beg;
+  *pos = p;
+  return type;
+}
+
+/// Removes backslashes quoting `c` (GNU make's unescape_char).
+std::string UnescapeChar(std::string_view s, char c) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '\\') {
+      size_t j = i;
+      while (j < s.size() && s[j] == '\\') ++j;
+      size_t n = j - i;
+      if (j < s.size() && s[j] == c) {
+        out.append(n / 2, '\\');
+        if (n % 2 == 0) {
+          i = j;  // the char is unquoted; emit it normally
+          continue;
+        }
+        out.push_back(c);
+        i = j + 1;
+        continue;
+      }
+      out.append(s.substr(i, n));
+      i = j;
+      continue;
+    }
+    out.push_back(s[i++]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Reader::DoRule(std::string& line, std::string& collapsed) {
+  (void)collapsed;
+  RecordWaitingFiles();
+  Loc fstart = loc_;
+  std::string recipe;
+  bool have_recipe = false;
+  size_t cut = FindUnquoted(&line, ";#", true);
+  std::string semi_text;  // the raw text after ';' (for target-specific variables)
+  bool semip = false;
+  if (cut != std::string::npos) {
+    if (line[cut] == '#') {
+      line.resize(cut);
+    } else {
+      recipe = line.substr(cut + 1);
+      semi_text = recipe;
+      have_recipe = semip = true;
+      line.resize(cut);
+    }
+  }
+  CollapseContinuations(&line);
+  size_t pos = 0, beg, wlen;
+  MWord wtype = NextMWord(line, &pos, &beg, &wlen);
+  if (wtype == MWord::kEol) {
+    if (have_recipe) Fatal("missing rule before recipe");
+    return;
+  }
+  if (wtype == MWord::kColon || wtype == MWord::kDColon) {
+    no_targets_ = true;
+    return;
+  }
+  std::string buf = m_->Expand(std::string_view(line).substr(beg, wlen));
+  size_t p2 = 0;  // start of the not-yet-searched part of buf
+  size_t colonp = std::string::npos;
+  size_t lb_next = pos;
+  while (true) {
+    if (!have_recipe) {
+      size_t sc = FindUnquoted(&buf, ";", false, p2);
+      if (sc != std::string::npos) {
+        std::string more = m_->Expand(std::string_view(line).substr(lb_next));
+        recipe = buf.substr(sc + 1) + more;
+        buf.resize(sc);
+        lb_next = line.size();
+        have_recipe = true;
+      }
+    }
+    colonp = FindUnquoted(&buf, ":", false, p2);
+    if (colonp != std::string::npos) break;
+    wtype = NextMWord(line, &lb_next, &beg, &wlen);
+    if (wtype == MWord::kEol) break;
+    buf.push_back(' ');
+    p2 = buf.size();
+    buf += m_->Expand(std::string_view(line).substr(beg, wlen));
+  }
+  if (colonp == std::string::npos) {
+    if (TrimSpace(buf).empty()) return;
+    if (m_->cmd_prefix_ == '\t' && line.compare(0, 8, "        ") == 0) {
+      Fatal("missing separator (did you mean TAB instead of 8 spaces?)");
+    }
+    Fatal("missing separator");
+  }
+  // Targets are everything before the colon.
+  bool grouped = false;
+  size_t tend = colonp;
+  if (tend > 0 && buf[tend - 1] == '&') {
+    grouped = true;
+    --tend;
+  }
+  std::vector<std::string> targets =
+      m_->ParseFileSeq(std::string_view(buf).substr(0, tend), true, nullptr, nullptr);
+  if (targets.empty()) {
+    no_targets_ = true;
+    return;
+  }
+  size_t q = colonp + 1;
+  bool two_colon = q < buf.size() && buf[q] == ':';
+  if (two_colon) ++q;
+  std::string after = buf.substr(q) + line.substr(lb_next);
+  // A target-specific variable?
+  VarModifiers vm;
+  VarDef def;
+  size_t ap = ParseVarAssignment(after, &vm, &def);
+  if (ap != std::string::npos) {
+    std::string defn = after.substr(ap);
+    if (semip) {
+      std::string st = ";" + semi_text;
+      CollapseContinuations(&st);
+      defn += st;
+    }
+    RecordTargetVar(targets, defn, vm);
+    return;
+  }
+  std::string rest = buf.substr(q);
+  std::string tail = UnescapeChar(line.substr(lb_next), '=');
+  if (!tail.empty()) rest += m_->Expand(tail);
+  if (!have_recipe) {
+    size_t sc = FindUnquoted(&rest, ";", false);
+    if (sc != std::string::npos) {
+      recipe = rest.substr(sc + 1);
+      rest.resize(sc);
+      have_recipe = true;
+    }
+  }
+  prefix_ = m_->cmd_prefix_;
+  no_targets_ = false;
+  // Static pattern rule?
+  have_pattern_ = false;
+  size_t sp = rest.find(':');
+  while (sp != std::string::npos && sp > 0 && rest[sp - 1] == '\\') {
+    size_t n = 0;
+    while (sp - n > 0 && rest[sp - n - 1] == '\\') ++n;
+    if (n % 2 == 1) {
+      sp = rest.find(':', sp + 1);
+    } else {
+      break;
+    }
+  }
+  if (sp != std::string::npos) {
+    std::vector<std::string> pats =
+        m_->ParseFileSeq(std::string_view(rest).substr(0, sp), false, nullptr, nullptr);
+    if (pats.empty()) Fatal("missing target pattern");
+    if (pats.size() > 1) Fatal("multiple target patterns");
+    std::string pat = pats[0];
+    if (FindPercentInPlace(&pat) == std::string::npos) {
+      Fatal("target pattern contains no '%'");
+    }
+    pattern_ = pats[0];
+    have_pattern_ = true;
+    rest = rest.substr(sp + 1);
+  }
+  depstr_ = std::string(TrimSpace(rest));
+  filenames_ = std::move(targets);
+  two_colon_ = two_colon;
+  grouped_ = grouped;
+  have_rule_ = true;
+  rule_loc_ = fstart;
+  commands_.clear();
+  if (have_recipe) {
+    cmds_started_ = fstart.line;
+    commands_ = recipe;
+    commands_.push_back('\n');
+  }
+  MaybeSetDefaultGoal();
+}
+
+void Reader::MaybeSetDefaultGoal() {
+  if (!set_default_ || !m_->default_goal_var_ || !m_->default_goal_var_->value.empty()) return;
+  File* suffixes = m_->suffix_file_;
+  for (const std::string& name : filenames_) {
+    if (name.find('%') != std::string::npos) break;
+    if (name[0] == '.' && name.find('/') == std::string::npos) continue;
+    bool reject = false;
+    if (suffixes) {
+      for (const Dep& d : suffixes->deps) {
+        if (d.name[0] != '.' && name == d.name) {
+          reject = true;
+          break;
+        }
+        for (const Dep& d2 : suffixes->deps) {
+          if (name.compare(0, d2.name.size(), d2.name) == 0 &&
+              name.substr(d2.name.size()) == d.name) {
+            reject = true;
+            break;
+          }
+        }
+        if (reject) break;
+      }
+    }
+    if (!reject) {
+      m_->DefineGlobal(".DEFAULT_GOAL", name, Origin::kFile, true);
+      break;
+    }
+  }
+}
+
+void Reader::RecordTargetVar(const std::vector<std::string>& targets, std::string_view defn,
+                             const VarModifiers& vm) {
+  Origin origin = vm.override_v ? Origin::kOverride : Origin::kFile;
+  for (const std::string& name : targets) {
+    Variable* v;
+    std::string pat = name;
+    if (FindPercentInPlace(&pat) != std::string::npos) {
+      VarDef def;
+      if (!ParseVariableDefinition(defn, 0, &def)) Fatal("Malformed target-specific variable definition");
+      Make::PatternVar pv;
+      pv.pattern = name;
+      pv.var.name = m_->Expand(defn.substr(def.name_begin, def.name_end - def.name_begin));
+      if (pv.var.name.empty()) Fatal("empty variable name");
+      pv.var.origin = origin;
+      pv.var.loc = loc_;
+      pv.flavor = def.flavor;
+      std::string_view value = defn.substr(def.value_begin);
+      pv.var.value = def.flavor == Flavor::kSimple ? m_->Expand(value) : std::string(value);
+      pv.var.recursive = def.flavor != Flavor::kSimple;
+      pv.var.per_target = true;
+      pv.var.private_var = vm.private_v;
+      if (vm.export_v) pv.var.export_mode = ExportMode::kExport;
+      // Keep patterns sorted by length; equal lengths stay in definition order.
+      auto it = m_->pattern_vars_.begin();
+      while (it != m_->pattern_vars_.end() && it->pattern.size() <= name.size()) ++it;
+      auto ins = m_->pattern_vars_.insert(it, std::move(pv));
+      v = &ins->var;
+    } else {
+      File* f = m_->LookupFile(name);
+      if (f == nullptr) {
+        f = m_->EnterFile(name);
+      } else if (f->double_colon) {
+        f = f->double_colon;
+      }
+      m_->InitializeFileVariables(f, true);
+      SetList* global = m_->current_;
+      m_->current_ = f->variables;
+      try {
+        v = TryVariableDefinition(defn, origin, true);
+      } catch (...) {
+        m_->current_ = global;
+        throw;
+      }
+      m_->current_ = global;
+      if (v == nullptr) Fatal("Malformed target-specific variable definition");
+    }
+    v->per_target = true;
+    v->private_var = vm.private_v;
+    if (vm.export_v) v->export_mode = ExportMode::kExport;
+    if (v->origin != Origin::kOverride) {
+      Variable* gv = m_->Lookup(v->name);
+      if (gv && gv != v &&
+          (gv->origin == Origin::kEnvOverride || gv->origin == Origin::kCommand)) {
+        v->value = gv->value;
+        v->origin = gv->origin;
+        v->recursive = gv->recursive;
+        v->append = false;
+      }
+    }
+  }
+}
+
+void Reader::RecordFiles() {
+  m_->RecordRule(filenames_, have_pattern_ ? &pattern_ : nullptr, depstr_,
+                 commands_.empty() ? nullptr : &commands_, cmds_started_, two_colon_, grouped_,
+                 prefix_, rule_loc_);
+}
+
+// ---------------------------------------------------------------------------------------
+
+void Make::EvalBuffer(const std::string& text, const std::string* filename, long first_line,
+                      bool set_default) {
+  Reader r(this, text, filename, first_line, set_default);
+  r.Run();
+}
+
+void Make::EvalString(std::string_view text, const Loc* loc) {
+  std::string copy(text);
+  const std::string* file = loc ? loc->file : nullptr;
+  long line = loc ? loc->line : 1;
+  // Errors inside $(eval) text without a file context have no location.
+  Reader r(this, copy, file, line, true);
+  r.Run();
+}
+
+bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
+  std::string name = filename;
+  if (!name.empty() && name[0] == '~') {
+    const char* home = getenv("HOME");
+    if (home && (name.size() == 1 || name[1] == '/')) name = home + name.substr(1);
+  }
+  std::string path = name;
+  std::ifstream in(path, std::ios::binary);
+  int open_errno = in ? 0 : errno;
+  if (!in && open_errno == ENOENT && !name.empty() && name[0] != '/') {
+    for (const std::string& dir : include_search_path_) {
+      std::string cand = dir + "/" + name;
+      std::ifstream in2(cand, std::ios::binary);
+      if (in2) {
+        path = cand;
+        in.swap(in2);
+        open_errno = 0;
+        break;
+      }
+    }
+  }
+  File* deps_file = EnterFile(path == name ? name : path);
+  deps_file->dontcare = (flags & kRmDontCare) != 0;
+  read_makefiles_.push_back(ReadMakefile{path == name ? name : path, flags, open_errno});
+  if (!in) {
+    *err = open_errno ? open_errno : ENOENT;
+    return false;
+  }
+  // Add it to MAKEFILE_LIST.
+  Variable* ml = Lookup("MAKEFILE_LIST");
+  std::string list = ml ? ml->value : "";
+  if (!list.empty()) list.push_back(' ');
+  list += path;
+  DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string* fname = InternFileName(path);
+  EvalBuffer(ss.str(), fname, 1, (flags & kRmNoDefaultGoal) == 0);
+  return true;
+}
+
+}  // namespace kbmake

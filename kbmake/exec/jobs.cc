@@ -1,0 +1,739 @@
+#include "kbmake/exec/jobs.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+// Signal state is process-wide by nature; it is only recorded here and acted on by the
+// instance's scheduler loop.
+std::atomic<int> g_fatal_signal{0};
+int g_sigchld_pipe[2] = {-1, -1};
+
+void OnFatalSignal(int sig) { g_fatal_signal.store(sig); }
+void OnSigchld(int) {
+  int saved = errno;
+  if (g_sigchld_pipe[1] >= 0) {
+    char c = 0;
+    ssize_t r = write(g_sigchld_pipe[1], &c, 1);
+    (void)r;
+  }
+  errno = saved;
+}
+
+constexpr std::string_view kShChars = "#;\"*?[]&|<>(){}$`^~!";
+const char* const kShCmds[] = {
+    ".",    ":",      "alias",  "bg",     "break",  "case",  "cd",    "command", "continue",
+    "eval", "exec",   "exit",   "export", "fc",     "fg",    "for",   "getopts", "hash",
+    "if",   "jobs",   "login",  "logout", "read",   "readonly", "return", "set", "shift",
+    "test", "times",  "trap",   "type",   "ulimit", "umask", "unalias", "unset", "wait",
+    "while", nullptr};
+
+/// GNU make runs simple command lines directly, without a shell; decides if `line` is one and
+/// splits it into words.
+bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
+  argv->clear();
+  std::string word;
+  bool in_word = false;
+  for (char c : line) {
+    if (kShChars.find(c) != std::string_view::npos || c == '\\' || c == '\'' || c == '\n') {
+      return false;
+    }
+    if (IsBlank(c)) {
+      if (in_word) {
+        argv->push_back(word);
+        word.clear();
+        in_word = false;
+      }
+      continue;
+    }
+    if (c == '=' && argv->empty()) return false;
+    word.push_back(c);
+    in_word = true;
+  }
+  if (in_word) argv->push_back(word);
+  if (argv->empty()) return true;
+  for (int i = 0; kShCmds[i]; ++i)
+    if ((*argv)[0] == kShCmds[i]) return false;
+  return true;
+}
+
+std::string EnvLookup(const std::vector<std::string>& env, std::string_view name) {
+  for (const std::string& e : env) {
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return e.substr(name.size() + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+int PendingFatalSignal() { return g_fatal_signal.load(); }
+
+void InstallSignalHandlers() {
+  if (g_sigchld_pipe[0] < 0 && pipe(g_sigchld_pipe) == 0) {
+    for (int fd : g_sigchld_pipe) {
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnFatalSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction old;
+    sigaction(s, nullptr, &old);
+    if (old.sa_handler != SIG_IGN) sigaction(s, &sa, nullptr);
+  }
+  sa.sa_handler = OnSigchld;
+  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  sigaction(SIGCHLD, &sa, nullptr);
+}
+
+int SigchldFd() { return g_sigchld_pipe[0]; }
+
+void DrainSigchldFd() {
+  char buf[64];
+  while (g_sigchld_pipe[0] >= 0 && read(g_sigchld_pipe[0], buf, sizeof buf) > 0) {
+  }
+}
+
+// ---- Jobserver ---------------------------------------------------------------------------
+
+Jobserver::~Jobserver() { Clear(); }
+
+bool Jobserver::Create(int slots) {
+  int fds[2];
+  if (pipe(fds) != 0) return false;
+  read_fd_ = fds[0];
+  write_fd_ = fds[1];
+  master_ = true;
+  slots_ = slots;
+  for (int i = 1; i < slots; ++i) {
+    char t = '+';
+    if (write(write_fd_, &t, 1) != 1) break;
+  }
+  return true;
+}
+
+bool Jobserver::Join(const std::string& auth) {
+  if (auth.rfind("fifo:", 0) == 0) {
+    fifo_path_ = auth.substr(5);
+    read_fd_ = open(fifo_path_.c_str(), O_RDONLY | O_NONBLOCK);
+    write_fd_ = open(fifo_path_.c_str(), O_WRONLY);
+    if (read_fd_ < 0 || write_fd_ < 0) {
+      Clear();
+      return false;
+    }
+    fcntl(read_fd_, F_SETFL, fcntl(read_fd_, F_GETFL) & ~O_NONBLOCK);
+    return true;
+  }
+  int r, w;
+  if (sscanf(auth.c_str(), "%d,%d", &r, &w) != 2) return false;
+  if (fcntl(r, F_GETFD) < 0 || fcntl(w, F_GETFD) < 0) return false;
+  read_fd_ = r;
+  write_fd_ = w;
+  return true;
+}
+
+std::string Jobserver::Auth() const {
+  if (!fifo_path_.empty()) return "fifo:" + fifo_path_;
+  return std::to_string(read_fd_) + "," + std::to_string(write_fd_);
+}
+
+bool Jobserver::Acquire(int wake_fd) {
+  struct pollfd pfd[2] = {{read_fd_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+  int n = poll(pfd, wake_fd >= 0 ? 2 : 1, 100);
+  if (n <= 0) return false;
+  if (pfd[0].revents & (POLLIN | POLLHUP)) {
+    char t;
+    // Another make may take the token first; never block here.
+    int fl = fcntl(read_fd_, F_GETFL);
+    fcntl(read_fd_, F_SETFL, fl | O_NONBLOCK);
+    ssize_t r = read(read_fd_, &t, 1);
+    fcntl(read_fd_, F_SETFL, fl);
+    return r == 1;
+  }
+  return false;
+}
+
+void Jobserver::Release() {
+  char t = '+';
+  ssize_t r = write(write_fd_, &t, 1);
+  (void)r;
+}
+
+void Jobserver::SetInherit(bool inherit) {
+  for (int fd : {read_fd_, write_fd_}) {
+    if (fd >= 0) fcntl(fd, F_SETFD, inherit ? 0 : FD_CLOEXEC);
+  }
+}
+
+void Jobserver::Clear() {
+  if (master_) {
+    if (read_fd_ >= 0) close(read_fd_);
+    if (write_fd_ >= 0) close(write_fd_);
+  }
+  read_fd_ = write_fd_ = -1;
+}
+
+// ---- JobRunner -----------------------------------------------------------------------------
+
+JobRunner::JobRunner(Make* m) : m_(m) {}
+JobRunner::~JobRunner() {
+  if (bad_stdin_ >= 0) close(bad_stdin_);
+}
+
+void JobRunner::Configure(int job_slots, const std::string& auth) {
+  job_slots_ = job_slots;
+  if (!auth.empty()) {
+    if (jobserver_.Join(auth)) {
+      job_slots_ = 0;
+    } else {
+      m_->Error(nullptr,
+                "warning: jobserver unavailable: using -j1.  Add '+' to parent make rule.");
+      job_slots_ = 1;
+    }
+  } else if (job_slots > 1) {
+    if (jobserver_.Create(job_slots)) job_slots_ = 0;
+  }
+}
+
+void JobRunner::ExecuteFileCommands(File* f) {
+  bool only_blank = true;
+  for (char c : f->cmds->text) {
+    if (!IsSpace(c) && c != '-' && c != '@' && c != '+') {
+      only_blank = false;
+      break;
+    }
+  }
+  if (only_blank) {
+    m_->SetCommandState(f, CmdState::kRunning);
+    f->update_status = UpdateStatus::kSuccess;
+    m_->NoticeFinishedFile(f);
+    return;
+  }
+  m_->InitializeFileVariables(f, false);
+  m_->SetFileVariables(f);
+  NewJob(f);
+}
+
+namespace {
+
+/// Joins backslash-newlines that sit inside $(...) references so functions never see them.
+std::string CollapseInsideRefs(std::string_view in) {
+  std::string out;
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t ref = in.find('$', i);
+    if (ref == std::string_view::npos) break;
+    out.append(in.substr(i, ref + 1 - i));
+    i = ref + 1;
+    if (i < in.size() && (in[i] == '(' || in[i] == '{')) {
+      char open = in[i], close = open == '(' ? ')' : '}';
+      out.push_back(in[i++]);
+      size_t outref = out.size();
+      int count = 0;
+      while (i < in.size()) {
+        if (in[i] == close && --count < 0) break;
+        if (in[i] == '\\' && i + 1 < in.size() && in[i + 1] == '\n') {
+          bool quoted = false;
+          for (size_t p = i; p > ref + 1 && in[p - 1] == '\\'; --p) quoted = !quoted;
+          if (quoted) {
+            out.push_back(in[i++]);
+          } else {
+            i += 2;
+            while (i < in.size() && IsBlank(in[i])) ++i;
+            while (out.size() > outref && IsBlank(out.back())) out.pop_back();
+            out.push_back(' ');
+          }
+        } else {
+          if (in[i] == open) ++count;
+          out.push_back(in[i++]);
+        }
+      }
+    }
+  }
+  out.append(in.substr(i));
+  return out;
+}
+
+}  // namespace
+
+void JobRunner::NewJob(File* f) {
+  auto c = std::make_unique<Child>();
+  c->file = f;
+  std::vector<std::string> raw;
+  if (m_->one_shell_) {
+    std::string t = f->cmds->text;
+    if (!t.empty() && t.back() == '\n') t.pop_back();
+    raw.push_back(t);
+  } else {
+    raw = f->cmds->lines;
+  }
+  SetList* save = m_->current_;
+  const Loc* save_loc = m_->reading_loc_;
+  m_->current_ = f->variables;
+  try {
+    for (size_t i = 0; i < raw.size(); ++i) {
+      Loc line_loc = f->cmds->loc;
+      if (line_loc.valid()) line_loc.line += static_cast<long>(i);
+      m_->reading_loc_ = line_loc.valid() ? &line_loc : nullptr;
+      c->lines.push_back(m_->Expand(CollapseInsideRefs(raw[i])));
+    }
+  } catch (...) {
+    m_->current_ = save;
+    m_->reading_loc_ = save_loc;
+    throw;
+  }
+  m_->current_ = save;
+  m_->reading_loc_ = save_loc;
+
+  if (job_slots_ != 0) {
+    while (static_cast<int>(children_.size()) >= job_slots_) ReapChildren(true, false);
+  } else if (jobserver_.enabled()) {
+    while (tokens_ > 0) {
+      ReapChildren(false, false);
+      if (tokens_ == 0) break;
+      DrainSigchldFd();
+      if (jobserver_.Acquire(SigchldFd())) break;
+    }
+  }
+  ++tokens_;
+  Child* cp = c.get();
+  children_.push_back(std::move(c));
+  StartJobCommand(cp);
+  switch (f->command_state) {
+    case CmdState::kRunning:
+      break;
+    case CmdState::kNotStarted:
+      f->update_status = UpdateStatus::kSuccess;
+      [[fallthrough]];
+    default:
+      m_->NoticeFinishedFile(f);
+      FreeChild(cp);
+      return;
+  }
+  if (job_slots_ == 1 || m_->not_parallel_) {
+    while (f->command_state == CmdState::kRunning) ReapChildren(true, false);
+  }
+}
+
+bool JobRunner::NextCommand(Child* c) {
+  while (!c->have_pending || c->pending.empty()) {
+    if (c->command_line >= c->lines.size()) return false;
+    c->pending = c->lines[c->command_line++];
+    c->have_pending = true;
+  }
+  return true;
+}
+
+void JobRunner::StartJobCommand(Child* c) {
+  File* f = c->file;
+  while (true) {
+    if (!NextCommand(c)) {
+      m_->SetCommandState(f, CmdState::kRunning);
+      f->update_status = UpdateStatus::kSuccess;
+      m_->NoticeFinishedFile(f);
+      return;
+    }
+    size_t idx = c->command_line - 1;
+    int flags = f->command_flags;
+    bool recurse = idx < f->cmds->recurse.size() && f->cmds->recurse[idx];
+    bool silent = (flags & 1) != 0;
+    c->noerror = (flags & 2) != 0;
+    std::string& s = c->pending;
+    size_t p = 0;
+    while (p < s.size()) {
+      if (s[p] == '@') {
+        silent = true;
+      } else if (s[p] == '+') {
+        recurse = true;
+      } else if (s[p] == '-') {
+        c->noerror = true;
+      } else if (!IsBlank(s[p])) {
+        break;
+      }
+      ++p;
+    }
+    c->recursive = recurse;
+    if (recurse && idx < f->cmds->recurse.size() && !f->cmds->recurse[idx]) {
+      f->cmds->recurse[idx] = true;
+      f->cmds->any_recurse = true;
+    }
+    // Remove the recipe prefix after each backslash-newline.
+    std::string text;
+    char prefix = f->cmds->recipe_prefix;
+    for (size_t i = p; i < s.size(); ++i) {
+      text.push_back(s[i]);
+      if (s[i] == '\n' && i + 1 < s.size() && s[i + 1] == prefix) ++i;
+    }
+    // Split off the rest at the first unescaped newline (unless .ONESHELL).
+    std::string line = text, rest;
+    if (!m_->one_shell_) {
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          size_t n = 0;
+          while (i - n > 0 && text[i - n - 1] == '\\') ++n;
+          if (n % 2 == 0) {
+            line = text.substr(0, i);
+            rest = text.substr(i + 1);
+            break;
+          }
+        }
+      }
+    } else {
+      // Interior prefix characters are meaningless to one shell: drop them.
+      std::string t;
+      size_t i = 0;
+      while (i < line.size()) {
+        while (i < line.size() && (IsBlank(line[i]) || line[i] == '-' || line[i] == '@' ||
+                                   line[i] == '+'))
+          ++i;
+        bool esc = false;
+        while (i < line.size()) {
+          char ch = line[i++];
+          t.push_back(ch);
+          if (ch == '\\') {
+            esc = !esc;
+          } else {
+            if (ch == '\n' && !esc) break;
+            esc = false;
+          }
+        }
+      }
+      if (t != line) line = t;
+    }
+    c->pending = rest;
+    bool empty = TrimSpace(line).empty();
+    if (!empty && m_->opts.question && !recurse) {
+      f->update_status = UpdateStatus::kQuestion;
+      m_->NoticeFinishedFile(f);
+      return;
+    }
+    if (empty || (m_->opts.touch && !recurse)) continue;
+    std::string shown = m_->one_shell_ ? text : line;
+    if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
+      fwrite(shown.data(), 1, shown.size(), stdout);
+      fputc('\n', stdout);
+      fflush(stdout);
+    }
+    ++m_->commands_started_;
+    // The shell and its flags come from the target's variables.
+    std::string shell = m_->ExpandForFile("$(SHELL)", f);
+    std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
+    std::vector<std::string> argv;
+    bool fast = !m_->one_shell_ && shell == "/bin/sh" &&
+                (shellflags == "-c" || shellflags == "-ec") && FastPathArgv(line, &argv);
+    if (!fast) {
+      argv = {};
+      for (auto w : SplitWords(shell)) argv.emplace_back(w);
+      for (auto w : SplitWords(shellflags)) argv.emplace_back(w);
+      argv.push_back(line);
+      if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
+          (shell == "/bin/sh" || shell == "/bin/bash")) {
+        continue;  // GNU make skips a lone ':' without starting a shell
+      }
+    } else if (argv.empty()) {
+      continue;
+    }
+    if (m_->opts.dry_run && !recurse) continue;
+    fflush(stdout);
+    fflush(stderr);
+    if (!c->has_env) {
+      c->env = m_->TargetEnvironment(f);
+      c->has_env = true;
+    }
+    c->good_stdin = !good_stdin_used_;
+    if (c->good_stdin) good_stdin_used_ = true;
+    c->deleted = false;
+    c->pid = Spawn(c, argv, fast);
+    if (c->pid < 0) {
+      m_->Error(nullptr, std::string("fork: ") + strerror(errno));
+      f->update_status = UpdateStatus::kFailed;
+      m_->NoticeFinishedFile(f);
+      return;
+    }
+    m_->SetCommandState(f, CmdState::kRunning);
+    return;
+  }
+}
+
+pid_t JobRunner::Spawn(Child* c, const std::vector<std::string>& argv, bool fast_path) {
+  if (!c->good_stdin && bad_stdin_ < 0) {
+    int fds[2];
+    if (pipe(fds) == 0) {
+      close(fds[1]);
+      bad_stdin_ = fds[0];
+      fcntl(bad_stdin_, F_SETFD, FD_CLOEXEC);
+    }
+  }
+  if (jobserver_.enabled()) jobserver_.SetInherit(c->recursive);
+  std::vector<char*> av;
+  for (const std::string& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  std::vector<char*> ev;
+  for (const std::string& e : c->env) ev.push_back(const_cast<char*>(e.c_str()));
+  ev.push_back(nullptr);
+  std::string path = EnvLookup(c->env, "PATH");
+  if (path.empty()) path = "/usr/bin:/bin";
+  std::string prefix = m_->Prefix();
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  // Child.
+  signal(SIGCHLD, SIG_DFL);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction old;
+    sigaction(s, nullptr, &old);
+    if (old.sa_handler != SIG_IGN) signal(s, SIG_DFL);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (!c->good_stdin && bad_stdin_ >= 0) dup2(bad_stdin_, 0);
+  const std::string& prog = argv[0];
+  int err = ENOENT;
+  if (prog.find('/') != std::string::npos) {
+    execve(prog.c_str(), av.data(), ev.data());
+    err = errno;
+  } else {
+    size_t i = 0;
+    bool eacces = false;
+    while (i <= path.size()) {
+      size_t j = path.find(':', i);
+      if (j == std::string::npos) j = path.size();
+      std::string dir = path.substr(i, j - i);
+      if (dir.empty()) dir = ".";
+      std::string cand = dir + "/" + prog;
+      execve(cand.c_str(), av.data(), ev.data());
+      if (errno == EACCES) eacces = true;
+      if (errno == ENOEXEC) {
+        std::vector<char*> sh{const_cast<char*>("/bin/sh"), const_cast<char*>(cand.c_str())};
+        for (size_t k = 1; k < argv.size(); ++k) sh.push_back(av[k]);
+        sh.push_back(nullptr);
+        execve("/bin/sh", sh.data(), ev.data());
+      }
+      i = j + 1;
+    }
+    err = eacces ? EACCES : ENOENT;
+  }
+  (void)fast_path;
+  std::string msg = prefix + ": " + prog + ": " + strerror(err) + "\n";
+  ssize_t w = write(2, msg.data(), msg.size());
+  (void)w;
+  _exit(err == ENOENT ? 127 : 126);
+}
+
+void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored) {
+  if (ignored && m_->opts.silent) return;
+  File* f = c->file;
+  std::string nm;
+  if (f->cmds->loc.valid()) {
+    long line = f->cmds->loc.line + static_cast<long>(c->command_line) - 1;
+    nm = *f->cmds->loc.file + ":" + std::to_string(line);
+  } else {
+    nm = "<builtin>";
+  }
+  m_->ShowGoalError(f);
+  std::string pre = ignored ? "" : "*** ";
+  std::string post = ignored ? " (ignored)" : "";
+  std::string msg;
+  if (exit_sig == 0) {
+    msg = pre + "[" + nm + ": " + f->name + "] Error " + std::to_string(exit_code) + post;
+  } else {
+    msg = pre + "[" + nm + ": " + f->name + "] " + strsignal(exit_sig) +
+          (coredump ? " (core dumped)" : "") + post;
+  }
+  m_->Error(nullptr, msg);
+}
+
+void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
+  if (f->precious || f->phony) return;
+  struct stat st;
+  if (stat(f->name.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  Timestamp mt = static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL +
+                 st.st_mtim.tv_nsec + kFirstRealTime;
+  if (mt == f->last_mtime) return;
+  if (on_behalf_of) {
+    m_->Error(nullptr, "*** [" + *on_behalf_of + "] Deleting file '" + f->name + "'");
+  } else {
+    m_->Error(nullptr, "*** Deleting file '" + f->name + "'");
+  }
+  if (unlink(f->name.c_str()) < 0 && errno != ENOENT) {
+    m_->Error(nullptr, "unlink: " + f->name + ": " + strerror(errno));
+  }
+}
+
+void JobRunner::DeleteChildTargets(Child* c) {
+  if (c->deleted || c->pid <= 0) return;
+  DeleteTarget(c->file, nullptr);
+  for (File* a : c->file->also_make) DeleteTarget(a, &c->file->name);
+  c->deleted = true;
+}
+
+void JobRunner::FreeChild(Child* c) {
+  if (jobserver_.enabled() && tokens_ > 1) jobserver_.Release();
+  --tokens_;
+  if (c->good_stdin) good_stdin_used_ = false;
+  for (auto it = children_.begin(); it != children_.end(); ++it) {
+    if (it->get() == c) {
+      children_.erase(it);
+      break;
+    }
+  }
+}
+
+void JobRunner::ReapChildren(bool block, bool err) {
+  while (!children_.empty()) {
+    if (int sig = PendingFatalSignal()) HandleFatalSignal(sig);
+    bool any_running = false;
+    for (auto& ch : children_)
+      if (ch->pid > 0) any_running = true;
+    if (!any_running) return;
+    if (err && block && !printed_waiting_) {
+      fflush(stdout);
+      m_->Error(nullptr, "*** Waiting for unfinished jobs....");
+      printed_waiting_ = 1;
+    }
+    int status;
+    pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (pid == 0) return;
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    Child* c = nullptr;
+    for (auto& ch : children_)
+      if (ch->pid == pid) c = ch.get();
+    if (c == nullptr) continue;
+    int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    int exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    bool coredump = WIFSIGNALED(status) && WCOREDUMP(status);
+    bool child_failed = exit_sig != 0 || exit_code != 0;
+    File* f = c->file;
+    bool dontcare = f->dontcare;
+    c->pid = 0 - 1;  // not running
+    c->pid = pid;    // keep for DeleteChildTargets
+    if (child_failed && !c->noerror && !m_->opts.ignore_errors) {
+      if (!dontcare) ChildError(c, exit_code, exit_sig, coredump, false);
+      f->update_status = UpdateStatus::kFailed;
+      if (exit_sig != 0 || m_->delete_on_error_) DeleteChildTargets(c);
+    } else {
+      if (child_failed) {
+        ChildError(c, exit_code, exit_sig, coredump, true);
+        child_failed = false;
+      }
+      c->pid = 0;
+      if (NextCommand(c) && !PendingFatalSignal()) {
+        StartJobCommand(c);
+        if (f->command_state == CmdState::kRunning && c->pid > 0 &&
+            f->update_status != UpdateStatus::kQuestion) {
+          block = false;
+          continue;
+        }
+        if (f->command_state == CmdState::kFinished) {
+          FreeChild(c);
+          block = false;
+          continue;
+        }
+      } else {
+        f->update_status = UpdateStatus::kSuccess;
+      }
+    }
+    m_->NoticeFinishedFile(f);
+    FreeChild(c);
+    if (!err && child_failed && !dontcare && !m_->opts.keep_going && !PendingFatalSignal()) {
+      throw FatalError{"", 2};
+    }
+    block = false;
+  }
+}
+
+void JobRunner::WaitAll(bool err) {
+  while (!children_.empty()) {
+    bool any_running = false;
+    for (auto& ch : children_)
+      if (ch->pid > 0) any_running = true;
+    if (!any_running) {
+      children_.clear();
+      break;
+    }
+    ReapChildren(true, err);
+  }
+}
+
+void JobRunner::KillChildren(int sig) {
+  for (auto& ch : children_)
+    if (ch->pid > 0) kill(ch->pid, sig);
+}
+
+void JobRunner::HandleFatalSignal(int sig) {
+  static bool handling = false;
+  if (handling) return;
+  handling = true;
+  if (sig == SIGTERM) KillChildren(SIGTERM);
+  // Wait for the children (they got the signal from the terminal too), then delete what
+  // they were making.
+  while (true) {
+    bool any = false;
+    for (auto& ch : children_)
+      if (ch->pid > 0) any = true;
+    if (!any) break;
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (auto& ch : children_) {
+      if (ch->pid != pid) continue;
+      int exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      if (exit_sig || exit_code) ChildError(ch.get(), exit_code, exit_sig, false, false);
+      DeleteChildTargets(ch.get());
+      ch->pid = 0;
+    }
+  }
+  m_->RemoveIntermediates(true);
+  fflush(stdout);
+  fflush(stderr);
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  kill(getpid(), sig);
+  _exit(128 + sig);
+}
+
+UpdateStatus JobRunner::TouchFile(File* f) {
+  if (!m_->opts.silent) {
+    fputs(("touch " + f->name + "\n").c_str(), stdout);
+    fflush(stdout);
+  }
+  if (m_->opts.dry_run) return UpdateStatus::kSuccess;
+  int fd = open(f->name.c_str(), O_WRONLY | O_CREAT, 0666);
+  if (fd < 0) {
+    m_->Error(nullptr, "touch: open: " + f->name + ": " + strerror(errno));
+    return UpdateStatus::kFailed;
+  }
+  struct timespec ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+  futimens(fd, ts);
+  close(fd);
+  return UpdateStatus::kSuccess;
+}
+
+}  // namespace kbmake

@@ -1,0 +1,375 @@
+// Implicit rule search (GNU make's pattern_search), vpath search and file timestamps.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+struct TryRule {
+  PatternRule* rule;
+  size_t matches;  // index of the matching target pattern
+  size_t stemlen;
+  size_t order;
+  bool checked_lastslash;
+};
+
+struct FoundDep {
+  std::string name;
+  std::unique_ptr<File> intermediate;  // set if made by a recursive search
+  bool order_only = false;
+  std::string pattern;  // the rule's dependency pattern (for .PRECIOUS lookup)
+};
+
+bool FileExists(const std::string& name) {
+  struct stat st;
+  return stat(name.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Timestamp Make::NameMtime(const std::string& name) {
+  struct stat st;
+  if (stat(name.c_str(), &st) != 0) return kNonexistentTime;
+  return static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec +
+         kFirstRealTime;
+}
+
+Timestamp Make::FileMtime(File* file, bool search) {
+  if (file->last_mtime != kUnknownTime) return file->last_mtime;
+  Timestamp mtime = NameMtime(file->name);
+  if (mtime == kNonexistentTime && search && !file->ignore_vpath) {
+    Timestamp vm = kUnknownTime;
+    std::string found = VpathSearch(file->name, &vm);
+    if (found.empty() && file->name.size() > 2 && file->name[0] == '-' &&
+        file->name[1] == 'l') {
+      std::string lib = file->name.substr(2);
+      for (const char* dir : {"/lib", "/usr/lib", "/usr/local/lib"}) {
+        for (const char* fmt : {".so", ".a"}) {
+          std::string cand = std::string(dir) + "/lib" + lib + fmt;
+          if (FileExists(cand)) {
+            found = cand;
+            break;
+          }
+        }
+        if (!found.empty()) break;
+      }
+    }
+    if (!found.empty()) {
+      file->hname = found;
+      mtime = NameMtime(found);
+    }
+  }
+  if (file->low_resolution_time && mtime >= kFirstRealTime) {
+    Timestamp ns = (mtime - kFirstRealTime) % 1000000000LL;
+    mtime -= ns;
+  }
+  File* f = file->double_colon ? file->double_colon : file;
+  bool propagate = f->updated;
+  for (; f; f = f->prev) {
+    if (mtime != kNonexistentTime && f->command_state == CmdState::kNotStarted &&
+        !f->tried_implicit && f->intermediate) {
+      f->intermediate = false;
+    }
+    if (f->updated == propagate) f->last_mtime = mtime;
+  }
+  return mtime;
+}
+
+void Make::SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern) {
+  if (!have_pattern) {
+    vpaths_.clear();
+    return;
+  }
+  std::string pat(pattern);
+  if (dirs.empty()) {
+    vpaths_.erase(std::remove_if(vpaths_.begin(), vpaths_.end(),
+                                 [&](const VpathEntry& e) { return e.pattern == pat; }),
+                  vpaths_.end());
+    return;
+  }
+  VpathEntry e;
+  e.pattern = pat;
+  std::string cur;
+  auto flush = [&]() {
+    while (cur.size() > 1 && cur.back() == '/') cur.pop_back();
+    if (!cur.empty()) e.dirs.push_back(cur);
+    cur.clear();
+  };
+  for (char c : dirs) {
+    if (c == ':' || IsSpace(c)) {
+      flush();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  flush();
+  if (!e.dirs.empty()) vpaths_.push_back(std::move(e));
+}
+
+void Make::BuildVpathLists() {
+  general_vpath_.clear();
+  Variable* v = Lookup("VPATH");
+  if (v == nullptr) return;
+  std::string val = v->recursive ? Expand(v->value) : v->value;
+  std::string cur;
+  auto flush = [&]() {
+    while (cur.size() > 1 && cur.back() == '/') cur.pop_back();
+    if (!cur.empty()) general_vpath_.push_back(cur);
+    cur.clear();
+  };
+  for (char c : val) {
+    if (c == ':' || IsSpace(c)) {
+      flush();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  flush();
+}
+
+std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
+  if (file.empty() || file[0] == '/') return {};
+  if (vpaths_.empty() && general_vpath_.empty()) return {};
+  auto try_dirs = [&](const std::vector<std::string>& dirs) -> std::string {
+    for (const std::string& d : dirs) {
+      std::string cand = d + "/" + std::string(file);
+      if (FileExists(cand)) {
+        if (mtime) *mtime = NameMtime(cand);
+        return cand;
+      }
+    }
+    return {};
+  };
+  for (const VpathEntry& e : vpaths_) {
+    Pattern p = Pattern::Parse(e.pattern);
+    if (!p.Matches(file, nullptr)) continue;
+    std::string r = try_dirs(e.dirs);
+    if (!r.empty()) return r;
+  }
+  return try_dirs(general_vpath_);
+}
+
+bool Make::TryImplicitRule(File* file, int depth) {
+  return PatternSearch(file, false, depth, 0);
+}
+
+bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
+  const std::string filename = file->name;
+  size_t lastslash = filename.rfind('/');
+  size_t pathlen = lastslash == std::string::npos ? 0 : lastslash + 1;
+  std::vector<TryRule> tryrules;
+  bool specific_rule_matched = false;
+  for (auto& up : pattern_rules_) {
+    PatternRule* r = up.get();
+    if (!r->deps.empty() && r->cmds == nullptr) continue;
+    if (r->in_use) continue;
+    for (size_t ti = 0; ti < r->targets.size(); ++ti) {
+      const std::string& target = r->targets[ti];
+      Pattern tp = Pattern::Parse(target);
+      if (recursions > 0 && tp.prefix.empty() && tp.suffix.empty() && !r->terminal) continue;
+      bool check_lastslash = target.find('/') == std::string::npos;
+      std::string_view subject = filename;
+      if (check_lastslash) subject = std::string_view(filename).substr(pathlen);
+      std::string_view stem;
+      if (!tp.Matches(subject, &stem)) continue;
+      if (!(tp.prefix.empty() && tp.suffix.empty())) specific_rule_matched = true;
+      if (r->deps.empty() && r->cmds == nullptr) continue;
+      tryrules.push_back(TryRule{r, ti, stem.size() + (check_lastslash ? pathlen : 0),
+                                 tryrules.size(), check_lastslash});
+    }
+  }
+  if (tryrules.empty()) return false;
+  std::stable_sort(tryrules.begin(), tryrules.end(), [](const TryRule& a, const TryRule& b) {
+    return a.stemlen < b.stemlen;
+  });
+  if (specific_rule_matched) {
+    for (TryRule& t : tryrules) {
+      if (t.rule->terminal) continue;
+      for (const std::string& tg : t.rule->targets) {
+        if (tg == "%") {
+          t.rule = nullptr;
+          break;
+        }
+      }
+    }
+  }
+  PatternRule* rule = nullptr;
+  TryRule* found = nullptr;
+  std::string found_stem;
+  std::vector<FoundDep> deplist;
+  for (int intermed_ok = 0; intermed_ok < 2 && !rule; ++intermed_ok) {
+    for (TryRule& tr : tryrules) {
+      PatternRule* r = tr.rule;
+      if (r == nullptr) continue;
+      if (intermed_ok && r->terminal) continue;
+      Pattern tp = Pattern::Parse(r->targets[tr.matches]);
+      std::string_view subject = filename;
+      if (tr.checked_lastslash) subject = std::string_view(filename).substr(pathlen);
+      std::string_view stemv;
+      tp.Matches(subject, &stemv);
+      std::string stem(stemv);
+      deplist.clear();
+      if (r->deps.empty()) {
+        rule = r;
+        found = &tr;
+        found_stem = stem;
+        break;
+      }
+      std::string saved_stem = file->stem;
+      file->stem = tr.checked_lastslash ? filename.substr(0, pathlen) + stem : stem;
+      r->in_use = true;
+      bool failed = false;
+      for (const Dep& dep : r->deps) {
+        std::vector<Dep> names;
+        if (!dep.need_2nd_expansion) {
+          std::string depname;
+          std::string pat = dep.name;
+          size_t pc = FindPercentInPlace(&pat);
+          if (pc == std::string::npos) {
+            depname = dep.name;
+          } else {
+            if (tr.checked_lastslash) depname = filename.substr(0, pathlen);
+            depname += pat.substr(0, pc);
+            depname += stem;
+            depname += pat.substr(pc + 1);
+          }
+          for (auto& n : ParseFileSeq(depname, true, nullptr, nullptr)) {
+            Dep d;
+            d.name = n;
+            d.order_only = dep.order_only;
+            names.push_back(d);
+          }
+        } else {
+          // Second expansion: substitute the stem for % in each word, expand, and re-split.
+          InitializeFileVariables(file, false);
+          SetFileVariables(file);
+          std::string text;
+          for (char c : dep.name) {
+            if (c == '%') {
+              text += stem;
+            } else {
+              text.push_back(c);
+            }
+          }
+          std::string e = ExpandForFile(text, file);
+          for (Dep& d : SplitPrereqs(e, {})) {
+            if (tr.checked_lastslash && !d.name.empty() && d.name[0] != '/' &&
+                dep.name.find('%') != std::string::npos) {
+              d.name = filename.substr(0, pathlen) + d.name;
+            }
+            names.push_back(d);
+          }
+        }
+        for (Dep& d : names) {
+          if (FileImpossible(d.name)) {
+            failed = true;
+            break;
+          }
+          FoundDep fd;
+          fd.name = d.name;
+          fd.order_only = d.order_only;
+          fd.pattern = dep.name;
+          File* f = LookupFile(d.name);
+          if ((f != nullptr && (f->is_target || f->mentioned)) || FileExists(d.name)) {
+            deplist.push_back(std::move(fd));
+            continue;
+          }
+          std::string vname = VpathSearch(d.name, nullptr);
+          if (!vname.empty()) {
+            fd.name = vname;
+            deplist.push_back(std::move(fd));
+            continue;
+          }
+          if (intermed_ok) {
+            auto imf = std::make_unique<File>();
+            imf->name = d.name;
+            if (PatternSearch(imf.get(), false, depth + 1, recursions + 1)) {
+              fd.name = d.name;
+              fd.intermediate = std::move(imf);
+              deplist.push_back(std::move(fd));
+              continue;
+            }
+            MarkImpossible(d.name);
+          }
+          failed = true;
+          break;
+        }
+        if (failed) break;
+      }
+      r->in_use = false;
+      file->stem = saved_stem;
+      if (!failed) {
+        rule = r;
+        found = &tr;
+        found_stem = stem;
+        break;
+      }
+    }
+  }
+  if (rule == nullptr) return false;
+  if (recursions > 0) file->name = rule->targets[found->matches];
+  std::vector<Dep> newdeps;
+  for (FoundDep& fd : deplist) {
+    if (fd.intermediate) {
+      File* imf = fd.intermediate.get();
+      File* f = LookupFile(fd.name);
+      if (f != nullptr) {
+        f->secondary = true;
+      } else {
+        f = EnterFile(fd.name);
+      }
+      f->deps = std::move(imf->deps);
+      f->cmds = imf->cmds;
+      f->stem = imf->stem;
+      f->also_make = imf->also_make;
+      f->is_target = true;
+      f->intermediate = true;
+      f->tried_implicit = true;
+      if (File* pf = LookupFile(fd.pattern); pf && pf->precious) f->precious = true;
+      for (Dep& d : f->deps) {
+        if (!d.file) d.file = EnterFile(d.name);
+        d.file->tried_implicit |= d.changed;
+      }
+    }
+    Dep d;
+    d.name = fd.name;
+    d.order_only = fd.order_only;
+    if (recursions == 0) {
+      d.file = EnterFile(fd.name);
+      if (!fd.intermediate && rule->terminal) d.file->tried_implicit = true;
+    } else if (!fd.intermediate && rule->terminal) {
+      d.changed = true;
+    }
+    newdeps.push_back(std::move(d));
+  }
+  newdeps.insert(newdeps.end(), file->deps.begin(), file->deps.end());
+  file->deps = std::move(newdeps);
+  std::string fullstem =
+      found->checked_lastslash ? filename.substr(0, pathlen) + found_stem : found_stem;
+  file->stem = fullstem;
+  file->cmds = rule->cmds;
+  file->is_target = true;
+  if (File* pf = LookupFile(rule->targets[found->matches]); pf && pf->precious) {
+    file->precious = true;
+  }
+  if (rule->targets.size() > 1) {
+    for (size_t ri = 0; ri < rule->targets.size(); ++ri) {
+      if (ri == found->matches) continue;
+      Pattern p = Pattern::Parse(rule->targets[ri]);
+      std::string nm;
+      p.Apply(fullstem, &nm);
+      File* f = EnterFile(nm);
+      if (File* pf = LookupFile(rule->targets[ri]); pf && pf->precious) f->precious = true;
+      f->is_target = true;
+      file->also_make.push_back(f);
+    }
+  }
+  return true;
+}
+
+}  // namespace kbmake

@@ -1,0 +1,551 @@
+// Deciding what to remake: GNU make's remake.c (update_goal_chain, update_file, check_dep,
+// notice_finished_file), plus automatic variables and intermediate-file removal.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
+#include "kbmake/base/strutil.h"
+#include "kbmake/exec/jobs.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+/// The name a prerequisite is known by now (its vpath name once it was found not to need
+/// remaking).
+const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
+
+}  // namespace
+
+void Make::SetCommandState(File* f, CmdState s) {
+  f->command_state = s;
+  for (File* a : f->also_make) a->command_state = s;
+}
+
+void Make::SetFileVariables(File* file) {
+  const std::string& at = file->name;
+  if (file->stem.empty() && !file->deps_expanded) {
+    // For explicit rules $* is the target name less a known suffix.
+    if (suffix_file_) {
+      for (const Dep& d : suffix_file_->deps) {
+        const std::string& s = d.name;
+        if (at.size() > s.size() && at.compare(at.size() - s.size(), s.size(), s) == 0) {
+          file->stem = at.substr(0, at.size() - s.size());
+          break;
+        }
+      }
+    }
+  }
+  std::string less;
+  for (const Dep& d : file->deps) {
+    if (!d.order_only) {
+      if (!d.need_2nd_expansion) less = DepName(d);
+      break;
+    }
+  }
+  if (default_file_ && file->cmds && file->cmds == default_file_->cmds) less = at;
+  if (file->variables == nullptr) InitializeFileVariables(file, false);
+  VarSet* set = file->vars;
+  auto define = [&](const char* name, std::string value) {
+    bool created;
+    Variable* v = set->Intern(name, &created);
+    v->value = std::move(value);
+    v->origin = Origin::kAutomatic;
+    v->recursive = false;
+    v->append = false;
+  };
+  define("<", less);
+  define("*", file->stem);
+  define("@", at);
+  define("%", "");
+  std::string plus, caret, qmark, bar;
+  bool pf = true;
+  for (const Dep& d : file->deps) {
+    if (d.need_2nd_expansion || d.order_only) continue;
+    AppendWord(&plus, DepName(d), &pf);
+  }
+  define("+", plus);
+  // $^, $? and $| list each prerequisite once; a name listed both order-only and normal
+  // counts as normal.
+  std::unordered_map<std::string_view, const Dep*> first;
+  std::unordered_map<std::string_view, bool> order_only;
+  for (const Dep& d : file->deps) {
+    if (d.need_2nd_expansion) continue;
+    auto [it, inserted] = first.emplace(DepName(d), &d);
+    if (inserted) {
+      order_only[DepName(d)] = d.order_only;
+    } else if (order_only[DepName(d)] != d.order_only) {
+      order_only[DepName(d)] = false;
+    }
+  }
+  bool cf = true, qf = true, bf = true;
+  for (const Dep& d : file->deps) {
+    if (d.need_2nd_expansion) continue;
+    auto it = first.find(DepName(d));
+    if (it->second != &d) continue;
+    if (order_only[DepName(d)]) {
+      AppendWord(&bar, DepName(d), &bf);
+    } else {
+      AppendWord(&caret, DepName(d), &cf);
+      if (d.changed || opts.always_make) AppendWord(&qmark, DepName(d), &qf);
+    }
+  }
+  define("^", caret);
+  define("?", qmark);
+  define("|", bar);
+}
+
+UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefiles) {
+  struct Goal {
+    File* file;
+    bool changed = false;
+    bool dontcare = false;
+  };
+  std::vector<Goal> goals;
+  for (File* f : goal_files) goals.push_back(Goal{f, false, makefiles && f->dontcare});
+  bool t = opts.touch, q = opts.question, n = opts.dry_run;
+  UpdateStatus status = UpdateStatus::kNone;
+  ++considered_;
+  while (!goals.empty()) {
+    jobs_->ReapChildren(true, false);
+    size_t gi = 0;
+    bool stop_all = false;
+    while (gi < goals.size()) {
+      Goal& g = goals[gi];
+      bool stop = false, any_not_updated = false;
+      File* head = g.file->double_colon ? g.file->double_colon : g.file;
+      for (File* file = head; file; file = file->prev) {
+        file->dontcare = g.dontcare;
+        if (makefiles) {
+          if (file->cmd_target) {
+            opts.touch = t;
+            opts.question = q;
+            opts.dry_run = n;
+          } else {
+            opts.touch = opts.question = opts.dry_run = false;
+          }
+        }
+        int ocommands = commands_started_;
+        UpdateStatus fail = UpdateFile(file, makefiles ? 1 : 0);
+        if (commands_started_ > ocommands) g.changed = true;
+        stop = false;
+        if ((fail != UpdateStatus::kSuccess || file->updated) &&
+            status < UpdateStatus::kQuestion) {
+          if (file->update_status != UpdateStatus::kSuccess) {
+            status = file->update_status;
+            stop = opts.question && !opts.keep_going && !makefiles;
+          } else {
+            Timestamp mtime = makefiles ? FileMtime(file, false) : FileMtime(file, true);
+            if (file->updated && g.changed && mtime != file->mtime_before_update) {
+              if (!makefiles || (!opts.dry_run && !opts.question)) {
+                status = UpdateStatus::kSuccess;
+              }
+              if (makefiles && file->dontcare) stop = true;
+            }
+          }
+        }
+        any_not_updated |= !file->updated;
+        file->dontcare = false;
+        if (stop) break;
+      }
+      File* file = g.file;
+      if (stop || !any_not_updated) {
+        if (!makefiles && file->update_status == UpdateStatus::kSuccess && !g.changed &&
+            !opts.silent && !opts.question) {
+          if (file->phony || file->cmds == nullptr) {
+            Message("Nothing to be done for '" + file->name + "'.");
+          } else {
+            Message("'" + file->name + "' is up to date.");
+          }
+        }
+        goals.erase(goals.begin() + gi);
+        if (stop) {
+          stop_all = true;
+          break;
+        }
+      } else {
+        ++gi;
+      }
+    }
+    if (stop_all) break;
+    if (gi >= goals.size()) ++considered_;
+  }
+  if (makefiles) {
+    opts.touch = t;
+    opts.question = q;
+    opts.dry_run = n;
+  }
+  return status;
+}
+
+UpdateStatus Make::UpdateFile(File* file, int depth) {
+  UpdateStatus status = UpdateStatus::kSuccess;
+  File* f = file->double_colon ? file->double_colon : file;
+  if (f->considered_pass == considered_) {
+    if (!(f->updated && f->update_status > UpdateStatus::kNone && !f->dontcare &&
+          f->no_diag)) {
+      return f->command_state == CmdState::kFinished ? f->update_status
+                                                       : UpdateStatus::kSuccess;
+    }
+  }
+  for (; f; f = f->prev) {
+    f->considered_pass = considered_;
+    UpdateStatus nw = UpdateFile1(f, depth);
+    if (nw != UpdateStatus::kSuccess && !opts.keep_going) return nw;
+    if (f->command_state == CmdState::kRunning || f->command_state == CmdState::kDepsRunning) {
+      return UpdateStatus::kSuccess;
+    }
+    if (nw > status) status = nw;
+  }
+  if (file->double_colon) {
+    for (; f; f = f->prev) {
+      f->considered_pass = considered_;
+      for (Dep& d : f->deps) {
+        UpdateStatus nw = UpdateFile(d.file, depth + 1);
+        if (nw > status) status = nw;
+      }
+    }
+  }
+  return status;
+}
+
+namespace {
+
+void Complain(Make* m, File* file) {
+  for (Dep& d : file->deps) {
+    if (d.file->updated && d.file->update_status > UpdateStatus::kNone && file->no_diag) {
+      Complain(m, d.file);
+      return;
+    }
+  }
+  m->ShowGoalError(file);
+  std::string msg = "No rule to make target '" + file->name + "'";
+  if (file->parent) msg += ", needed by '" + file->parent->name + "'";
+  if (!m->opts.keep_going) m->Fatal(nullptr, msg);
+  m->Error(nullptr, "*** " + msg + ".");
+  file->no_diag = false;
+}
+
+}  // namespace
+
+void Make::ShowGoalError(File* file) {
+  for (MissingInclude& mi : missing_includes_) {
+    if (mi.err != 0 && (mi.name == file->name || LookupFile(mi.name) == file)) {
+      Error(&mi.loc, mi.name + ": " + strerror(mi.err));
+      mi.err = 0;
+    }
+  }
+}
+
+UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* must_make) {
+  UpdateStatus dep_status = UpdateStatus::kSuccess;
+  ++depth;
+  file->updating = true;
+  if (file->phony || !file->intermediate) {
+    dep_status = UpdateFile(file, depth);
+    Timestamp mtime = FileMtime(file, true);
+    if (mtime == kNonexistentTime || mtime > this_mtime) *must_make = true;
+  } else {
+    if (!file->phony && file->cmds == nullptr && !file->tried_implicit) {
+      TryImplicitRule(file, depth);
+      file->tried_implicit = true;
+    }
+    if (file->cmds == nullptr && !file->is_target && default_file_ && default_file_->cmds) {
+      file->cmds = default_file_->cmds;
+    }
+    Timestamp mtime = FileMtime(file, true);
+    if (mtime != kNonexistentTime && mtime > this_mtime) {
+      *must_make = true;
+    } else {
+      bool deps_running = false;
+      if (file->command_state != CmdState::kRunning) {
+        if (file->command_state == CmdState::kDepsRunning) file->considered_pass = -1;
+        SetCommandState(file, CmdState::kNotStarted);
+      }
+      for (size_t i = 0; i < file->deps.size();) {
+        Dep& d = file->deps[i];
+        if (!d.file) d.file = EnterFile(d.name);
+        if (d.file->updating) {
+          Error(nullptr, "Circular " + file->name + " <- " + d.file->name +
+                             " dependency dropped.");
+          file->deps.erase(file->deps.begin() + i);
+          continue;
+        }
+        d.file->parent = file;
+        bool maybe_make = *must_make;
+        UpdateStatus s = CheckDep(d.file, depth, this_mtime, &maybe_make);
+        if (s > dep_status) dep_status = s;
+        if (!file->deps[i].order_only) *must_make = maybe_make;
+        if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+        File* df = file->deps[i].file;
+        if (df->command_state == CmdState::kRunning ||
+            df->command_state == CmdState::kDepsRunning) {
+          deps_running = true;
+        }
+        ++i;
+      }
+      if (deps_running) SetCommandState(file, CmdState::kDepsRunning);
+    }
+  }
+  file->updating = false;
+  return dep_status;
+}
+
+UpdateStatus Make::UpdateFile1(File* file, int depth) {
+  if (file->updated) {
+    if (file->update_status > UpdateStatus::kNone) {
+      if (file->no_diag && !file->dontcare) Complain(this, file);
+      return file->update_status;
+    }
+    return UpdateStatus::kSuccess;
+  }
+  switch (file->command_state) {
+    case CmdState::kNotStarted:
+    case CmdState::kDepsRunning:
+      break;
+    case CmdState::kRunning:
+      return UpdateStatus::kSuccess;
+    case CmdState::kFinished:
+      return file->update_status;
+  }
+  file->no_diag = file->dontcare;
+  ++depth;
+  file->updating = true;
+  Timestamp this_mtime = FileMtime(file, true);
+  bool noexist = this_mtime == kNonexistentTime;
+  if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
+    Timestamp ns = (this_mtime - kFirstRealTime) % 1000000000LL;
+    this_mtime += 1000000000LL - 1 - ns;
+  }
+  bool must_make = noexist;
+  if (!file->phony && file->cmds == nullptr && !file->tried_implicit) {
+    TryImplicitRule(file, depth);
+    file->tried_implicit = true;
+  }
+  if (file->cmds == nullptr && !file->is_target && default_file_ && default_file_->cmds) {
+    file->cmds = default_file_->cmds;
+  }
+  UpdateStatus dep_status = UpdateStatus::kSuccess;
+  bool running = false;
+  std::vector<File*> scan{file};
+  for (File* a : file->also_make) scan.push_back(a);
+  for (File* af : scan) {
+    for (size_t i = 0; i < af->deps.size();) {
+      Dep* d = &af->deps[i];
+      if (!d->file) d->file = EnterFile(d->name);
+      Timestamp mtime = FileMtime(d->file, true);
+      if (d->file->updating) {
+        Error(nullptr,
+              "Circular " + file->name + " <- " + d->file->name + " dependency dropped.");
+        af->deps.erase(af->deps.begin() + i);
+        continue;
+      }
+      d->file->parent = file;
+      bool maybe_make = must_make;
+      bool saved_dontcare = d->file->dontcare;
+      if (updating_makefiles_) d->file->dontcare = file->dontcare;
+      UpdateStatus nw = CheckDep(d->file, depth, this_mtime, &maybe_make);
+      d = &af->deps[i];
+      if (nw > dep_status) dep_status = nw;
+      if (updating_makefiles_) d->file->dontcare = saved_dontcare;
+      if (!d->order_only) must_make = maybe_make;
+      File* f = d->file->double_colon ? d->file->double_colon : d->file;
+      for (; f; f = f->prev) {
+        running |= f->command_state == CmdState::kRunning ||
+                   f->command_state == CmdState::kDepsRunning;
+      }
+      if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+      if (!running) {
+        Timestamp now = FileMtime(d->file, true);
+        d->changed = now != mtime || mtime == kNonexistentTime;
+      }
+      ++i;
+    }
+    if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+  }
+  if (must_make || opts.always_make) {
+    for (size_t i = 0; i < file->deps.size(); ++i) {
+      Dep& d = file->deps[i];
+      if (!d.file->intermediate) continue;
+      Timestamp mtime = FileMtime(d.file, true);
+      d.file->parent = file;
+      bool saved_dontcare = d.file->dontcare;
+      if (updating_makefiles_) d.file->dontcare = file->dontcare;
+      d.file->considered_pass = -1;
+      UpdateStatus nw = UpdateFile(d.file, depth);
+      if (nw > dep_status) dep_status = nw;
+      File* df = file->deps[i].file;
+      if (updating_makefiles_) df->dontcare = saved_dontcare;
+      File* f = df->double_colon ? df->double_colon : df;
+      for (; f; f = f->prev) f->mtime_before_update = mtime;
+      if (df->command_state == CmdState::kRunning ||
+          df->command_state == CmdState::kDepsRunning) {
+        running = true;
+      }
+      if (!opts.keep_going && dep_status != UpdateStatus::kSuccess) break;
+    }
+  }
+  file->updating = false;
+  if (running) {
+    SetCommandState(file, CmdState::kDepsRunning);
+    return UpdateStatus::kSuccess;
+  }
+  if (dep_status != UpdateStatus::kSuccess) {
+    file->update_status =
+        dep_status == UpdateStatus::kNone ? UpdateStatus::kFailed : dep_status;
+    NoticeFinishedFile(file);
+    --depth;
+    if (depth == 0 && opts.keep_going && !opts.dry_run && !opts.question) {
+      Error(nullptr, "Target '" + file->name + "' not remade because of errors.");
+    }
+    return dep_status;
+  }
+  if (file->command_state == CmdState::kDepsRunning) {
+    SetCommandState(file, CmdState::kNotStarted);
+  }
+  bool deps_changed = false;
+  for (Dep& d : file->deps) {
+    Timestamp d_mtime = FileMtime(d.file, true);
+    if (!d.order_only) {
+      if (d_mtime == kNonexistentTime && !d.file->intermediate) must_make = true;
+      deps_changed |= d.changed;
+    }
+    d.changed |= noexist || d_mtime > this_mtime;
+  }
+  --depth;
+  if (file->double_colon && file->deps.empty()) {
+    must_make = true;
+  } else if (!noexist && file->is_target && !deps_changed && file->cmds == nullptr &&
+             !opts.always_make) {
+    must_make = false;
+  } else if (!must_make && file->cmds && opts.always_make) {
+    must_make = true;
+  }
+  if (!must_make) {
+    NoticeFinishedFile(file);
+    for (File* f = file; f; f = f->prev) {
+      if (!f->hname.empty()) f->name = f->hname;
+    }
+    return UpdateStatus::kSuccess;
+  }
+  if (!file->hname.empty() && file->hname != file->name) {
+    file->ignore_vpath = true;
+    file->hname.clear();
+  }
+  RemakeFile(file);
+  if (file->command_state != CmdState::kFinished) return UpdateStatus::kSuccess;
+  file->updated = true;
+  return file->update_status;
+}
+
+void Make::RemakeFile(File* file) {
+  if (file->cmds == nullptr) {
+    if (file->phony || file->is_target) {
+      file->update_status = UpdateStatus::kSuccess;
+    } else {
+      if (!updating_makefiles_ || !file->dontcare) Complain(this, file);
+      file->update_status = UpdateStatus::kFailed;
+    }
+  } else {
+    if (!opts.touch || file->cmds->any_recurse) {
+      jobs_->ExecuteFileCommands(file);
+      return;
+    }
+    file->update_status = UpdateStatus::kSuccess;
+  }
+  NoticeFinishedFile(file);
+}
+
+void Make::NoticeFinishedFile(File* file) {
+  bool ran = file->command_state == CmdState::kRunning;
+  bool touched = false;
+  file->command_state = CmdState::kFinished;
+  file->updated = true;
+  if (opts.touch && file->update_status == UpdateStatus::kSuccess) {
+    bool all_recursive = file->cmds && file->cmds->any_recurse;
+    if (all_recursive) {
+      for (bool r : file->cmds->recurse)
+        if (!r) all_recursive = false;
+    }
+    if (!all_recursive) {
+      if (file->phony) {
+        file->update_status = UpdateStatus::kSuccess;
+      } else if (file->cmds) {
+        file->update_status = jobs_->TouchFile(file);
+        ++commands_started_;
+        touched = true;
+      }
+    }
+  }
+  if (file->mtime_before_update == kUnknownTime) file->mtime_before_update = file->last_mtime;
+  if ((ran && !file->phony) || touched) {
+    int i = 0;
+    if ((opts.question || opts.dry_run || opts.touch) && file->cmds) {
+      for (i = static_cast<int>(file->cmds->lines.size()); i > 0; --i)
+        if (!file->cmds->recurse[i - 1]) break;
+    } else if (file->is_target && file->cmds == nullptr) {
+      i = 1;
+    }
+    file->last_mtime = i == 0 ? kUnknownTime : kNewTime;
+  }
+  if (file->double_colon) {
+    Timestamp max_mtime = file->last_mtime;
+    File* f = file->double_colon;
+    for (; f && f->updated; f = f->prev) {
+      if (max_mtime != kUnknownTime &&
+          (f->last_mtime == kUnknownTime || f->last_mtime > max_mtime)) {
+        max_mtime = f->last_mtime;
+      }
+    }
+    if (f == nullptr)
+      for (f = file->double_colon; f; f = f->prev) f->last_mtime = max_mtime;
+  }
+  if (ran && file->update_status != UpdateStatus::kNone) {
+    for (File* a : file->also_make) {
+      a->command_state = CmdState::kFinished;
+      a->updated = true;
+      a->update_status = file->update_status;
+      if (!a->phony) {
+        a->last_mtime = kUnknownTime;
+        FileMtime(a, false);
+      }
+    }
+  } else if (file->update_status == UpdateStatus::kNone) {
+    file->update_status = UpdateStatus::kSuccess;
+  }
+}
+
+void Make::RemoveIntermediates(bool sig) {
+  if (opts.question || opts.touch || all_secondary_) return;
+  if (sig && opts.dry_run) return;
+  bool doneany = false;
+  for (File* f : file_order_) {
+    if (!(f->intermediate && (f->dontcare || !f->precious) && !f->secondary)) continue;
+    if (f->update_status == UpdateStatus::kNone) continue;
+    int status = 0;
+    if (!opts.dry_run) {
+      status = unlink(f->name.c_str());
+      if (status < 0 && errno == ENOENT) continue;
+    }
+    if (!f->dontcare) {
+      if (sig) {
+        Error(nullptr, "*** Deleting intermediate file '" + f->name + "'");
+      } else if (!opts.silent) {
+        fputs(doneany ? " " : "rm ", stdout);
+        doneany = true;
+        fputs(f->name.c_str(), stdout);
+        fflush(stdout);
+      }
+      if (status < 0) Error(nullptr, "unlink: " + f->name + ": " + strerror(errno));
+    }
+  }
+  if (doneany && !sig) {
+    putchar('\n');
+    fflush(stdout);
+  }
+}
+
+}  // namespace kbmake

@@ -1,0 +1,201 @@
+// The make instance's top level: start-up variables, reading, remaking makefiles, updating
+// goals, and the environment and MAKEFLAGS given to recipes.
+#include "kbmake/make.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/exec/jobs.h"
+
+namespace kbmake {
+
+Make::Make(Options o, std::string prog, int level, std::vector<std::string> env)
+    : opts(std::move(o)), program(std::move(prog)), makelevel(level), environ_(std::move(env)) {
+  global_list_.set = &global_;
+  jobs_ = std::make_unique<JobRunner>(this);
+}
+
+Make::~Make() = default;
+
+std::string Make::Prefix() const {
+  if (makelevel == 0) return program;
+  return program + "[" + std::to_string(makelevel) + "]";
+}
+
+const std::string* Make::InternFileName(std::string_view name) {
+  for (const std::string& s : file_names_)
+    if (s == name) return &s;
+  file_names_.emplace_back(name);
+  return &file_names_.back();
+}
+
+void Make::Fatal(const Loc* loc, std::string_view msg) {
+  std::string s;
+  if (loc && loc->valid()) {
+    s = *loc->file + ":" + std::to_string(loc->line) + ": *** ";
+  } else {
+    s = Prefix() + ": *** ";
+  }
+  s += msg;
+  s += ".  Stop.";
+  throw FatalError{s, 2};
+}
+
+void Make::Error(const Loc* loc, std::string_view msg) {
+  fflush(stdout);
+  std::string s;
+  if (loc && loc->valid()) {
+    s = *loc->file + ":" + std::to_string(loc->line) + ": ";
+  } else {
+    s = Prefix() + ": ";
+  }
+  s += msg;
+  s += "\n";
+  fwrite(s.data(), 1, s.size(), stderr);
+  fflush(stderr);
+}
+
+void Make::Message(std::string_view msg) {
+  std::string s = Prefix() + ": " + std::string(msg) + "\n";
+  fwrite(s.data(), 1, s.size(), stdout);
+  fflush(stdout);
+}
+
+std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
+  std::string shell = Expand("$(SHELL)");
+  std::string flags = Expand("$(.SHELLFLAGS)");
+  std::vector<std::string> argv;
+  for (auto w : SplitWords(shell)) argv.emplace_back(w);
+  for (auto w : SplitWords(flags)) argv.emplace_back(w);
+  argv.emplace_back(cmd);
+  std::vector<char*> av;
+  for (auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
+  std::vector<char*> ev;
+  for (auto& e : environ_) ev.push_back(const_cast<char*>(e.c_str()));
+  ev.push_back(nullptr);
+  int fds[2];
+  if (pipe(fds) != 0) {
+    *status = 127;
+    return {};
+  }
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    execve(argv[0].c_str(), av.data(), ev.data());
+    std::string m = Prefix() + ": " + argv[0] + ": " + strerror(errno) + "\n";
+    ssize_t w = write(2, m.data(), m.size());
+    (void)w;
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, n);
+  }
+  close(fds[0]);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  shell_status_ = *status;
+  DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+  // Fold newlines: "\r\n" and "\n" become spaces; trailing newlines are dropped.
+  std::string r;
+  r.reserve(out.size());
+  size_t last_nonnl = std::string::npos;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r' && i + 1 < out.size() && out[i + 1] == '\n') continue;
+    if (out[i] == '\n') {
+      r.push_back(' ');
+    } else {
+      last_nonnl = r.size();
+      r.push_back(out[i]);
+    }
+  }
+  size_t keep = last_nonnl == std::string::npos ? 0 : last_nonnl + 1;
+  if (!trim_all_newlines && r.size() >= 2 && (last_nonnl == std::string::npos ||
+                                               last_nonnl + 2 < r.size())) {
+    keep = r.size() - 1;
+  }
+  r.resize(keep);
+  return r;
+}
+
+std::vector<std::string> Make::TargetEnvironment(File* file) {
+  absl::flat_hash_map<std::string, Variable*> seen;
+  std::vector<Variable*> order;
+  SetList* list = file && file->variables ? file->variables : &global_list_;
+  bool is_parent = false;
+  for (SetList* l = list; l; l = l->next) {
+    l->set->ForEach([&](const Variable& cv) {
+      Variable* v = const_cast<Variable*>(&cv);
+      if (is_parent && v->private_var) return;
+      if (seen.emplace(v->name, v).second) order.push_back(v);
+    });
+    is_parent |= l->next_is_parent;
+  }
+  std::vector<std::string> env;
+  for (Variable* v : order) {
+    switch (v->export_mode) {
+      case ExportMode::kDefault:
+        if (v->origin == Origin::kDefault || v->origin == Origin::kAutomatic) continue;
+        if (!v->exportable) continue;
+        if (!export_all_ && v->origin != Origin::kCommand && v->origin != Origin::kEnv &&
+            v->origin != Origin::kEnvOverride && v->name != "MAKEFLAGS" &&
+            v->name != "MFLAGS" && v->name != "MAKEOVERRIDES") {
+          continue;
+        }
+        break;
+      case ExportMode::kExport:
+        break;
+      case ExportMode::kNoExport:
+        if (v->name == "SHELL" && !shell_env_value_.empty()) {
+          env.push_back("SHELL=" + shell_env_value_);
+        }
+        continue;
+    }
+    if (v->name == "SHELL" && v->export_mode != ExportMode::kExport) {
+      if (!shell_env_value_.empty()) env.push_back("SHELL=" + shell_env_value_);
+      continue;
+    }
+    if (v->name == "MAKELEVEL") continue;
+    std::string value;
+    if (v->name == "MAKEOVERRIDES") {
+      value = v->value;
+    } else if (v->recursive && v->origin != Origin::kEnv && v->origin != Origin::kEnvOverride) {
+      SetList* save = current_;
+      current_ = list;
+      try {
+        RecursivelyExpand(v, &value);
+      } catch (...) {
+        current_ = save;
+        throw;
+      }
+      current_ = save;
+    } else {
+      value = v->value;
+    }
+    env.push_back(v->name + "=" + value);
+  }
+  env.push_back("MAKELEVEL=" + std::to_string(makelevel + 1));
+  return env;
+}
+
+}  // namespace kbmake

@@ -1,0 +1,246 @@
+// One make instance: its variables, rule database, goals and job state. Nothing here is
+// process-wide, so a sub-make could one day run in the same process as its parent.
+#pragma once
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "kbmake/base/loc.h"
+#include "kbmake/base/strutil.h"
+#include "kbmake/rules/file.h"
+#include "kbmake/vars/variables.h"
+
+namespace kbmake {
+
+/// Command-line options, decoded by cli/ from argv and MAKEFLAGS.
+struct Options {
+  std::vector<std::string> makefiles;     // -f
+  std::vector<std::string> include_dirs;  // -I
+  std::vector<std::string> directories;   // -C
+  std::vector<std::string> goals;
+  std::vector<std::string> cmdline_vars;  // NAME=value as given
+  std::vector<std::string> evals;         // --eval
+  std::vector<std::string> old_files;     // -o
+  std::vector<std::string> new_files;     // -W
+  bool keep_going = false, dry_run = false, question = false, touch = false;
+  bool always_make = false, silent = false, ignore_errors = false, env_overrides = false;
+  bool no_builtin_rules = false, no_builtin_vars = false, print_directory = false;
+  bool no_print_directory = false, trace = false, print_data_base = false;
+  bool warn_undefined = false, check_symlinks = false, print_version = false, help = false;
+  bool question_seen = false;
+  int jobs = 1;  // 0: unlimited
+  std::string jobserver_auth;
+  std::string output_sync;
+  std::string debug;
+  double max_load = -1;
+};
+
+enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
+
+class JobRunner;
+struct Child;
+
+/// The evaluator, rule database, dependency graph and scheduler of one make invocation.
+class Make {
+ public:
+  Make(Options opts, std::string program, int makelevel, std::vector<std::string> environ);
+  ~Make();
+  /// Reads the makefiles and updates the goals; returns make's exit status.
+  int Run();
+
+  // ---- diagnostics (base) ----
+  [[noreturn]] void Fatal(const Loc* loc, std::string_view msg);
+  void Error(const Loc* loc, std::string_view msg);
+  void Message(std::string_view msg);  // "make: msg" on stdout
+  std::string Prefix() const;          // "make" or "make[N]"
+  const std::string* InternFileName(std::string_view name);
+
+  // ---- variables (vars/) ----
+  Variable* Lookup(std::string_view name);
+  Variable* LookupInSet(std::string_view name, VarSet* set) { return set->Lookup(name); }
+  Variable* DefineInSet(std::string_view name, std::string value, Origin origin, bool recursive,
+                        VarSet* set, const Loc* loc);
+  Variable* DefineGlobal(std::string_view name, std::string value, Origin origin, bool recursive,
+                         const Loc* loc = nullptr) {
+    return DefineInSet(name, std::move(value), origin, recursive, &global_, loc);
+  }
+  Variable* DoVariableDefinition(const Loc* loc, std::string_view name, std::string_view value,
+                                 Origin origin, Flavor flavor, bool target_var);
+  void InitializeFileVariables(File* f, bool reading);
+  std::string VariablesList();
+
+  // ---- expansion (eval/) ----
+  void Expand(std::string_view text, std::string* out);
+  std::string Expand(std::string_view text) {
+    std::string s;
+    Expand(text, &s);
+    return s;
+  }
+  std::string ExpandForFile(std::string_view text, File* file);
+  void ReferenceVariable(std::string_view name, std::string* out);
+  void RecursivelyExpand(Variable* v, std::string* out);
+  void ExpandVariableValue(Variable* v, std::string* out);
+  /// Handles `$(func args)` at text[start] (just after "$(" ) if `name` is a builtin.
+  bool HandleFunction(std::string_view text, size_t* pos, char open, char close,
+                      std::string* out);
+  /// Runs `cmd` with $(SHELL) $(.SHELLFLAGS), returns its output with newlines folded to
+  /// spaces and trailing newlines removed (all, or all but one for `!=`); sets .SHELLSTATUS.
+  std::string ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status);
+
+  // ---- reading (eval/read) ----
+  enum ReadFlags { kRmIncluded = 1, kRmDontCare = 2, kRmNoDefaultGoal = 4, kRmNoTilde = 8 };
+  /// Returns false if the file could not be read (errno in *err).
+  bool EvalMakefile(const std::string& filename, int flags, int* err);
+  void EvalString(std::string_view text, const Loc* loc);
+  void EvalBuffer(const std::string& text, const std::string* filename, long first_line,
+                  bool set_default);
+
+  // ---- files and rules (rules/) ----
+  File* LookupFile(std::string_view name);
+  File* EnterFile(std::string_view name);
+  void SnapDeps();
+  /// Enters one rule read from a makefile (GNU make's record_files).
+  void RecordRule(const std::vector<std::string>& targets, const std::string* pattern,
+                  const std::string& depstr, const std::string* commands, long cmds_started,
+                  bool two_colon, bool grouped, char prefix, const Loc& loc);
+  std::vector<Dep> SplitPrereqs(std::string_view text, std::string_view stem);
+  std::shared_ptr<Commands> MakeCommands(const std::string& text, const Loc& loc, char prefix);
+  void ConvertToPattern();
+  void InstallDefaultRules();
+  void DefineDefaultVariables();
+  void InstallDefaultSuffixRules();
+  bool NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule);
+  std::vector<std::string> ParseFileSeq(std::string_view text, bool glob, bool* order_only_split,
+                                        std::vector<std::string>* order_only);
+  std::vector<std::string> Glob(std::string_view pattern);
+  void PrintDataBase();
+
+  // ---- graph (graph/) ----
+  bool PatternSearch(File* file, bool archive, int depth, int recursions);
+  std::string VpathSearch(std::string_view file, Timestamp* mtime);
+  void BuildVpathLists();
+  void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
+  Timestamp FileMtime(File* f, bool search);
+  static Timestamp NameMtime(const std::string& name);
+  UpdateStatus UpdateGoalChain(std::vector<File*>& goals, bool makefiles);
+  UpdateStatus UpdateFile(File* file, int depth);
+  UpdateStatus UpdateFile1(File* file, int depth);
+  UpdateStatus CheckDep(File* file, int depth, Timestamp this_mtime, bool* must_make);
+  void RemakeFile(File* file);
+  void NoticeFinishedFile(File* file);
+  void ExpandDeps(File* f);
+  void SetFileVariables(File* f);
+  bool FileImpossible(std::string_view name) const { return impossible_.contains(AV(name)); }
+  void MarkImpossible(std::string_view name) { impossible_.insert(std::string(name)); }
+  void RemoveIntermediates(bool sig);
+  void SetCommandState(File* f, CmdState s);
+  bool TryImplicitRule(File* f, int depth);
+
+  // ---- execution (exec/) ----
+  std::vector<std::string> TargetEnvironment(File* f);
+  void DefineMakeflags();
+
+  // ---- start-up and top level (run.cc) ----
+  void DefineStartupVariables();
+  void DefineCommandLineVariables();
+  void EvalCommandLineAssignment(const std::string& arg);
+  void PrintDirectory(bool entering);
+  int ReadAndBuild();
+  int RemakeMakefiles();
+  void ReparseMakeflags();
+  void UndefineDefaultVariables();
+  void ShowGoalError(File* file);
+
+  // ---- state ----
+  std::string argv0_;  // as invoked, for $(MAKE)
+  bool print_directory_ = false;
+  bool env_overrides_flag_ = false;
+  bool ignore_from_special_ = false, silent_from_special_ = false;
+  bool builtin_rules_removed_ = false;
+  int makefile_status_ = 0;
+  std::string makeflags_at_start_;
+  /// Re-executes the program after makefiles were remade (set by cli/; never returns).
+  std::function<void(int restarts)> reexec_hook_;
+  /// Re-decodes MAKEFLAGS set by a makefile into the options (set by cli/).
+  std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
+  Options opts;
+  std::string program;  // basename of argv[0]
+  int makelevel = 0;
+  std::vector<std::string> environ_;
+  VarSet global_;
+  SetList global_list_;
+  SetList* current_ = &global_list_;
+  std::deque<std::unique_ptr<VarSet>> owned_sets_;
+  std::deque<std::unique_ptr<SetList>> owned_lists_;
+  std::deque<std::string> file_names_;  // owns Loc::file strings
+  const Loc* reading_loc_ = nullptr;    // location of the statement being evaluated
+  const Loc* expanding_loc_ = nullptr;  // location of the variable being expanded
+  char cmd_prefix_ = '\t';
+  bool export_all_ = false;
+  bool second_expansion_ = false;
+  bool one_shell_ = false;
+  bool posix_ = false;
+  bool not_parallel_ = false;
+  bool all_precious_ = false, all_secondary_ = false, ignore_all_ = false, silent_all_ = false;
+  bool delete_on_error_ = false;
+  int expansion_depth_ = 0;
+  int call_args_max_ = 0;
+  int restarts_ = 0;
+  bool reading_makefiles_ = true;
+  bool updating_makefiles_ = false;
+  std::string starting_dir_;
+
+  absl::flat_hash_map<std::string, std::unique_ptr<File>> files_;
+  std::vector<File*> file_order_;
+  std::vector<std::unique_ptr<File>> extra_files_;  // :: chain members
+  std::vector<std::unique_ptr<PatternRule>> pattern_rules_;
+  struct PatternVar {
+    std::string pattern;
+    Variable var;
+    Flavor flavor;
+  };
+  std::vector<PatternVar> pattern_vars_;  // sorted by pattern length, stable
+  absl::flat_hash_set<std::string> impossible_;
+  File* default_file_ = nullptr;  // .DEFAULT
+  File* suffix_file_ = nullptr;   // .SUFFIXES
+  Variable* default_goal_var_ = nullptr;
+  struct ReadMakefile {
+    std::string name;
+    int flags;
+    int err;
+  };
+  std::vector<ReadMakefile> read_makefiles_;  // for remaking
+  struct MissingInclude {
+    std::string name;
+    Loc loc;
+    int err;
+  };
+  std::vector<MissingInclude> missing_includes_;
+  std::vector<std::string> include_search_path_;
+
+  struct VpathEntry {
+    std::string pattern;
+    std::vector<std::string> dirs;
+  };
+  std::vector<VpathEntry> vpaths_;
+  std::vector<std::string> general_vpath_;
+  absl::flat_hash_map<std::string, Timestamp> mtime_cache_;
+
+  std::unique_ptr<JobRunner> jobs_;
+  int commands_started_ = 0;
+  bool any_failed_ = false;
+  int considered_ = 0;
+  bool handling_fatal_ = false;
+  std::string shell_env_value_;  // SHELL from the original environment
+  int shell_status_ = 0;
+};
+
+}  // namespace kbmake

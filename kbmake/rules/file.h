@@ -1,0 +1,92 @@
+// The rule database's data: targets ("files" in GNU make's terms), their prerequisites and
+// recipes, and pattern rules.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kbmake/base/loc.h"
+#include "kbmake/vars/variables.h"
+
+namespace kbmake {
+
+struct File;
+
+/// A recipe as read: its lines (unexpanded, backslash-newlines kept) and where it started.
+struct Commands {
+  Loc loc;
+  std::string text;                // the whole recipe, lines separated by '\n'
+  std::vector<std::string> lines;  // chopped into command lines
+  std::vector<bool> recurse;       // line has '+' or refers to $(MAKE)
+  bool any_recurse = false;
+  char recipe_prefix = '\t';
+};
+
+struct Dep {
+  std::string name;  // as written; for need_2nd_expansion the unexpanded text
+  File* file = nullptr;
+  bool order_only = false;
+  bool need_2nd_expansion = false;
+  bool staticpattern = false;
+  bool changed = false;      // set while updating: this prerequisite was newer
+  bool ignore_mtime = false;
+  bool dontcare = false;
+};
+
+/// Timestamps: nanoseconds since the epoch plus kFirstRealTime, or a special value.
+using Timestamp = int64_t;
+constexpr Timestamp kUnknownTime = 0;
+constexpr Timestamp kNonexistentTime = 1;
+constexpr Timestamp kOldTime = 2;  // -o files
+constexpr Timestamp kFirstRealTime = 3;
+constexpr Timestamp kNewTime = INT64_MAX;  // -W files
+
+enum class UpdateStatus { kSuccess = 0, kNone, kQuestion, kFailed };
+enum class CmdState { kNotStarted, kDepsRunning, kRunning, kFinished };
+
+struct File {
+  std::string name;
+  std::string hname;  // name found through vpath (empty: same as name)
+  std::vector<Dep> deps;
+  std::shared_ptr<Commands> cmds;
+  std::string stem;
+  VarSet* vars = nullptr;        // target-specific variables (owned by the instance)
+  SetList* variables = nullptr;  // chain used when expanding for this target
+  VarSet* pat_vars = nullptr;
+  SetList* pat_list = nullptr;
+  File* parent = nullptr;
+  File* double_colon = nullptr;  // head of the :: chain, or null
+  File* prev = nullptr;          // next :: rule for the same target
+  File* last = nullptr;          // last :: rule (on the head)
+  std::vector<File*> also_make;  // grouped / multi-target pattern siblings
+  Timestamp last_mtime = kUnknownTime;
+  Timestamp mtime_before_update = kUnknownTime;
+  int command_flags = 0;
+  UpdateStatus update_status = UpdateStatus::kNone;
+  CmdState command_state = CmdState::kNotStarted;
+  bool precious = false, low_resolution_time = false, tried_implicit = false;
+  bool updating = false, updated = false, is_target = false, cmd_target = false;
+  bool phony = false, intermediate = false, secondary = false, dontcare = false;
+  bool ignore_vpath = false, pat_searched = false, considered = false, no_diag = false;
+  bool changed = false, deps_expanded = false, snapped = false, builtin = false;
+  bool builtin_deps = false, is_explicit = false, mentioned = false, grouped = false, loaded_makefile = false;
+  bool cmds_from_double_colon_head = false, vpath_checked = false, unlinked = false;
+  int considered_pass = -1;
+
+  const std::string& hn() const { return hname.empty() ? name : hname; }
+};
+
+/// A pattern rule (or a converted suffix rule).
+struct PatternRule {
+  std::vector<std::string> targets;  // each contains one '%'
+  std::vector<Dep> deps;             // names may contain '%'
+  std::shared_ptr<Commands> cmds;
+  bool terminal = false;
+  bool in_use = false;
+  bool builtin = false;
+  bool pending_delete = false;
+};
+
+}  // namespace kbmake

@@ -1,0 +1,524 @@
+// The rule database: entering targets and rules, parsing prerequisite lists, special targets,
+// built-in rules and variables, and converting suffix rules to pattern rules.
+#include <glob.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+#include "kbmake/rules/defaults_data.inc"
+
+bool HasGlobChars(std::string_view w) {
+  return w.find_first_of("*?[") != std::string_view::npos;
+}
+
+}  // namespace
+
+File* Make::LookupFile(std::string_view name) {
+  // GNU make strips leading "./" from file names.
+  while (name.size() > 2 && name[0] == '.' && name[1] == '/') {
+    name.remove_prefix(2);
+    while (!name.empty() && name[0] == '/') name.remove_prefix(1);
+  }
+  auto it = files_.find(AV(name));
+  return it == files_.end() ? nullptr : it->second.get();
+}
+
+File* Make::EnterFile(std::string_view name) {
+  while (name.size() > 2 && name[0] == '.' && name[1] == '/') {
+    name.remove_prefix(2);
+    while (!name.empty() && name[0] == '/') name.remove_prefix(1);
+  }
+  auto it = files_.find(AV(name));
+  if (it != files_.end()) {
+    File* f = it->second.get();
+    if (f->double_colon == nullptr) return f;
+    // A new entry in a double-colon chain.
+    auto nf = std::make_unique<File>();
+    nf->name = f->name;
+    nf->double_colon = f;
+    nf->last_mtime = f->last_mtime;
+    nf->mtime_before_update = f->mtime_before_update;
+    File* raw = nf.get();
+    File* tail = f->last ? f->last : f;
+    tail->prev = raw;
+    f->last = raw;
+    extra_files_.push_back(std::move(nf));
+    return raw;
+  }
+  auto nf = std::make_unique<File>();
+  nf->name = std::string(name);
+  File* raw = nf.get();
+  files_.emplace(raw->name, std::move(nf));
+  file_order_.push_back(raw);
+  return raw;
+}
+
+std::vector<std::string> Make::Glob(std::string_view pattern) {
+  std::string pat(pattern);
+  if (!pat.empty() && pat[0] == '~') {
+    const char* home = getenv("HOME");
+    if (home && (pat.size() == 1 || pat[1] == '/')) pat = home + pat.substr(1);
+  }
+  std::vector<std::string> out;
+  glob_t g;
+  memset(&g, 0, sizeof g);
+  int r = glob(pat.c_str(), 0, nullptr, &g);
+  if (r == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  globfree(&g);
+  return out;
+}
+
+std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
+                                            bool* order_only_split,
+                                            std::vector<std::string>* order_only) {
+  std::vector<std::string> out;
+  std::vector<std::string>* dest = &out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    if (i >= text.size()) break;
+    if (order_only && text[i] == '|') {
+      dest = order_only;
+      if (order_only_split) *order_only_split = true;
+      ++i;
+      continue;
+    }
+    std::string word;
+    while (i < text.size() && !IsSpace(text[i])) {
+      if (order_only && text[i] == '|') break;
+      if (text[i] == '\\' && i + 1 < text.size() && IsBlank(text[i + 1])) {
+        word.push_back(text[i + 1]);
+        i += 2;
+        continue;
+      }
+      word.push_back(text[i++]);
+    }
+    if (!word.empty() && word[0] == '~') {
+      const char* home = getenv("HOME");
+      if (home && (word.size() == 1 || word[1] == '/')) word = home + word.substr(1);
+    }
+    if (do_glob && HasGlobChars(word)) {
+      std::vector<std::string> g = Glob(word);
+      if (!g.empty()) {
+        for (auto& s : g) dest->push_back(std::move(s));
+        continue;
+      }
+    }
+    dest->push_back(std::move(word));
+  }
+  return out;
+}
+
+std::vector<Dep> Make::SplitPrereqs(std::string_view text, std::string_view stem) {
+  std::vector<std::string> oo;
+  bool split = false;
+  std::vector<std::string> normal = ParseFileSeq(text, true, &split, &oo);
+  std::vector<Dep> deps;
+  auto add = [&](std::string name, bool order_only) {
+    if (!stem.empty() || stem.data() != nullptr) {
+      std::string pat = name;
+      if (FindPercentInPlace(&pat) != std::string::npos) {
+        Pattern p = Pattern::Parse(name);
+        std::string n;
+        p.Apply(stem, &n);
+        name = std::move(n);
+      }
+    }
+    Dep d;
+    d.name = std::move(name);
+    d.order_only = order_only;
+    deps.push_back(std::move(d));
+  };
+  for (auto& n : normal) add(std::move(n), false);
+  for (auto& n : oo) add(std::move(n), true);
+  return deps;
+}
+
+std::shared_ptr<Commands> Make::MakeCommands(const std::string& text, const Loc& loc,
+                                              char prefix) {
+  auto c = std::make_shared<Commands>();
+  c->loc = loc;
+  c->text = text;
+  c->recipe_prefix = prefix;
+  // Chop into lines at newlines that are not escaped by a backslash.
+  std::string_view t = text;
+  if (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+  size_t start = 0;
+  for (size_t i = 0; i <= t.size(); ++i) {
+    if (i == t.size() || (t[i] == '\n' && !(i > start && t[i - 1] == '\\' && [&] {
+                            size_t n = 0;
+                            while (i - n > start && t[i - n - 1] == '\\') ++n;
+                            return n % 2 == 1;
+                          }()))) {
+      c->lines.emplace_back(t.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (text.empty()) c->lines.clear();
+  for (const std::string& l : c->lines) {
+    bool recurse = false;
+    size_t p = 0;
+    while (p < l.size() && (IsSpace(l[p]) || l[p] == '@' || l[p] == '-' || l[p] == '+')) {
+      if (l[p] == '+') recurse = true;
+      ++p;
+    }
+    if (l.find("$(MAKE)") != std::string::npos || l.find("${MAKE}") != std::string::npos) {
+      recurse = true;
+    }
+    c->recurse.push_back(recurse);
+    c->any_recurse |= recurse;
+  }
+  return c;
+}
+
+void Make::RecordRule(const std::vector<std::string>& targets, const std::string* pattern,
+                      const std::string& depstr, const std::string* commands,
+                      long cmds_started, bool two_colon, bool grouped, char prefix,
+                      const Loc& loc) {
+  if (!reading_makefiles_) Fatal(&loc, "prerequisites cannot be defined in recipes");
+  std::string first = targets[0];
+  bool implicit = FindPercentInPlace(&first) != std::string::npos;
+  std::shared_ptr<Commands> cmds;
+  if (commands) {
+    Loc cl = loc;
+    cl.line = cmds_started;
+    cmds = MakeCommands(*commands, cl, prefix);
+  }
+  std::string deptext;
+  bool two_expand = false;
+  if (!depstr.empty()) {
+    std::string s;
+    // Unescape '\:'.
+    for (size_t i = 0; i < depstr.size(); ++i) {
+      if (depstr[i] == '\\' && i + 1 < depstr.size() && depstr[i + 1] == ':') continue;
+      s.push_back(depstr[i]);
+    }
+    deptext = s;
+    two_expand = second_expansion_ && deptext.find('$') != std::string::npos;
+  }
+  if (implicit) {
+    if (pattern) Fatal(&loc, "mixed implicit and static pattern rules");
+    auto rule = std::make_unique<PatternRule>();
+    for (const std::string& t : targets) {
+      std::string tt = t;
+      if (FindPercentInPlace(&tt) == std::string::npos) {
+        Fatal(&loc, "mixed implicit and normal rules");
+      }
+      rule->targets.push_back(t);
+    }
+    if (two_expand) {
+      Dep d;
+      d.name = deptext;
+      d.need_2nd_expansion = true;
+      rule->deps.push_back(d);
+    } else if (!deptext.empty()) {
+      std::vector<std::string> oo;
+      bool split = false;
+      auto normal = ParseFileSeq(deptext, false, &split, &oo);
+      for (auto& n : normal) rule->deps.push_back(Dep{n});
+      for (auto& n : oo) {
+        Dep d{n};
+        d.order_only = true;
+        rule->deps.push_back(d);
+      }
+    }
+    rule->cmds = cmds;
+    rule->terminal = two_colon;
+    NewPatternRule(std::move(rule), true);
+    return;
+  }
+  std::vector<Dep> deps;
+  if (!deptext.empty() && !two_expand && !pattern) deps = SplitPrereqs(deptext, {});
+  Pattern pat;
+  if (pattern) pat = Pattern::Parse(*pattern);
+  std::vector<File*> group;
+  for (const std::string& name : targets) {
+    if (name == ".POSIX" && !posix_) {
+      posix_ = true;
+      DefineGlobal(".SHELLFLAGS", "-ec", Origin::kDefault, false);
+      DefineGlobal("ARFLAGS", "-rv", Origin::kDefault, false);
+      DefineGlobal("CC", "c99", Origin::kDefault, false);
+      DefineGlobal("CFLAGS", "-O1", Origin::kDefault, false);
+      DefineGlobal("FC", "fort77", Origin::kDefault, false);
+      DefineGlobal("FFLAGS", "-O1", Origin::kDefault, false);
+      DefineGlobal("SCCSGETFLAGS", "-s", Origin::kDefault, false);
+    } else if (name == ".SECONDEXPANSION") {
+      second_expansion_ = true;
+    } else if (name == ".ONESHELL") {
+      one_shell_ = true;
+    }
+    std::vector<Dep> these;
+    std::string_view stem;
+    bool matched = true;
+    if (pattern) {
+      if (!pat.Matches(name, &stem)) {
+        Error(&loc, "target '" + name + "' doesn't match the target pattern");
+        matched = false;
+      }
+    }
+    if (matched) {
+      if (two_expand) {
+        Dep d;
+        d.name = deptext;
+        d.need_2nd_expansion = true;
+        d.staticpattern = pattern != nullptr;
+        these.push_back(d);
+      } else if (pattern) {
+        if (!deptext.empty()) these = SplitPrereqs(deptext, stem);
+      } else {
+        these = deps;
+      }
+    }
+    File* f;
+    if (!two_colon) {
+      f = EnterFile(name);
+      if (f->double_colon) {
+        Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
+      }
+      if (cmds && f->cmds == cmds) {
+        Error(&loc, "target '" + f->name + "' given more than once in the same rule");
+      } else if (cmds && f->cmds && f->is_target) {
+        Error(&cmds->loc, "warning: overriding recipe for target '" + f->name + "'");
+        Error(&f->cmds->loc, "warning: ignoring old recipe for target '" + f->name + "'");
+      }
+      if (f == default_file_ && these.empty() && !cmds) f->cmds = nullptr;
+      if (cmds) f->cmds = cmds;
+      if (f == suffix_file_ && these.empty()) f->deps.clear();
+    } else {
+      f = LookupFile(name);
+      if (f && f->is_target && !f->double_colon) {
+        Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
+      }
+      f = EnterFile(name);
+      if (f->double_colon == nullptr) f->double_colon = f;
+      f->cmds = cmds;
+    }
+    f->is_target = true;
+    f->is_explicit = true;
+    if (pattern && matched) f->stem = std::string(stem);
+    if (pattern && matched && two_expand) {
+      for (Dep& d : these) d.staticpattern = true;
+      f->stem = std::string(stem);
+    }
+    for (Dep& d : these) {
+      if (!d.need_2nd_expansion) {
+        d.file = EnterFile(d.name);
+        d.file->mentioned = true;
+      }
+    }
+    if (!these.empty()) {
+      if (f->deps.empty()) {
+        f->deps = std::move(these);
+      } else if (cmds) {
+        these.insert(these.end(), f->deps.begin(), f->deps.end());
+        f->deps = std::move(these);
+      } else {
+        f->deps.insert(f->deps.end(), these.begin(), these.end());
+      }
+    }
+    if (grouped) group.push_back(f);
+  }
+  if (grouped) {
+    if (!cmds) Error(&loc, "grouped targets must provide a recipe");
+    for (File* f : group) {
+      f->grouped = true;
+      for (File* o : group)
+        if (o != f && std::find(f->also_make.begin(), f->also_make.end(), o) ==
+                          f->also_make.end())
+          f->also_make.push_back(o);
+    }
+  }
+}
+
+bool Make::NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule) {
+  for (auto it = pattern_rules_.begin(); it != pattern_rules_.end(); ++it) {
+    PatternRule* r = it->get();
+    bool same_targets = false;
+    for (const std::string& t : rule->targets) {
+      size_t j = 0;
+      for (; j < r->targets.size(); ++j)
+        if (t != r->targets[j]) break;
+      if (j == r->targets.size()) {
+        same_targets = true;
+        break;
+      }
+    }
+    if (!same_targets) continue;
+    bool same_deps = rule->deps.size() == r->deps.size();
+    for (size_t k = 0; same_deps && k < r->deps.size(); ++k)
+      if (rule->deps[k].name != r->deps[k].name) same_deps = false;
+    if (!same_deps) continue;
+    if (!override_rule) return false;
+    pattern_rules_.erase(it);
+    break;
+  }
+  pattern_rules_.push_back(std::move(rule));
+  return true;
+}
+
+void Make::DefineDefaultVariables() {
+  if (opts.no_builtin_vars) return;
+  for (const DefaultVar& v : kDefaultVars) {
+    DefineGlobal(v.name, v.value, Origin::kDefault, v.recursive);
+  }
+}
+
+void Make::InstallDefaultSuffixRules() {
+  suffix_file_ = EnterFile(".SUFFIXES");
+  if (!opts.no_builtin_rules) {
+    for (auto w : SplitWords(kDefaultSuffixes)) {
+      Dep d;
+      d.name = std::string(w);
+      d.file = EnterFile(w);
+      suffix_file_->deps.push_back(d);
+    }
+    for (const DefaultRule& r : kDefaultSuffixRules) {
+      File* f = EnterFile(r.target);
+      f->cmds = MakeCommands(std::string(r.recipe) + "\n", Loc{}, '\t');
+      f->builtin = true;
+    }
+  }
+}
+
+void Make::InstallDefaultRules() {
+  if (opts.no_builtin_rules) return;
+  for (const DefaultRule& r : kDefaultPatternRules) {
+    auto rule = std::make_unique<PatternRule>();
+    rule->targets.push_back(r.target);
+    for (auto w : SplitWords(r.deps)) rule->deps.push_back(Dep{std::string(w)});
+    rule->cmds = MakeCommands(std::string(r.recipe) + "\n", Loc{}, '\t');
+    rule->terminal = r.terminal;
+    rule->builtin = true;
+    NewPatternRule(std::move(rule), false);
+  }
+}
+
+void Make::ConvertToPattern() {
+  if (suffix_file_ == nullptr) return;
+  auto convert = [&](const std::string& target, const std::string* source,
+                     std::shared_ptr<Commands> cmds) {
+    auto rule = std::make_unique<PatternRule>();
+    rule->targets.push_back("%" + target);
+    if (source) rule->deps.push_back(Dep{"%" + *source});
+    rule->cmds = cmds;
+    NewPatternRule(std::move(rule), false);
+  };
+  std::vector<std::string> suffixes;
+  for (const Dep& d : suffix_file_->deps) suffixes.push_back(d.name);
+  for (const std::string& s : suffixes) {
+    convert(s, nullptr, nullptr);
+    File* sf = LookupFile(s);
+    if (sf && sf->cmds) convert("", &s, sf->cmds);
+    for (const std::string& s2 : suffixes) {
+      if (s == s2) continue;
+      File* f = LookupFile(s + s2);
+      if (f == nullptr || f->cmds == nullptr) continue;
+      convert(s2, &s, f->cmds);
+    }
+  }
+}
+
+void Make::ExpandDeps(File* f) {
+  bool any = false;
+  for (const Dep& d : f->deps)
+    if (d.need_2nd_expansion) any = true;
+  if (!any) return;
+  std::string file_stem = f->stem;
+  InitializeFileVariables(f, false);
+  std::vector<Dep> out;
+  std::vector<Dep> in = std::move(f->deps);
+  f->deps.clear();
+  for (Dep& d : in) {
+    if (!d.need_2nd_expansion) {
+      out.push_back(std::move(d));
+      continue;
+    }
+    std::string name = d.name;
+    if (d.staticpattern) {
+      std::string n;
+      for (char c : name) {
+        if (c == '%') {
+          n += "$*";
+        } else {
+          n.push_back(c);
+        }
+      }
+      name = n;
+    }
+    f->deps = out;  // $^ etc. see the prerequisites expanded so far
+    SetFileVariables(f);
+    std::string e = ExpandForFile(name, f);
+    for (Dep& nd : SplitPrereqs(e, {})) {
+      nd.file = EnterFile(nd.name);
+      nd.file->mentioned = true;
+      out.push_back(std::move(nd));
+    }
+  }
+  f->deps = std::move(out);
+  f->stem = file_stem;
+}
+
+void Make::SnapDeps() {
+  if (second_expansion_) {
+    if (File* s = LookupFile(".SUFFIXES")) ExpandDeps(s);
+    std::vector<File*> all = file_order_;
+    for (File* f : all) {
+      if (f->name == ".SUFFIXES") continue;
+      for (File* g = f; g; g = g->prev) ExpandDeps(g);
+    }
+  }
+  for (File* f : file_order_) {
+    for (File* g = f; g; g = g->prev)
+      for (Dep& d : g->deps)
+        if (!d.file) d.file = EnterFile(d.name);
+  }
+  auto each_dep = [&](const char* name, auto fn) {
+    File* f = LookupFile(name);
+    for (; f; f = f->prev)
+      for (Dep& d : f->deps)
+        for (File* f2 = d.file; f2; f2 = f2->prev) fn(f2);
+  };
+  each_dep(".PRECIOUS", [](File* f) { f->precious = true; });
+  each_dep(".LOW_RESOLUTION_TIME", [](File* f) { f->low_resolution_time = true; });
+  each_dep(".PHONY", [](File* f) {
+    f->phony = true;
+    f->is_target = true;
+    f->last_mtime = kNonexistentTime;
+    f->mtime_before_update = kNonexistentTime;
+  });
+  each_dep(".INTERMEDIATE", [](File* f) { f->intermediate = true; });
+  if (File* f = LookupFile(".SECONDARY")) {
+    if (!f->deps.empty()) {
+      each_dep(".SECONDARY", [](File* g) { g->intermediate = g->secondary = true; });
+    } else {
+      all_secondary_ = true;
+      for (File* g : file_order_) g->intermediate = true;
+    }
+  }
+  if (File* f = LookupFile(".EXPORT_ALL_VARIABLES"); f && f->is_target) export_all_ = true;
+  if (File* f = LookupFile(".IGNORE"); f && f->is_target) {
+    if (f->deps.empty()) {
+      opts.ignore_errors = true;
+    } else {
+      each_dep(".IGNORE", [](File* g) { g->command_flags |= 2; });
+    }
+  }
+  if (File* f = LookupFile(".SILENT"); f && f->is_target) {
+    if (f->deps.empty()) {
+      opts.silent = true;
+    } else {
+      each_dep(".SILENT", [](File* g) { g->command_flags |= 1; });
+    }
+  }
+  if (File* f = LookupFile(".NOTPARALLEL"); f && f->is_target) not_parallel_ = true;
+  if (File* f = LookupFile(".DELETE_ON_ERROR"); f && f->is_target) delete_on_error_ = true;
+}
+
+}  // namespace kbmake

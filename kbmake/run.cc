@@ -1,0 +1,418 @@
+// Make::Run: the order of GNU make's main(): variables from the environment and command line,
+// reading, remaking makefiles (with re-exec), and updating the goals.
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kbmake/base/strutil.h"
+#include "kbmake/exec/jobs.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+std::string GetCwd() {
+  char buf[PATH_MAX];
+  if (getcwd(buf, sizeof buf) == nullptr) return ".";
+  return buf;
+}
+
+/// Backslash-quotes blanks and backslashes for MAKEFLAGS.
+std::string QuoteForEnv(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Make::DefineMakeflags() {
+  std::string letters;
+  auto add = [&](bool on, char c) {
+    if (on) letters.push_back(c);
+  };
+  add(opts.always_make, 'B');
+  add(env_overrides_flag_, 'e');
+  add(opts.ignore_errors && !ignore_from_special_, 'i');
+  add(opts.keep_going, 'k');
+  add(opts.check_symlinks, 'L');
+  add(opts.dry_run, 'n');
+  add(opts.print_data_base, 'p');
+  add(opts.question, 'q');
+  add(opts.no_builtin_rules, 'r');
+  add(opts.no_builtin_vars, 'R');
+  add(opts.silent && !silent_from_special_, 's');
+  add(opts.touch, 't');
+  add(opts.print_directory, 'w');
+  std::string args;
+  for (const std::string& d : opts.include_dirs) args += " -I" + d;
+  if (opts.jobs != 1) {
+    args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
+    std::string auth = jobs_->JobserverAuth();
+    if (!auth.empty()) args += " --jobserver-auth=" + auth;
+  }
+  if (opts.max_load >= 0) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%g", opts.max_load);
+    args += std::string(" -l") + buf;
+  }
+  if (!opts.output_sync.empty()) args += " -O" + opts.output_sync;
+  if (!opts.debug.empty()) args += " --debug=" + opts.debug;
+  if (opts.trace) args += " --trace";
+  if (opts.no_print_directory) args += " --no-print-directory";
+  if (opts.warn_undefined) args += " --warn-undefined-variables";
+  std::string flags = letters + args;
+  std::string mflags = letters.empty() ? std::string(TrimLeft(args)) : "-" + letters + args;
+  std::string vars;
+  for (auto it = opts.cmdline_vars.rbegin(); it != opts.cmdline_vars.rend(); ++it) {
+    if (!vars.empty()) vars.push_back(' ');
+    vars += QuoteForEnv(*it);
+  }
+  if (!vars.empty()) {
+    flags += " -- " + vars;
+    DefineGlobal("-*-command-variables-*-", vars, Origin::kAutomatic, false);
+    Variable* mo = DefineGlobal("MAKEOVERRIDES", "${-*-command-variables-*-}", Origin::kEnv,
+                                true);
+    (void)mo;
+  }
+  Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, false);
+  v->export_mode = ExportMode::kExport;
+  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kFile, false);
+  mf->export_mode = ExportMode::kExport;
+}
+
+void Make::DefineStartupVariables() {
+  for (const std::string& e : environ_) {
+    size_t eq = e.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    std::string name = e.substr(0, eq);
+    if (name == "SHELL") {
+      shell_env_value_ = e.substr(eq + 1);
+      continue;
+    }
+    if (name == "MAKELEVEL" || name == "MAKEFLAGS" || name == "MFLAGS" || name == "MAKE_RESTARTS")
+      continue;
+    Variable* v = DefineGlobal(name, e.substr(eq + 1), Origin::kEnv, true);
+    v->export_mode = ExportMode::kDefault;
+  }
+  DefineDefaultVariables();
+  DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
+  DefineGlobal("MAKE_HOST", "x86_64-pc-linux-gnu", Origin::kDefault, false);
+  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, false);
+  sh->export_mode = ExportMode::kDefault;
+  DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
+  DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
+  DefineGlobal("MAKE", "$(MAKE_COMMAND)", Origin::kDefault, true);
+  DefineGlobal("MAKELEVEL", std::to_string(makelevel), Origin::kEnv, false);
+  DefineGlobal("CURDIR", starting_dir_, Origin::kFile, false);
+  DefineGlobal(".RECIPEPREFIX", "", Origin::kDefault, false);
+  DefineGlobal(".LOADED", "", Origin::kDefault, false);
+  DefineGlobal("MAKEFILES", "", Origin::kDefault, false);
+  DefineGlobal(".FEATURES",
+               "target-specific order-only second-expansion else-if shortest-stem undefine "
+               "oneshell nocomment grouped-target extra-prereqs archives jobserver output-sync "
+               "check-symlink load",
+               Origin::kDefault, false);
+  std::string incdirs;
+  for (const std::string& d : opts.include_dirs) incdirs += (incdirs.empty() ? "" : " ") + d;
+  for (const char* d : {"/usr/local/include", "/usr/include", "/usr/include"}) {
+    struct stat st;
+    if (stat(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
+  }
+  DefineGlobal(".INCLUDE_DIRS", incdirs, Origin::kDefault, true);
+  Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, true);
+  vv->special = true;
+  for (const char* a : {"@", "%", "*", "<", "^", "+", "?"}) {
+    std::string n(a);
+    DefineGlobal(n + "D", "$(patsubst %/,%,$(dir $" + n + "))", Origin::kAutomatic, true);
+    DefineGlobal(n + "F", "$(notdir $" + n + ")", Origin::kAutomatic, true);
+  }
+  if (restarts_ > 0) DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, false);
+  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, true);
+}
+
+void Make::DefineCommandLineVariables() {
+  for (const std::string& a : opts.cmdline_vars) {
+    Loc none;
+    EvalCommandLineAssignment(a);
+    (void)none;
+  }
+}
+
+void Make::PrintDirectory(bool entering) {
+  if (!print_directory_) return;
+  std::string msg = Prefix() + ": " + (entering ? "Entering" : "Leaving") + " directory '" +
+                    starting_dir_ + "'\n";
+  fwrite(msg.data(), 1, msg.size(), stdout);
+  fflush(stdout);
+}
+
+int Make::Run() {
+  starting_dir_ = GetCwd();
+  print_directory_ = !opts.no_print_directory &&
+                     (opts.print_directory || !opts.directories.empty() || makelevel > 0);
+  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
+  int status = 0;
+  bool entered = false;
+  try {
+    PrintDirectory(true);
+    entered = true;
+    DefineStartupVariables();
+    InstallDefaultSuffixRules();
+    default_file_ = EnterFile(".DEFAULT");
+    DefineCommandLineVariables();
+    DefineMakeflags();
+    for (const std::string& d : opts.include_dirs) include_search_path_.push_back(d);
+    for (const char* d : {"/usr/local/include", "/usr/include"}) include_search_path_.push_back(d);
+    status = ReadAndBuild();
+  } catch (const FatalError& e) {
+    if (!e.message.empty()) {
+      fflush(stdout);
+      fprintf(stderr, "%s\n", e.message.c_str());
+      fflush(stderr);
+    }
+    status = e.status;
+    try {
+      jobs_->WaitAll(true);
+    } catch (const FatalError& e2) {
+      if (!e2.message.empty()) fprintf(stderr, "%s\n", e2.message.c_str());
+    }
+    RemoveIntermediates(false);
+  }
+  fflush(stdout);
+  if (entered) PrintDirectory(false);
+  return status;
+}
+
+}  // namespace kbmake
+
+namespace kbmake {
+
+void Make::EvalCommandLineAssignment(const std::string& arg) {
+  // Reuse the makefile parser's assignment detection through a one-line evaluation with
+  // command-line origin.
+  std::string line = arg;
+  size_t eq = line.find('=');
+  if (eq == std::string::npos) return;
+  Flavor flavor = Flavor::kRecursive;
+  size_t name_end = eq;
+  if (eq >= 2 && line.compare(eq - 2, 2, "::") == 0) {
+    flavor = Flavor::kSimple;
+    name_end = eq - 2;
+  } else if (eq >= 1) {
+    switch (line[eq - 1]) {
+      case ':': flavor = Flavor::kSimple; name_end = eq - 1; break;
+      case '+': flavor = Flavor::kAppend; name_end = eq - 1; break;
+      case '?': flavor = Flavor::kConditional; name_end = eq - 1; break;
+      case '!': flavor = Flavor::kShell; name_end = eq - 1; break;
+      default: break;
+    }
+  }
+  std::string name(TrimSpace(std::string_view(line).substr(0, name_end)));
+  name = Expand(name);
+  std::string value(TrimLeft(std::string_view(line).substr(eq + 1)));
+  Variable* v = DoVariableDefinition(nullptr, name, value, Origin::kCommand, flavor, false);
+  (void)v;
+}
+
+int Make::ReadAndBuild() {
+  // --eval strings come before any makefile.
+  for (const std::string& e : opts.evals) {
+    Loc none;
+    (void)none;
+    EvalString(e, nullptr);
+  }
+  // MAKEFILES from the environment.
+  if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
+    for (auto w : SplitWords(Expand(mfs->value))) {
+      int err;
+      EvalMakefile(std::string(w), kRmIncluded | kRmDontCare | kRmNoDefaultGoal, &err);
+    }
+  }
+  if (!opts.makefiles.empty()) {
+    for (const std::string& f : opts.makefiles) {
+      int err = 0;
+      if (f == "-") {
+        std::string text, line;
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
+        const std::string* fname = InternFileName("-");
+        Variable* ml = Lookup("MAKEFILE_LIST");
+        DefineGlobal("MAKEFILE_LIST", (ml && !ml->value.empty() ? ml->value + " " : "") + "-",
+                     Origin::kFile, false);
+        EvalBuffer(text, fname, 1, true);
+        continue;
+      }
+      if (!EvalMakefile(f, 0, &err)) {
+        Error(nullptr, f + ": " + strerror(err));
+      }
+    }
+  } else {
+    bool found = false;
+    for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
+      struct stat st;
+      if (stat(name, &st) == 0) {
+        int err;
+        EvalMakefile(name, 0, &err);
+        found = true;
+        break;
+      }
+    }
+    (void)found;
+  }
+  reading_makefiles_ = false;
+  // MAKEFLAGS may have been changed by the makefiles.
+  ReparseMakeflags();
+  if (opts.no_builtin_rules && !builtin_rules_removed_) {
+    if (suffix_file_ && suffix_file_->builtin_deps) suffix_file_->deps.clear();
+    DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
+    builtin_rules_removed_ = true;
+  }
+  if (opts.no_builtin_vars) UndefineDefaultVariables();
+  SnapDeps();
+  ConvertToPattern();
+  InstallDefaultRules();
+  BuildVpathLists();
+  for (const std::string& o : opts.old_files) {
+    File* f = EnterFile(o);
+    f->last_mtime = f->mtime_before_update = kOldTime;
+    f->updated = true;
+    f->update_status = UpdateStatus::kSuccess;
+    f->command_state = CmdState::kFinished;
+  }
+  for (const std::string& w : opts.new_files) {
+    File* f = EnterFile(w);
+    f->last_mtime = f->mtime_before_update = kNewTime;
+  }
+  DefineMakeflags();
+  int remade = RemakeMakefiles();
+  if (remade != 0) return remade;
+  // The goals.
+  std::vector<File*> goals;
+  for (const std::string& g : opts.goals) {
+    File* f = EnterFile(g);
+    f->cmd_target = true;
+    goals.push_back(f);
+  }
+  if (goals.empty()) {
+    std::string dg = default_goal_var_ ? Expand("$(.DEFAULT_GOAL)") : "";
+    auto words = SplitWords(dg);
+    if (words.size() > 1) Fatal(nullptr, ".DEFAULT_GOAL contains more than one target");
+    if (!words.empty()) goals.push_back(EnterFile(words[0]));
+  }
+  if (goals.empty()) {
+    if (read_makefiles_.empty()) Fatal(nullptr, "No targets specified and no makefile found");
+    Fatal(nullptr, "No targets");
+  }
+  UpdateStatus st = UpdateGoalChain(goals, false);
+  jobs_->WaitAll(false);
+  RemoveIntermediates(false);
+  switch (st) {
+    case UpdateStatus::kQuestion:
+      return 1;
+    case UpdateStatus::kFailed:
+      return 2;
+    default:
+      return makefile_status_;
+  }
+}
+
+int Make::RemakeMakefiles() {
+  std::vector<File*> mfiles;
+  std::vector<Timestamp> mtimes;
+  std::vector<const ReadMakefile*> rms;
+  for (const ReadMakefile& rm : read_makefiles_) {
+    File* f = LookupFile(rm.name);
+    if (f == nullptr) continue;
+    bool loops = false;
+    for (File* g = f->double_colon; g; g = g->prev)
+      if (g->deps.empty() && g->cmds) loops = true;
+    if (loops) continue;
+    if (std::find(mfiles.begin(), mfiles.end(), f) != mfiles.end()) continue;
+    f->dontcare = (rm.flags & kRmDontCare) != 0;
+    mfiles.push_back(f);
+    mtimes.push_back(NameMtime(f->name));
+    rms.push_back(&rm);
+  }
+  if (mfiles.empty()) return 0;
+  updating_makefiles_ = true;
+  UpdateStatus status = UpdateGoalChain(mfiles, true);
+  jobs_->WaitAll(false);
+  updating_makefiles_ = false;
+  bool reexec = false;
+  switch (status) {
+    case UpdateStatus::kQuestion:
+    case UpdateStatus::kNone:
+      break;
+    case UpdateStatus::kFailed: {
+      bool any_remade = false, any_failed = false;
+      for (size_t i = 0; i < mfiles.size(); ++i) {
+        File* f = mfiles[i];
+        int flags = rms[i]->flags;
+        if (f->updated) {
+          if (f->update_status == UpdateStatus::kSuccess) {
+            any_remade |= NameMtime(f->name) != mtimes[i];
+          } else if (!(flags & kRmDontCare)) {
+            Error(nullptr, "Failed to remake makefile '" + f->name + "'.");
+            Timestamp m = NameMtime(f->name);
+            any_remade |= m != kNonexistentTime && m != mtimes[i];
+            makefile_status_ = 2;
+          }
+        } else if (!(flags & kRmDontCare)) {
+          if (flags & kRmIncluded) {
+            Error(nullptr, "Included makefile '" + f->name + "' was not found.");
+          } else {
+            Error(nullptr, "Makefile '" + f->name + "' was not found");
+            any_failed = true;
+          }
+        }
+      }
+      if (any_remade) {
+        reexec = true;
+        break;
+      }
+      if (any_failed) return 2;
+      break;
+    }
+    case UpdateStatus::kSuccess:
+      reexec = true;
+      break;
+  }
+  if (!reexec) return 0;
+  RemoveIntermediates(false);
+  fflush(stdout);
+  fflush(stderr);
+  if (reexec_hook_) reexec_hook_(restarts_ + 1);
+  return 0;
+}
+
+void Make::ReparseMakeflags() {
+  Variable* v = global_.Lookup("MAKEFLAGS");
+  if (v == nullptr || v->origin != Origin::kFile || v->value == makeflags_at_start_) return;
+  std::string val = v->recursive ? Expand(v->value) : v->value;
+  if (makeflags_hook_) makeflags_hook_(val, &opts);
+}
+
+void Make::UndefineDefaultVariables() {
+  std::vector<std::string> names;
+  global_.ForEach([&](const Variable& v) {
+    if (v.origin == Origin::kDefault) names.push_back(v.name);
+  });
+  for (const std::string& n : names) {
+    if (n == "MAKE" || n == "MAKE_COMMAND" || n == "MAKE_VERSION" || n == "MAKE_HOST" ||
+        n == ".SHELLFLAGS" || n == ".FEATURES" || n == ".INCLUDE_DIRS" || n == ".VARIABLES" ||
+        n == ".RECIPEPREFIX" || n == ".LOADED" || n == "MAKEFILES" || n == "SUFFIXES" ||
+        n == ".LIBPATTERNS")
+      continue;
+    global_.Erase(n);
+  }
+}
+
+}  // namespace kbmake

@@ -1,0 +1,110 @@
+#include "parser/lines.h"
+
+namespace kbmake {
+
+bool LineReader::Next(std::string* line, long* nlines) {
+  if (pos_ >= text_.size()) return false;
+  line->clear();
+  *nlines = 0;
+  while (pos_ < text_.size()) {
+    size_t nl = text_.find('\n', pos_);
+    size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    std::string_view phys = text_.substr(pos_, end - pos_);
+    if (!phys.empty() && phys.back() == '\r' && nl != std::string_view::npos) {
+      // GNU make on POSIX keeps CRs, except it treats "\r\n" like "\n" at line ends.
+      phys.remove_suffix(1);
+    }
+    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+    ++*nlines;
+    line->append(phys);
+    size_t bs = 0;
+    while (bs < phys.size() && phys[phys.size() - 1 - bs] == '\\') ++bs;
+    if (bs % 2 == 1 && nl != std::string_view::npos && pos_ < text_.size()) {
+      line->push_back('\n');
+      continue;
+    }
+    if (bs % 2 == 1 && nl != std::string_view::npos) {
+      // Continuation at the very end of the buffer: GNU make drops the backslash-newline.
+      line->push_back('\n');
+    }
+    break;
+  }
+  return true;
+}
+
+void CollapseContinuations(std::string* line) {
+  if (line->find('\n') == std::string::npos) return;
+  std::string& s = *line;
+  std::string out;
+  out.reserve(s.size());
+  size_t in = 0;
+  while (true) {
+    size_t q = s.find('\n', in);
+    if (q == std::string::npos) break;
+    size_t n = 0;  // backslashes before the newline
+    while (q - n > in && s[q - n - 1] == '\\') ++n;
+    // Keep the text before the backslashes, then half of the backslashes.
+    out.append(s, in, q - n - in);
+    out.append(n / 2, '\\');
+    in = q + 1;
+    if (n % 2 == 1) {
+      while (in < s.size() && (s[in] == ' ' || s[in] == '\t')) ++in;
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      out.push_back(' ');
+    } else {
+      out.push_back('\n');
+    }
+  }
+  out.append(s, in, std::string::npos);
+  s.swap(out);
+}
+
+size_t FindUnquoted(std::string* sp, std::string_view stops, bool skip_vars, size_t from) {
+  std::string& s = *sp;
+  size_t p = from;
+  while (true) {
+    while (p < s.size() && stops.find(s[p]) == std::string_view::npos &&
+           !(skip_vars && s[p] == '$')) {
+      ++p;
+    }
+    if (p >= s.size()) return std::string::npos;
+    if (skip_vars && s[p] == '$') {
+      if (p + 1 >= s.size()) return std::string::npos;
+      char open = s[p + 1];
+      p += 2;
+      if (open == '(' || open == '{') {
+        char close = open == '(' ? ')' : '}';
+        int count = 1;
+        while (p < s.size()) {
+          if (s[p] == open) {
+            ++count;
+          } else if (s[p] == close && --count == 0) {
+            ++p;
+            break;
+          }
+          ++p;
+        }
+      }
+      continue;
+    }
+    if (p > 0 && s[p - 1] == '\\') {
+      size_t n = 0;
+      while (p - n > 0 && s[p - n - 1] == '\\') ++n;
+      // Swallow half of the backslashes.
+      size_t remove = n - n / 2;
+      s.erase(p - n, remove);
+      p -= remove;
+      if (n % 2 == 0) return p;
+      ++p;  // quoted: keep looking
+      continue;
+    }
+    return p;
+  }
+}
+
+void RemoveComments(std::string* line) {
+  size_t p = FindUnquoted(line, "#", false);
+  if (p != std::string::npos) line->resize(p);
+}
+
+}  // namespace kbmake
