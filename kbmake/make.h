@@ -105,7 +105,10 @@ class Make {
 
   // ---- files and rules (rules/) ----
   File* LookupFile(std::string_view name);
+  /// Returns the file of that name, creating it if needed (never a new :: entry).
   File* EnterFile(std::string_view name);
+  /// GNU make's enter_file: for a name with :: rules, a new entry in the chain.
+  File* EnterDoubleColon(std::string_view name);
   void SnapDeps();
   /// Enters one rule read from a makefile (GNU make's record_files).
   void RecordRule(const std::vector<std::string>& targets, const std::string* pattern,

@@ -156,7 +156,8 @@ void Make::PrintDirectory(bool entering) {
 int Make::Run() {
   starting_dir_ = GetCwd();
   print_directory_ = !opts.no_print_directory &&
-                     (opts.print_directory || !opts.directories.empty() || makelevel > 0);
+                     (opts.print_directory ||
+                      (!opts.silent && (!opts.directories.empty() || makelevel > 0)));
   jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
   int status = 0;
   bool entered = false;
@@ -222,6 +223,13 @@ void Make::EvalCommandLineAssignment(const std::string& arg) {
 }
 
 int Make::ReadAndBuild() {
+  std::string goals_text;
+  for (const std::string& g : opts.goals) {
+    if (!goals_text.empty()) goals_text.push_back(' ');
+    goals_text += g;
+    EnterFile(g)->cmd_target = true;
+  }
+  DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
   // --eval strings come before any makefile.
   for (const std::string& e : opts.evals) {
     Loc none;
@@ -298,7 +306,6 @@ int Make::ReadAndBuild() {
   std::vector<File*> goals;
   for (const std::string& g : opts.goals) {
     File* f = EnterFile(g);
-    f->cmd_target = true;
     goals.push_back(f);
   }
   if (goals.empty()) {

@@ -41,32 +41,72 @@ const char* const kShCmds[] = {
     "test", "times",  "trap",   "type",   "ulimit", "umask", "unalias", "unset", "wait",
     "while", nullptr};
 
-/// GNU make runs simple command lines directly, without a shell; decides if `line` is one and
-/// splits it into words.
+/// GNU make runs simple command lines directly, without a shell. Returns false when the line
+/// needs the shell (construct_command_argv_internal's "slow" path); otherwise fills argv
+/// (empty for a blank line).
 bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
   argv->clear();
-  std::string word;
-  bool in_word = false;
-  for (char c : line) {
-    if (kShChars.find(c) != std::string_view::npos || c == '\\' || c == '\'' || c == '\n') {
-      return false;
-    }
-    if (IsBlank(c)) {
-      if (in_word) {
-        argv->push_back(word);
-        word.clear();
-        in_word = false;
+  size_t p = 0;
+  while (p < line.size() && IsBlank(line[p])) ++p;
+  std::string cur;
+  bool last_was_empty = false, seen_nonequals = false, word_has_equals = false;
+  char instring = 0;
+  auto check_builtin = [&]() {
+    for (int j = 0; kShCmds[j]; ++j)
+      if ((*argv)[0] == kShCmds[j]) return true;
+    return false;
+  };
+  for (; p < line.size(); ++p) {
+    char c = line[p];
+    if (instring) {
+      if (c == instring) {
+        instring = 0;
+        if (cur.empty()) last_was_empty = true;
+      } else if (c == '\\' && p + 1 < line.size() && line[p + 1] == '\n') {
+        cur.push_back(c);
+        cur.push_back(line[++p]);
+      } else {
+        cur.push_back(c);
       }
       continue;
     }
-    if (c == '=' && argv->empty()) return false;
-    word.push_back(c);
-    in_word = true;
+    if (kShChars.find(c) != std::string_view::npos) return false;
+    switch (c) {
+      case '=':
+        if (!seen_nonequals) return false;
+        word_has_equals = true;
+        cur.push_back(c);
+        break;
+      case '\\':
+        if (p + 1 < line.size() && line[p + 1] == '\n') {
+          ++p;
+          if (cur.empty())
+            while (p + 1 < line.size() && IsBlank(line[p + 1])) ++p;
+        } else if (p + 1 < line.size()) {
+          cur.push_back(line[++p]);
+        }
+        break;
+      case '\'':
+        instring = c;
+        break;
+      case ' ':
+      case '\t':
+        argv->push_back(cur);
+        cur.clear();
+        last_was_empty = false;
+        seen_nonequals |= !word_has_equals;
+        if (word_has_equals && !seen_nonequals) return false;
+        word_has_equals = false;
+        if (argv->size() == 1 && check_builtin()) return false;
+        while (p + 1 < line.size() && IsBlank(line[p + 1])) ++p;
+        break;
+      default:
+        cur.push_back(c);
+    }
   }
-  if (in_word) argv->push_back(word);
-  if (argv->empty()) return true;
-  for (int i = 0; kShCmds[i]; ++i)
-    if ((*argv)[0] == kShCmds[i]) return false;
+  if (instring) return false;
+  if (!cur.empty() || last_was_empty) argv->push_back(cur);
+  if (argv->size() == 1 && check_builtin()) return false;
   return true;
 }
 
@@ -386,9 +426,7 @@ void JobRunner::StartJobCommand(Child* c) {
     if (!m_->one_shell_) {
       for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '\n') {
-          size_t n = 0;
-          while (i - n > 0 && text[i - n - 1] == '\\') ++n;
-          if (n % 2 == 0) {
+          if (i == 0 || text[i - 1] != '\\') {
             line = text.substr(0, i);
             rest = text.substr(i + 1);
             break;

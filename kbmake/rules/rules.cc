@@ -29,6 +29,11 @@ File* Make::LookupFile(std::string_view name) {
 }
 
 File* Make::EnterFile(std::string_view name) {
+  if (File* f = LookupFile(name)) return f;
+  return EnterDoubleColon(name);
+}
+
+File* Make::EnterDoubleColon(std::string_view name) {
   while (name.size() > 2 && name[0] == '.' && name[1] == '/') {
     name.remove_prefix(2);
     while (!name.empty() && name[0] == '/') name.remove_prefix(1);
@@ -296,7 +301,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       if (f && f->is_target && !f->double_colon) {
         Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
       }
-      f = EnterFile(name);
+      f = EnterDoubleColon(name);
       if (f->double_colon == nullptr) f->double_colon = f;
       f->cmds = cmds;
     }
