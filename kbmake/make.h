@@ -86,6 +86,7 @@ class Make {
   }
   std::string ExpandForFile(std::string_view text, File* file);
   void ReferenceVariable(std::string_view name, std::string* out);
+  void WarnUndefined(std::string_view name);
   void RecursivelyExpand(Variable* v, std::string* out);
   void ExpandVariableValue(Variable* v, std::string* out);
   /// Handles `$(func args)` at text[start] (just after "$(" ) if `name` is a builtin.
@@ -120,6 +121,7 @@ class Make {
   void InstallDefaultRules();
   void DefineDefaultVariables();
   void InstallDefaultSuffixRules();
+  bool IsSuffixRuleName(const std::string& name);
   bool NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule);
   std::vector<std::string> ParseFileSeq(std::string_view text, bool glob, bool* order_only_split,
                                         std::vector<std::string>* order_only);
@@ -130,6 +132,7 @@ class Make {
   bool PatternSearch(File* file, bool archive, int depth, int recursions);
   std::string VpathSearch(std::string_view file, Timestamp* mtime);
   void BuildVpathLists();
+  bool InGpath(const std::string& found, const std::string& name);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
   Timestamp FileMtime(File* f, bool search);
   static Timestamp NameMtime(const std::string& name);

@@ -38,7 +38,7 @@ void Make::DefineMakeflags() {
     if (on) letters.push_back(c);
   };
   add(opts.always_make, 'B');
-  add(env_overrides_flag_, 'e');
+  add(opts.env_overrides, 'e');
   add(opts.ignore_errors && !ignore_from_special_, 'i');
   add(opts.keep_going, 'k');
   add(opts.check_symlinks, 'L');
@@ -49,7 +49,7 @@ void Make::DefineMakeflags() {
   add(opts.no_builtin_vars, 'R');
   add(opts.silent && !silent_from_special_, 's');
   add(opts.touch, 't');
-  add(opts.print_directory, 'w');
+  add(opts.print_directory || print_directory_, 'w');
   std::string args;
   for (const std::string& d : opts.include_dirs) args += " -I" + d;
   if (opts.jobs != 1) {
@@ -81,10 +81,13 @@ void Make::DefineMakeflags() {
                                 true);
     (void)mo;
   }
+  Variable* old = global_.Lookup("MAKEFLAGS");
+  bool unexported = old && old->export_mode == ExportMode::kNoExport;
   Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, false);
-  v->export_mode = ExportMode::kExport;
+  v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
+  makeflags_at_start_ = flags;
   Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kFile, false);
-  mf->export_mode = ExportMode::kExport;
+  if (mf->export_mode == ExportMode::kDefault) mf->export_mode = ExportMode::kExport;
 }
 
 void Make::DefineStartupVariables() {
@@ -99,7 +102,7 @@ void Make::DefineStartupVariables() {
     if (name == "MAKELEVEL" || name == "MAKEFLAGS" || name == "MFLAGS" || name == "MAKE_RESTARTS")
       continue;
     Variable* v = DefineGlobal(name, e.substr(eq + 1), Origin::kEnv, true);
-    v->export_mode = ExportMode::kDefault;
+    v->export_mode = ExportMode::kExport;
   }
   DefineDefaultVariables();
   DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
@@ -278,6 +281,7 @@ int Make::ReadAndBuild() {
   reading_makefiles_ = false;
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
+  if (opts.no_builtin_vars) opts.no_builtin_rules = true;
   if (opts.no_builtin_rules && !builtin_rules_removed_) {
     if (suffix_file_ && suffix_file_->builtin_deps) suffix_file_->deps.clear();
     DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
@@ -335,7 +339,8 @@ int Make::RemakeMakefiles() {
   std::vector<File*> mfiles;
   std::vector<Timestamp> mtimes;
   std::vector<const ReadMakefile*> rms;
-  for (const ReadMakefile& rm : read_makefiles_) {
+  for (auto it = read_makefiles_.rbegin(); it != read_makefiles_.rend(); ++it) {
+    const ReadMakefile& rm = *it;
     File* f = LookupFile(rm.name);
     if (f == nullptr) continue;
     bool loops = false;

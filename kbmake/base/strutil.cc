@@ -138,19 +138,24 @@ void PatSubst(std::string_view pattern, std::string_view replacement, std::strin
     return;
   }
   Pattern rep = Pattern::Parse(replacement);
-  bool first = true;
   WordScanner ws(text);
   std::string_view w;
+  bool doneany = false;
   while (ws.Next(&w)) {
-    if (!first) out->push_back(' ');
-    first = false;
     std::string_view stem;
-    if (pat.Matches(w, &stem)) {
-      rep.Apply(stem, out);
-    } else {
+    bool fail = !pat.Matches(w, &stem);
+    if (fail) {
       out->append(w);
+    } else {
+      rep.Apply(stem, out);
+    }
+    // GNU make writes no separator after a word whose replacement is empty.
+    if (fail || !rep.prefix.empty() || (rep.has_percent && w.size() + rep.suffix.size() > 0)) {
+      out->push_back(' ');
+      doneany = true;
     }
   }
+  if (doneany) out->pop_back();
 }
 
 void SubstRef(std::string_view from, std::string_view to, std::string_view text,

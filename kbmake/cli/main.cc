@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
     Usage(program, stderr);
     return 2;
   }
+  if (opts.no_builtin_vars) opts.no_builtin_rules = true;
   if (opts.help) {
     Usage(program, stdout);
     return 0;

@@ -201,7 +201,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
           v = args[++i];
           has = true;
         }
-        if (c == 'j' && has && !IsDigits(v)) {
+        if (c == 'j' && has && (!IsDigits(v) || atoi(v.c_str()) <= 0)) {
           *error = "the '-j' option requires a positive integer argument";
           return ParseResult::kError;
         }

@@ -96,6 +96,7 @@ void Make::Expand(std::string_view text, std::string* out) {
       if (eq != std::string_view::npos) {
         std::string_view var = name.substr(0, colon);
         Variable* v = Lookup(var);
+        if (v == nullptr) WarnUndefined(var);
         if (v && !v->value.empty()) {
           std::string value;
           if (v->recursive) {
@@ -113,8 +114,15 @@ void Make::Expand(std::string_view text, std::string* out) {
   }
 }
 
+void Make::WarnUndefined(std::string_view name) {
+  if (opts.warn_undefined) {
+    Error(reading_loc_, "warning: undefined variable '" + std::string(name) + "'");
+  }
+}
+
 void Make::ReferenceVariable(std::string_view name, std::string* out) {
   Variable* v = Lookup(name);
+  if (v == nullptr) WarnUndefined(name);
   if (v == nullptr || (v->value.empty() && !v->append)) return;
   if (v->recursive) {
     RecursivelyExpand(v, out);
@@ -129,6 +137,8 @@ void Make::RecursivelyExpand(Variable* v, std::string* out) {
     reading_loc_ = &v->loc;
     set_reading = true;
   }
+  const Loc* saved_exp = expanding_loc_;
+  if (v->loc.valid()) expanding_loc_ = &v->loc;
   if (v->expanding) {
     if (v->exp_count == 0) {
       Fatal(expanding_loc_ ? expanding_loc_ : reading_loc_,
@@ -136,8 +146,6 @@ void Make::RecursivelyExpand(Variable* v, std::string* out) {
     }
     --v->exp_count;
   }
-  const Loc* saved_exp = expanding_loc_;
-  if (v->loc.valid()) expanding_loc_ = &v->loc;
   // Like GNU make, the flag is cleared (not restored) on the way out.
   v->expanding = true;
   try {

@@ -93,9 +93,10 @@ void FnSort(Make*, Args& a, std::string* out, std::string_view) {
 
 void CheckNumeric(Make* m, const std::string& s, const char* msg) {
   std::string_view t = TrimSpace(s);
-  if (t.empty()) m->Fatal(ErrLoc(m), msg);
+  std::string full = std::string(msg) + ": '" + std::string(t) + "'";
+  if (t.empty()) m->Fatal(ErrLoc(m), full);
   for (char c : t)
-    if (!isdigit(static_cast<unsigned char>(c))) m->Fatal(ErrLoc(m), msg);
+    if (!isdigit(static_cast<unsigned char>(c))) m->Fatal(ErrLoc(m), full);
 }
 
 void FnWord(Make* m, Args& a, std::string* out, std::string_view) {

@@ -268,6 +268,21 @@ void JobRunner::ExecuteFileCommands(File* f) {
   }
   m_->InitializeFileVariables(f, false);
   m_->SetFileVariables(f);
+  if (m_->opts.trace) {
+    std::string where;
+    if (f->cmds->loc.valid()) {
+      where = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line) + ": ";
+    }
+    std::string msg;
+    if (f->phony || m_->FileMtime(f, false) == kNonexistentTime) {
+      msg = where + "target '" + f->name + "' does not exist\n";
+    } else {
+      Variable* q = f->vars->Lookup("?");
+      msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
+    }
+    fwrite(msg.data(), 1, msg.size(), stdout);
+    fflush(stdout);
+  }
   NewJob(f);
 }
 
@@ -463,7 +478,7 @@ void JobRunner::StartJobCommand(Child* c) {
       return;
     }
     if (empty || (m_->opts.touch && !recurse)) continue;
-    std::string shown = m_->one_shell_ ? text : line;
+    const std::string& shown = line;
     if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
       fwrite(shown.data(), 1, shown.size(), stdout);
       fputc('\n', stdout);

@@ -62,6 +62,7 @@ Timestamp Make::FileMtime(File* file, bool search) {
     if (!found.empty()) {
       file->hname = found;
       mtime = NameMtime(found);
+      if (InGpath(found, file->name)) file->name = found;
     }
   }
   if (file->low_resolution_time && mtime >= kFirstRealTime) {
@@ -78,6 +79,25 @@ Timestamp Make::FileMtime(File* file, bool search) {
     if (f->updated == propagate) f->last_mtime = mtime;
   }
   return mtime;
+}
+
+bool Make::InGpath(const std::string& found, const std::string& name) {
+  Variable* v = Lookup("GPATH");
+  if (v == nullptr) return false;
+  std::string val = v->recursive ? Expand(v->value) : v->value;
+  if (found.size() <= name.size() + 1) return false;
+  std::string dir = found.substr(0, found.size() - name.size() - 1);
+  std::string cur;
+  for (size_t i = 0; i <= val.size(); ++i) {
+    if (i == val.size() || val[i] == ':' || IsSpace(val[i])) {
+      while (cur.size() > 1 && cur.back() == '/') cur.pop_back();
+      if (!cur.empty() && cur == dir) return true;
+      cur.clear();
+    } else {
+      cur.push_back(val[i]);
+    }
+  }
+  return false;
 }
 
 void Make::SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern) {

@@ -190,6 +190,16 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   if (!reading_makefiles_) Fatal(&loc, "prerequisites cannot be defined in recipes");
   std::string first = targets[0];
   bool implicit = FindPercentInPlace(&first) != std::string::npos;
+  if (implicit) {
+    for (const std::string& t : targets) {
+      std::string tt = t;
+      if (FindPercentInPlace(&tt) == std::string::npos) {
+        Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
+        implicit = false;
+        break;
+      }
+    }
+  }
   std::shared_ptr<Commands> cmds;
   if (commands) {
     Loc cl = loc;
@@ -238,6 +248,11 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     rule->terminal = two_colon;
     NewPatternRule(std::move(rule), true);
     return;
+  }
+  if (!deptext.empty() && !pattern && targets.size() == 1 && IsSuffixRuleName(targets[0])) {
+    Error(cmds ? &cmds->loc : &loc, "warning: ignoring prerequisites on suffix rule definition");
+    deptext.clear();
+    two_expand = false;
   }
   std::vector<Dep> deps;
   if (!deptext.empty() && !two_expand && !pattern) deps = SplitPrereqs(deptext, {});
@@ -340,6 +355,19 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
           f->also_make.push_back(o);
     }
   }
+}
+
+bool Make::IsSuffixRuleName(const std::string& name) {
+  if (suffix_file_ == nullptr || name.empty() || name[0] != '.') return false;
+  for (const Dep& d : suffix_file_->deps) {
+    if (name == d.name) return true;
+    if (name.compare(0, d.name.size(), d.name) == 0) {
+      std::string rest = name.substr(d.name.size());
+      for (const Dep& d2 : suffix_file_->deps)
+        if (rest == d2.name) return true;
+    }
+  }
+  return false;
 }
 
 bool Make::NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule) {
