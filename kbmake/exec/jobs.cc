@@ -274,10 +274,11 @@ void JobRunner::ExecuteFileCommands(File* f) {
       where = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line) + ": ";
     }
     std::string msg;
-    if (f->phony || m_->FileMtime(f, false) == kNonexistentTime) {
+    Variable* q = f->vars->Lookup("?");
+    if ((q == nullptr || q->value.empty()) &&
+        (f->phony || m_->FileMtime(f, false) == kNonexistentTime)) {
       msg = where + "target '" + f->name + "' does not exist\n";
     } else {
-      Variable* q = f->vars->Lookup("?");
       msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
     }
     fwrite(msg.data(), 1, msg.size(), stdout);

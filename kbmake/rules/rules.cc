@@ -190,14 +190,15 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   if (!reading_makefiles_) Fatal(&loc, "prerequisites cannot be defined in recipes");
   std::string first = targets[0];
   bool implicit = FindPercentInPlace(&first) != std::string::npos;
-  if (implicit) {
+  {
+    bool any_pat = false, any_plain = false;
     for (const std::string& t : targets) {
       std::string tt = t;
-      if (FindPercentInPlace(&tt) == std::string::npos) {
-        Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
-        implicit = false;
-        break;
-      }
+      (FindPercentInPlace(&tt) == std::string::npos ? any_plain : any_pat) = true;
+    }
+    if (any_pat && any_plain) {
+      Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
+      implicit = false;
     }
   }
   std::shared_ptr<Commands> cmds;
