@@ -152,7 +152,7 @@ class Make {
 
   // ---- execution (exec/) ----
   std::vector<std::string> TargetEnvironment(File* f);
-  void DefineMakeflags();
+  void DefineMakeflags(bool all);
 
   // ---- start-up and top level (run.cc) ----
   void DefineStartupVariables();

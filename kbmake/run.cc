@@ -32,7 +32,7 @@ std::string QuoteForEnv(std::string_view s) {
 
 }  // namespace
 
-void Make::DefineMakeflags() {
+void Make::DefineMakeflags(bool all) {
   std::string letters;
   auto add = [&](bool on, char c) {
     if (on) letters.push_back(c);
@@ -49,21 +49,23 @@ void Make::DefineMakeflags() {
   add(opts.no_builtin_vars, 'R');
   add(opts.silent && !silent_from_special_, 's');
   add(opts.touch, 't');
-  add(opts.print_directory || print_directory_, 'w');
+  add(opts.print_directory, 'w');
+  // Options with arguments and the command-line variables are only added once the
+  // makefiles have been read (GNU make's define_makeflags(all=1)).
   std::string args;
-  for (const std::string& d : opts.include_dirs) args += " -I" + d;
-  if (opts.jobs != 1) {
-    args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
+  if (all) {
+    for (const std::string& d : opts.include_dirs) args += " -I" + d;
+    if (opts.jobs != 1) args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
+    if (opts.max_load >= 0) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%g", opts.max_load);
+      args += std::string(" -l") + buf;
+    }
+    if (!opts.output_sync.empty()) args += " -O" + opts.output_sync;
+    if (!opts.debug.empty()) args += " --debug=" + opts.debug;
     std::string auth = jobs_->JobserverAuth();
     if (!auth.empty()) args += " --jobserver-auth=" + auth;
   }
-  if (opts.max_load >= 0) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%g", opts.max_load);
-    args += std::string(" -l") + buf;
-  }
-  if (!opts.output_sync.empty()) args += " -O" + opts.output_sync;
-  if (!opts.debug.empty()) args += " --debug=" + opts.debug;
   if (opts.trace) args += " --trace";
   if (opts.no_print_directory) args += " --no-print-directory";
   if (opts.warn_undefined) args += " --warn-undefined-variables";
@@ -74,7 +76,7 @@ void Make::DefineMakeflags() {
     if (!vars.empty()) vars.push_back(' ');
     vars += QuoteForEnv(*it);
   }
-  if (!vars.empty()) {
+  if (!vars.empty() && all) {
     flags += " -- " + vars;
     DefineGlobal("-*-command-variables-*-", vars, Origin::kAutomatic, false);
     Variable* mo = DefineGlobal("MAKEOVERRIDES", "${-*-command-variables-*-}", Origin::kEnv,
@@ -158,10 +160,15 @@ void Make::PrintDirectory(bool entering) {
 
 int Make::Run() {
   starting_dir_ = GetCwd();
-  print_directory_ = !opts.no_print_directory &&
-                     (opts.print_directory ||
-                      (!opts.silent && (!opts.directories.empty() || makelevel > 0)));
+  // GNU make 4.3: --no-print-directory cancels -w; -C and sub-makes imply -w unless -s.
+  if (opts.no_print_directory) {
+    opts.print_directory = false;
+  } else if (!opts.silent && (!opts.directories.empty() || makelevel > 0)) {
+    opts.print_directory = true;
+  }
+  print_directory_ = opts.print_directory;
   jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
+  InstallSignalHandlers();
   int status = 0;
   bool entered = false;
   try {
@@ -171,7 +178,7 @@ int Make::Run() {
     InstallDefaultSuffixRules();
     default_file_ = EnterFile(".DEFAULT");
     DefineCommandLineVariables();
-    DefineMakeflags();
+    DefineMakeflags(false);
     for (const std::string& d : opts.include_dirs) include_search_path_.push_back(d);
     for (const char* d : {"/usr/local/include", "/usr/include"}) include_search_path_.push_back(d);
     status = ReadAndBuild();
@@ -303,7 +310,7 @@ int Make::ReadAndBuild() {
     File* f = EnterFile(w);
     f->last_mtime = f->mtime_before_update = kNewTime;
   }
-  DefineMakeflags();
+  DefineMakeflags(true);
   int remade = RemakeMakefiles();
   if (remade != 0) return remade;
   // The goals.

@@ -130,7 +130,6 @@ int main(int argc, char** argv) {
       *o = tmp;
     }
   };
-  kbmake::InstallSignalHandlers();
   sigset_t set, old;
   sigemptyset(&set);
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
