@@ -16,10 +16,11 @@
 
 namespace kbmake {
 
-Make::Make(Options o, std::string prog, int level, std::vector<std::string> env)
+Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
+           std::unique_ptr<ProcessRunner> runner)
     : opts(std::move(o)), program(std::move(prog)), makelevel(level), environ_(std::move(env)) {
   global_list_.set = &global_;
-  jobs_ = std::make_unique<JobRunner>(this);
+  jobs_ = std::make_unique<JobRunner>(this, std::move(runner));
 }
 
 Make::~Make() = default;

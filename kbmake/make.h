@@ -46,12 +46,15 @@ struct Options {
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
 
 class JobRunner;
+class ProcessRunner;
 struct Child;
 
 /// The evaluator, rule database, dependency graph and scheduler of one make invocation.
 class Make {
  public:
-  Make(Options opts, std::string program, int makelevel, std::vector<std::string> environ);
+  /// `runner` starts recipe processes; null means the real fork/exec runner.
+  Make(Options opts, std::string program, int makelevel, std::vector<std::string> environ,
+       std::unique_ptr<ProcessRunner> runner = nullptr);
   ~Make();
   /// Reads the makefiles and updates the goals; returns make's exit status.
   int Run();

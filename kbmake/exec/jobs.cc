@@ -110,14 +110,6 @@ bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
   return true;
 }
 
-std::string EnvLookup(const std::vector<std::string>& env, std::string_view name) {
-  for (const std::string& e : env) {
-    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
-      return e.substr(name.size() + 1);
-  }
-  return {};
-}
-
 }  // namespace
 
 int PendingFatalSignal() { return g_fatal_signal.load(); }
@@ -232,10 +224,9 @@ void Jobserver::Clear() {
 
 // ---- JobRunner -----------------------------------------------------------------------------
 
-JobRunner::JobRunner(Make* m) : m_(m) {}
-JobRunner::~JobRunner() {
-  if (bad_stdin_ >= 0) close(bad_stdin_);
-}
+JobRunner::JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner)
+    : m_(m), runner_(runner ? std::move(runner) : MakeRealProcessRunner()) {}
+JobRunner::~JobRunner() = default;
 
 void JobRunner::Configure(int job_slots, const std::string& auth) {
   job_slots_ = job_slots;
@@ -514,7 +505,13 @@ void JobRunner::StartJobCommand(Child* c) {
     c->good_stdin = !good_stdin_used_;
     if (c->good_stdin) good_stdin_used_ = true;
     c->deleted = false;
-    c->pid = Spawn(c, argv, fast);
+    if (jobserver_.enabled()) jobserver_.SetInherit(c->recursive);
+    ProcessSpec spec;
+    spec.argv = std::move(argv);
+    spec.env = c->env;
+    spec.good_stdin = c->good_stdin;
+    spec.error_prefix = m_->Prefix();
+    c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
       f->update_status = UpdateStatus::kFailed;
@@ -524,71 +521,6 @@ void JobRunner::StartJobCommand(Child* c) {
     m_->SetCommandState(f, CmdState::kRunning);
     return;
   }
-}
-
-pid_t JobRunner::Spawn(Child* c, const std::vector<std::string>& argv, bool fast_path) {
-  if (!c->good_stdin && bad_stdin_ < 0) {
-    int fds[2];
-    if (pipe(fds) == 0) {
-      close(fds[1]);
-      bad_stdin_ = fds[0];
-      fcntl(bad_stdin_, F_SETFD, FD_CLOEXEC);
-    }
-  }
-  if (jobserver_.enabled()) jobserver_.SetInherit(c->recursive);
-  std::vector<char*> av;
-  for (const std::string& a : argv) av.push_back(const_cast<char*>(a.c_str()));
-  av.push_back(nullptr);
-  std::vector<char*> ev;
-  for (const std::string& e : c->env) ev.push_back(const_cast<char*>(e.c_str()));
-  ev.push_back(nullptr);
-  std::string path = EnvLookup(c->env, "PATH");
-  if (path.empty()) path = "/usr/bin:/bin";
-  std::string prefix = m_->Prefix();
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  // Child.
-  signal(SIGCHLD, SIG_DFL);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
-    struct sigaction old;
-    sigaction(s, nullptr, &old);
-    if (old.sa_handler != SIG_IGN) signal(s, SIG_DFL);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (!c->good_stdin && bad_stdin_ >= 0) dup2(bad_stdin_, 0);
-  const std::string& prog = argv[0];
-  int err = ENOENT;
-  if (prog.find('/') != std::string::npos) {
-    execve(prog.c_str(), av.data(), ev.data());
-    err = errno;
-  } else {
-    size_t i = 0;
-    bool eacces = false;
-    while (i <= path.size()) {
-      size_t j = path.find(':', i);
-      if (j == std::string::npos) j = path.size();
-      std::string dir = path.substr(i, j - i);
-      if (dir.empty()) dir = ".";
-      std::string cand = dir + "/" + prog;
-      execve(cand.c_str(), av.data(), ev.data());
-      if (errno == EACCES) eacces = true;
-      if (errno == ENOEXEC) {
-        std::vector<char*> sh{const_cast<char*>("/bin/sh"), const_cast<char*>(cand.c_str())};
-        for (size_t k = 1; k < argv.size(); ++k) sh.push_back(av[k]);
-        sh.push_back(nullptr);
-        execve("/bin/sh", sh.data(), ev.data());
-      }
-      i = j + 1;
-    }
-    err = eacces ? EACCES : ENOENT;
-  }
-  (void)fast_path;
-  std::string msg = prefix + ": " + prog + ": " + strerror(err) + "\n";
-  ssize_t w = write(2, msg.data(), msg.size());
-  (void)w;
-  _exit(err == ENOENT ? 127 : 126);
 }
 
 void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored) {
@@ -662,25 +594,21 @@ void JobRunner::ReapChildren(bool block, bool err) {
       m_->Error(nullptr, "*** Waiting for unfinished jobs....");
       printed_waiting_ = 1;
     }
-    int status;
-    pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
-    if (pid == 0) return;
-    if (pid < 0) {
-      if (errno == EINTR) continue;
+    ProcessExit ex;
+    if (!runner_->Wait(block, &ex)) {
+      if (block && errno == EINTR) continue;
       return;
     }
     Child* c = nullptr;
     for (auto& ch : children_)
-      if (ch->pid == pid) c = ch.get();
+      if (ch->pid == ex.id) c = ch.get();
     if (c == nullptr) continue;
-    int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-    int exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    bool coredump = WIFSIGNALED(status) && WCOREDUMP(status);
+    int exit_code = ex.exit_code;
+    int exit_sig = ex.exit_sig;
+    bool coredump = ex.core;
     bool child_failed = exit_sig != 0 || exit_code != 0;
     File* f = c->file;
     bool dontcare = f->dontcare;
-    c->pid = 0 - 1;  // not running
-    c->pid = pid;    // keep for DeleteChildTargets
     if (child_failed && !c->noerror && !m_->opts.ignore_errors) {
       if (!dontcare) ChildError(c, exit_code, exit_sig, coredump, false);
       f->update_status = UpdateStatus::kFailed;
@@ -731,7 +659,7 @@ void JobRunner::WaitAll(bool err) {
 
 void JobRunner::KillChildren(int sig) {
   for (auto& ch : children_)
-    if (ch->pid > 0) kill(ch->pid, sig);
+    if (ch->pid > 0) runner_->Signal(ch->pid, sig);
 }
 
 void JobRunner::HandleFatalSignal(int sig) {
@@ -746,16 +674,15 @@ void JobRunner::HandleFatalSignal(int sig) {
     for (auto& ch : children_)
       if (ch->pid > 0) any = true;
     if (!any) break;
-    int status;
-    pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
+    ProcessExit ex;
+    if (!runner_->Wait(true, &ex)) {
       if (errno == EINTR) continue;
       break;
     }
     for (auto& ch : children_) {
-      if (ch->pid != pid) continue;
-      int exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-      int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      if (ch->pid != ex.id) continue;
+      int exit_sig = ex.exit_sig;
+      int exit_code = ex.exit_code;
       if (exit_sig || exit_code) ChildError(ch.get(), exit_code, exit_sig, false, false);
       DeleteChildTargets(ch.get());
       ch->pid = 0;

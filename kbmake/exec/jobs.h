@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/process.h"
 #include "kbmake/rules/file.h"
 
 namespace kbmake {
@@ -56,7 +57,8 @@ class Jobserver {
 
 class JobRunner {
  public:
-  explicit JobRunner(Make* m);
+  /// `runner` defaults to the real fork/exec runner.
+  JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner);
   ~JobRunner();
   void Configure(int job_slots, const std::string& auth);
   void ExecuteFileCommands(File* f);
@@ -78,7 +80,6 @@ class JobRunner {
   void ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored);
   void DeleteChildTargets(Child* c);
   void DeleteTarget(File* f, const std::string* on_behalf_of);
-  pid_t Spawn(Child* c, const std::vector<std::string>& argv, bool fast_path);
   void FreeChild(Child* c);
 
   Make* m_;
@@ -86,8 +87,8 @@ class JobRunner {
   int job_slots_ = 1;  // 0: unlimited (or jobserver)
   Jobserver jobserver_;
   int tokens_ = 0;  // tokens held, including our free one
+  std::unique_ptr<ProcessRunner> runner_;
   bool good_stdin_used_ = false;
-  int bad_stdin_ = -1;
   int printed_waiting_ = 0;
 };
 

@@ -1,0 +1,40 @@
+// Starting and waiting for recipe processes, behind an interface so the scheduler can be
+// tested with a fake (tests/unit) and the real one can later run sub-makes in-process.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kbmake {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is searched in PATH from `env` if it has no '/'
+  std::vector<std::string> env;
+  bool good_stdin = true;   // false: stdin is a closed pipe (parallel jobs)
+  std::string error_prefix;  // "make" or "make[N]" for exec failure messages
+};
+
+struct ProcessExit {
+  int id = 0;
+  int exit_code = 0;
+  int exit_sig = 0;
+  bool core = false;
+};
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  /// Starts a process; returns an id > 0, or -1 (errno set).
+  virtual int Start(const ProcessSpec& spec) = 0;
+  /// Collects one finished process. Returns false when none has finished (and `block` is
+  /// false), when there are none, or when interrupted by a signal.
+  virtual bool Wait(bool block, ProcessExit* exit) = 0;
+  /// Sends `sig` to a running process.
+  virtual void Signal(int id, int sig) = 0;
+};
+
+/// fork/exec, as GNU make does it on POSIX systems.
+std::unique_ptr<ProcessRunner> MakeRealProcessRunner();
+
+}  // namespace kbmake
