@@ -1,0 +1,1 @@
+printf 'int x;\n' > foo.c

@@ -1,0 +1,2 @@
+ANOTHER = from-incl
+include incl2.mk

@@ -1,0 +1,1 @@
+ANOTHER += from-incl2

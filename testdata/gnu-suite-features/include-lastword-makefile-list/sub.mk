@@ -1,0 +1,1 @@
+$(info in sub: $(lastword $(MAKEFILE_LIST)))

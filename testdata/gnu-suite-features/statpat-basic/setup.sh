@@ -1,0 +1,1 @@
+touch foo.el bar.c lose.c

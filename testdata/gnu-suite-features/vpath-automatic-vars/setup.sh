@@ -1,0 +1,1 @@
+mkdir inc; touch inc/a.h inc/b.h inc/c.h

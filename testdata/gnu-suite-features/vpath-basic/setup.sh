@@ -1,0 +1,1 @@
+mkdir src lib; touch src/foo.c lib/bar.h

@@ -1,0 +1,1 @@
+mkdir src inc; touch src/foo.c inc/bar.h

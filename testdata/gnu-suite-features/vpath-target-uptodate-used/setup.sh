@@ -1,0 +1,1 @@
+mkdir src; touch -d @1000000100 src/foo.o; touch -d @1000000000 src/foo.c
