@@ -1,0 +1,1 @@
+mkdir sub; touch sub/f; ln -s sub lnk

@@ -1,0 +1,1 @@
+touch a.x b.x c.x ab.x '*.x'

@@ -1,0 +1,1 @@
+touch b.c a.c
