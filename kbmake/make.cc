@@ -70,6 +70,11 @@ void Make::Message(std::string_view msg) {
 }
 
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
+  if (shell_hook_) {
+    std::string r = shell_hook_(cmd, status);
+    DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+    return r;
+  }
   std::string shell = Expand("$(SHELL)");
   std::string flags = Expand("$(.SHELLFLAGS)");
   std::vector<std::string> argv;

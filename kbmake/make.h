@@ -178,6 +178,8 @@ class Make {
   std::string makeflags_at_start_;
   /// Re-executes the program after makefiles were remade (set by cli/; never returns).
   std::function<void(int restarts)> reexec_hook_;
+  /// If set, runs $(shell)/!= commands instead of a real shell (tests and fuzzing).
+  std::function<std::string(std::string_view cmd, int* status)> shell_hook_;
   /// Re-decodes MAKEFLAGS set by a makefile into the options (set by cli/).
   std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
   Options opts;

@@ -1,6 +1,5 @@
 // The kbmake program: argv, environment and MAKEFLAGS into Options, -C, the big-stack
 // evaluator thread, re-exec after remaking makefiles. The only place that exits.
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/base/bigstack.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
@@ -17,21 +17,6 @@
 extern char** environ;
 
 namespace {
-
-struct RunArgs {
-  kbmake::Make* make;
-  int status;
-};
-
-void* RunThread(void* p) {
-  auto* a = static_cast<RunArgs*>(p);
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
-  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-  a->status = a->make->Run();
-  return nullptr;
-}
 
 std::string Basename(const char* p) {
   const char* s = strrchr(p, '/');
@@ -130,22 +115,9 @@ int main(int argc, char** argv) {
       *o = tmp;
     }
   };
-  sigset_t set, old;
-  sigemptyset(&set);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
-  pthread_sigmask(SIG_BLOCK, &set, &old);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, size_t{1} << 30);  // deep $(call) recursion needs room
-  RunArgs ra{&make, 2};
-  pthread_t th;
-  if (pthread_create(&th, &attr, RunThread, &ra) != 0) {
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    RunThread(&ra);
-  } else {
-    pthread_join(th, nullptr);
-  }
+  int status = 2;
+  kbmake::RunWithBigStack([&] { status = make.Run(); });
   fflush(stdout);
   fflush(stderr);
-  return ra.status;
+  return status;
 }
