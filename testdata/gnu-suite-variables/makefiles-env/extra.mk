@@ -1,0 +1,2 @@
+M = from-makefiles
+first: ; @echo not default
