@@ -1,0 +1,2 @@
+all: x y ; @echo sub done
+x y: ; @touch $@
