@@ -1,0 +1,1 @@
+touch -d @1000000000 a; touch -d @1000000100 all; touch -d @1000000200 oo
