@@ -1,0 +1,1 @@
+printf 'V = x\r\nall: ; @echo "[$(V)]"\r\n' > Makefile
