@@ -1,0 +1,1 @@
+all: ; @echo 'V=[$(V)] origin=$(origin V) MAKEFLAGS=[$(MAKEFLAGS)]'

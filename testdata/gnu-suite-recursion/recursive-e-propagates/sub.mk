@@ -1,0 +1,2 @@
+V = subfile
+all: ; @echo 'V=[$(V)] [$(MAKEFLAGS)]'

@@ -1,0 +1,2 @@
+V = sub
+all: ; @echo 'V=[$(V)] $(origin V)'

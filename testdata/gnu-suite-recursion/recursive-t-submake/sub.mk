@@ -1,0 +1,2 @@
+all: x ; @echo sub
+x: ; @echo x
