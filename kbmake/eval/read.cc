@@ -1007,9 +1007,12 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
       }
     }
   }
-  File* deps_file = EnterFile(path == name ? name : path);
+  // Like GNU make, the name used for messages and MAKEFILE_LIST is the file entry's (with
+  // any leading "./" removed).
+  File* deps_file = EnterFile(path);
+  path = deps_file->name;
   deps_file->dontcare = (flags & kRmDontCare) != 0;
-  read_makefiles_.push_back(ReadMakefile{path == name ? name : path, flags, open_errno});
+  read_makefiles_.push_back(ReadMakefile{path, flags, open_errno});
   if (!in) {
     *err = open_errno ? open_errno : ENOENT;
     return false;

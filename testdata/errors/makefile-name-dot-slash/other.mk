@@ -1,0 +1,3 @@
+$(info list=$(MAKEFILE_LIST))
+all:
+	@false
