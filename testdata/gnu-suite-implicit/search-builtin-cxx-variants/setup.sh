@@ -1,0 +1,1 @@
+touch a.cc b.cpp c.C

@@ -1,0 +1,1 @@
+mkdir RCS; touch RCS/foo,v

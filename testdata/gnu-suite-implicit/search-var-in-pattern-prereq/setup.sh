@@ -1,0 +1,1 @@
+touch hello.x test.x hello.tsk
