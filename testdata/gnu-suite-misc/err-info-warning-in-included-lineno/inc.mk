@@ -1,0 +1,2 @@
+
+$(warning from inc)

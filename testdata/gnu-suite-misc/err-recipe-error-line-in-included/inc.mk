@@ -1,0 +1,4 @@
+
+all:
+	@echo before
+	@exit 2
