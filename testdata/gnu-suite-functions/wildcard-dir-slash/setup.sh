@@ -1,0 +1,1 @@
+mkdir d1 d2; touch f

@@ -1,0 +1,1 @@
+rm -f Makefile.bak; touch .hidden vis

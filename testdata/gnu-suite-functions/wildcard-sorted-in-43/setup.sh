@@ -1,0 +1,1 @@
+touch c.w a.w b.w
