@@ -1,0 +1,1 @@
+mkdir d1; touch d1/a

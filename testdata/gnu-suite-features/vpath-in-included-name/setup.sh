@@ -1,0 +1,1 @@
+mkdir inc; echo "A = found" > inc/a.mk

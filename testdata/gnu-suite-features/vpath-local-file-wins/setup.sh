@@ -1,0 +1,1 @@
+mkdir d1; touch a d1/a
