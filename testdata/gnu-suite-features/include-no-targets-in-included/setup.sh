@@ -1,0 +1,1 @@
+touch inc1.mk

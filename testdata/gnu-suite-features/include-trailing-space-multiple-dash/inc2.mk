@@ -1,0 +1,1 @@
+ANOTHER: ; @echo This is another included makefile
