@@ -1,0 +1,1 @@
+mkdir d; echo "X = found" > d/x.mk
