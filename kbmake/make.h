@@ -114,6 +114,7 @@ class Make {
   /// GNU make's enter_file: for a name with :: rules, a new entry in the chain.
   File* EnterDoubleColon(std::string_view name);
   void SnapDeps();
+  void AddExtraPrereqs();
   /// Enters one rule read from a makefile (GNU make's record_files).
   void RecordRule(const std::vector<std::string>& targets, const std::string* pattern,
                   const std::string& depstr, const std::string* commands, long cmds_started,

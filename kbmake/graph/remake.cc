@@ -41,6 +41,7 @@ void Make::SetFileVariables(File* file) {
   }
   std::string less;
   for (const Dep& d : file->deps) {
+    if (d.extra) continue;
     if (!d.order_only) {
       if (!d.need_2nd_expansion) less = DepName(d);
       break;
@@ -64,7 +65,7 @@ void Make::SetFileVariables(File* file) {
   std::string plus, caret, qmark, bar;
   bool pf = true;
   for (const Dep& d : file->deps) {
-    if (d.need_2nd_expansion || d.order_only) continue;
+    if (d.need_2nd_expansion || d.order_only || d.extra) continue;
     AppendWord(&plus, DepName(d), &pf);
   }
   define("+", plus);
@@ -73,7 +74,7 @@ void Make::SetFileVariables(File* file) {
   std::unordered_map<std::string_view, const Dep*> first;
   std::unordered_map<std::string_view, bool> order_only;
   for (const Dep& d : file->deps) {
-    if (d.need_2nd_expansion) continue;
+    if (d.need_2nd_expansion || d.extra) continue;
     auto [it, inserted] = first.emplace(DepName(d), &d);
     if (inserted) {
       order_only[DepName(d)] = d.order_only;
@@ -83,7 +84,7 @@ void Make::SetFileVariables(File* file) {
   }
   bool cf = true, qf = true, bf = true;
   for (const Dep& d : file->deps) {
-    if (d.need_2nd_expansion) continue;
+    if (d.need_2nd_expansion || d.extra) continue;
     auto it = first.find(DepName(d));
     if (it->second != &d) continue;
     if (order_only[DepName(d)]) {

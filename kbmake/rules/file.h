@@ -33,6 +33,7 @@ struct Dep {
   bool changed = false;      // set while updating: this prerequisite was newer
   bool ignore_mtime = false;
   bool dontcare = false;
+  bool extra = false;  // from .EXTRA_PREREQS: not in any automatic variable
 };
 
 /// Timestamps: nanoseconds since the epoch plus kFirstRealTime, or a special value.

@@ -499,6 +499,38 @@ void Make::ExpandDeps(File* f) {
   f->stem = file_stem;
 }
 
+void Make::AddExtraPrereqs() {
+  auto parse = [&](const std::string& text) {
+    std::vector<Dep> deps;
+    for (std::string& n : ParseFileSeq(text, true, nullptr, nullptr)) {
+      Dep d;
+      d.name = std::move(n);
+      d.extra = true;
+      d.file = EnterFile(d.name);
+      deps.push_back(std::move(d));
+    }
+    return deps;
+  };
+  Variable* gv = global_.Lookup(".EXTRA_PREREQS");
+  std::vector<Dep> global;
+  if (gv) global = parse(gv->recursive ? Expand(gv->value) : gv->value);
+  std::vector<File*> all = file_order_;
+  for (File* head : all) {
+    for (File* f = head; f; f = f->prev) {
+      Variable* tv = f->vars ? f->vars->Lookup(".EXTRA_PREREQS") : nullptr;
+      if (tv) {
+        std::string text = tv->recursive ? ExpandForFile(tv->value, f) : tv->value;
+        for (Dep& d : parse(text))
+          if (d.file != head) f->deps.push_back(std::move(d));
+      } else if (f->is_target && !global.empty()) {
+        // A target is never its own extra prerequisite.
+        for (const Dep& d : global)
+          if (d.file != head) f->deps.push_back(d);
+      }
+    }
+  }
+}
+
 void Make::SnapDeps() {
   if (second_expansion_) {
     if (File* s = LookupFile(".SUFFIXES")) ExpandDeps(s);
@@ -513,6 +545,7 @@ void Make::SnapDeps() {
       for (Dep& d : g->deps)
         if (!d.file) d.file = EnterFile(d.name);
   }
+  AddExtraPrereqs();
   auto each_dep = [&](const char* name, auto fn) {
     File* f = LookupFile(name);
     for (; f; f = f->prev)
