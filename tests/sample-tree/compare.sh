@@ -204,6 +204,15 @@ incremental() {
 	fresh_tree
 	mk "$label" full
 	manifest "$tree" "$work/res/$label.full.manifest"
+	# The module must carry license, description and vermagic
+	modinfo=$(command -v modinfo || echo /sbin/modinfo)
+	if [ -x "$modinfo" ]; then
+		for f in license description vermagic; do
+			printf '%s=%s\n' $f "$("$modinfo" -F $f "$src/modules/biscuit_hello.ko" 2>/dev/null)"
+		done >"$work/res/$label.modinfo"
+	else
+		echo "no-modinfo" >"$work/res/$label.modinfo"
+	fi
 
 	# 2 null build
 	fstamps "$tree" "$work/res/$label.null.before"
@@ -279,8 +288,11 @@ elif ! cmp -s "$work/res/gnu.full.manifest" "$work/res/kb.full.manifest"; then
 	report "1 full build" FAIL "files differ: $(manifest_diff "$work/res/gnu.full.manifest" "$work/res/kb.full.manifest")"
 elif ! grep -q ' \./sample-tree/modules/biscuit_hello\.ko$' "$work/res/gnu.full.manifest"; then
 	report "1 full build" FAIL "no biscuit_hello.ko built"
+elif ! grep -qx 'license=GPL' "$work/res/kb.modinfo" && ! grep -qx no-modinfo "$work/res/kb.modinfo" ||
+     grep -qx 'description=' "$work/res/kb.modinfo" || grep -qx 'vermagic=' "$work/res/kb.modinfo"; then
+	report "1 full build" FAIL "modinfo: $(tr '\n' ' ' <"$work/res/kb.modinfo")"
 else
-	report "1 full build" PASS "$(wc -l <"$work/res/gnu.full.manifest") files identical, same output"
+	report "1 full build" PASS "$(wc -l <"$work/res/gnu.full.manifest") files identical, same output$(grep -qx no-modinfo "$work/res/kb.modinfo" || echo ', modinfo ok')"
 fi
 
 # 2
