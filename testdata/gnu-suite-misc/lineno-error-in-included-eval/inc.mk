@@ -1,0 +1,2 @@
+
+$(eval $(error from included eval))
