@@ -1,0 +1,1 @@
+touch libq.x libq.a

@@ -1,0 +1,1 @@
+mkdir libs; touch libs/libbar.a
