@@ -1,0 +1,1 @@
+mkdir src; touch src/x.c
