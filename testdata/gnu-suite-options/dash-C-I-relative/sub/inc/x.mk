@@ -1,0 +1,1 @@
+X = from-sub-inc

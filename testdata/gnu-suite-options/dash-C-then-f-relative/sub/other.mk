@@ -1,0 +1,1 @@
+all: ; @echo other in sub $(MAKEFILE_LIST)
