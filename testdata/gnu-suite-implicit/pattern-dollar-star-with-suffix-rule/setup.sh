@@ -1,0 +1,1 @@
+mkdir d; touch d/x.in
