@@ -176,6 +176,7 @@ class Make {
   bool ignore_from_special_ = false, silent_from_special_ = false;
   bool builtin_rules_removed_ = false;
   int makefile_status_ = 0;
+  File* current_goal_ = nullptr;  // the goal being updated (for show_goal_error)
   std::string makeflags_at_start_;
   /// Re-executes the program after makefiles were remade (set by cli/; never returns).
   std::function<void(int restarts)> reexec_hook_;

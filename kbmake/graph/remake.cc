@@ -14,6 +14,10 @@
 namespace kbmake {
 namespace {
 
+/// GNU make keeps the "being updated" mark on the head of a double-colon chain, so that a
+/// :: rule depending on its own target is seen as circular.
+File* UpdHead(File* f) { return f->double_colon ? f->double_colon : f; }
+
 /// The name a prerequisite is known by now (its vpath name once it was found not to need
 /// remaking).
 const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
@@ -118,6 +122,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
       Goal& g = goals[gi];
       bool stop = false, any_not_updated = false;
       File* head = g.file->double_colon ? g.file->double_colon : g.file;
+      current_goal_ = g.file;
       for (File* file = head; file; file = file->prev) {
         file->dontcare = g.dontcare;
         if (makefiles) {
@@ -232,7 +237,11 @@ void Complain(Make* m, File* file) {
 
 }  // namespace
 
-void Make::ShowGoalError(File* file) {
+void Make::ShowGoalError(File*) {
+  // GNU make's show_goal_error: while remaking makefiles, the first failure under an
+  // included makefile that could not be read reports why it could not be read.
+  if (!updating_makefiles_ || current_goal_ == nullptr) return;
+  File* file = current_goal_;
   for (MissingInclude& mi : missing_includes_) {
     if (mi.err != 0 && (mi.name == file->name || LookupFile(mi.name) == file)) {
       Error(&mi.loc, mi.name + ": " + strerror(mi.err));
@@ -244,7 +253,7 @@ void Make::ShowGoalError(File* file) {
 UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* must_make) {
   UpdateStatus dep_status = UpdateStatus::kSuccess;
   ++depth;
-  file->updating = true;
+  UpdHead(file)->updating = true;
   if (file->phony || !file->intermediate) {
     dep_status = UpdateFile(file, depth);
     Timestamp mtime = FileMtime(file, true);
@@ -269,7 +278,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
       for (size_t i = 0; i < file->deps.size();) {
         Dep& d = file->deps[i];
         if (!d.file) d.file = EnterFile(d.name);
-        if (d.file->updating) {
+        if (UpdHead(d.file)->updating) {
           Error(nullptr, "Circular " + file->name + " <- " + d.file->name +
                              " dependency dropped.");
           file->deps.erase(file->deps.begin() + i);
@@ -291,7 +300,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
       if (deps_running) SetCommandState(file, CmdState::kDepsRunning);
     }
   }
-  file->updating = false;
+  UpdHead(file)->updating = false;
   return dep_status;
 }
 
@@ -314,7 +323,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   }
   file->no_diag = file->dontcare;
   ++depth;
-  file->updating = true;
+  UpdHead(file)->updating = true;
   Timestamp this_mtime = FileMtime(file, true);
   bool noexist = this_mtime == kNonexistentTime;
   if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
@@ -338,7 +347,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
       Dep* d = &af->deps[i];
       if (!d->file) d->file = EnterFile(d->name);
       Timestamp mtime = FileMtime(d->file, true);
-      if (d->file->updating) {
+      if (UpdHead(d->file)->updating) {
         Error(nullptr,
               "Circular " + file->name + " <- " + d->file->name + " dependency dropped.");
         af->deps.erase(af->deps.begin() + i);
@@ -389,7 +398,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
       if (!opts.keep_going && dep_status != UpdateStatus::kSuccess) break;
     }
   }
-  file->updating = false;
+  UpdHead(file)->updating = false;
   if (running) {
     SetCommandState(file, CmdState::kDepsRunning);
     return UpdateStatus::kSuccess;
