@@ -20,6 +20,8 @@
 #   <mod>/install/tree        installed tree identical (names and contents)
 #   <mod>/clean/output        clean output identical
 #   <mod>/clean/files         same files remain after clean
+#   <mod>/parallel/output     `modules -j2` from a pristine copy: same output lines (any order)
+#   <mod>/parallel/files      ... and the same files with the same contents
 #
 # Environment: KBMAKE (default <repo>/build/bin/kbmake), GNUMAKE (default /usr/bin/make),
 # KDIR (default /usr/src/linux-headers-$(uname -r), else the newest *-amd64 headers tree),
@@ -179,6 +181,11 @@ for mod in single multi; do
     fi
     run "$prog" "$o/clean" -C "$KDIR" M="$bld" clean
     files "$bld" "$o/clean.files"
+    # parallel build from a pristine copy: output compared as a multiset of lines
+    rm -rf "$bld"; cp -a "$work/src/$mod" "$bld"
+    run "$prog" "$o/parallel" -j2 -C "$KDIR" M="$bld" modules
+    LC_ALL=C sort "$o/parallel.all" >"$o/parallel.sorted"
+    sums "$bld" "$o/parallel.sums" -true
     rm -rf "$bld" "$inst"
   done
   g=$work/res/$mod/gnu k=$work/res/$mod/kb
@@ -209,6 +216,8 @@ for mod in single multi; do
   check "$mod/install/tree" "$g/install.sums" "$k/install.sums"
   check "$mod/clean/output" "$g/clean.all" "$k/clean.all"
   check "$mod/clean/files" "$g/clean.files" "$k/clean.files"
+  check "$mod/parallel/output" "$g/parallel.sorted" "$k/parallel.sorted"
+  check "$mod/parallel/files" "$g/parallel.sums" "$k/parallel.sums"
 done
 
 echo "kernel-extmod: external modules against $KDIR"
@@ -218,7 +227,7 @@ printf '%s\n' "${results[@]}"
 echo
 printf '%-10s %-8s %10s %10s\n' module step 'GNU make' kbmake
 for mod in single multi; do
-  for step in modules null install clean; do
+  for step in modules null install clean parallel; do
     printf '%-10s %-8s %9ss %9ss\n' "$mod" "$step" \
       "$(cat "$work/res/$mod/gnu/$step.time")" "$(cat "$work/res/$mod/kb/$step.time")"
   done

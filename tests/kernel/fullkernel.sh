@@ -18,7 +18,9 @@
 #   build/objects          every .o, .a byte-identical
 #   build/vmlinux, build/bzImage   byte-identical
 #   build/jobs-<who>       at most 2 compile jobs at once during the -j2 build
-#   null/output            null build output identical (multiset), null/mtimes-<who>: no file changed
+#   null/output            null build output identical (multiset)
+#   null/mtimes            null builds rewrite the same files as GNU make's (Kbuild always
+#                          rewrites .missing-syscalls.d and the arch/i386 bzImage symlink)
 #   dryrun/output          `make -n` on the built tree: identical output (exact, in order)
 #   jobserver/kb-top       kbmake -j2 MAKE=/usr/bin/make (sub-makes are GNU make) rebuilds
 #                          kernel/ mm/ lib/ objects: <=2 jobs at once, result identical to the
@@ -61,7 +63,10 @@ export LC_ALL=C
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=kbmake KBUILD_BUILD_HOST=kbmake KBUILD_BUILD_VERSION=1
 
-mkdir -p "$CACHE"
+mkdir -p "$CACHE/bin"
+# Test a private copy: the build directory may be rebuilt while this runs for minutes.
+cp "$KBMAKE" "$CACHE/bin/kbmake.new" && mv "$CACHE/bin/kbmake.new" "$CACHE/bin/kbmake" || exit 2
+KBMAKE_ORIG=$KBMAKE KBMAKE=$CACHE/bin/kbmake
 src=$CACHE/src tree=$CACHE/tree res=$CACHE/res log=$CACHE/log
 # ---- unpack once -----------------------------------------------------------------------------
 if [[ ! -f $src/.kbmake-unpacked ]]; then
@@ -81,10 +86,9 @@ realgcc=$(command -v gcc)
 cat >"$wrap/gcc" <<EOF
 #!/bin/bash
 # Logs compile jobs (gcc ... -c ... -o *.o, not the \$(shell) probes on /dev/null).
-case " \$* " in
-  *" -c "*" -o "*.o" "*) case " \$* " in *" /dev/null "*) exec $realgcc "\$@";; esac ;;
-  *) exec $realgcc "\$@" ;;
-esac
+case " \$* " in *" /dev/null "*) exec $realgcc "\$@" ;; esac
+case " \$* " in *" -c "*) ;; *) exec $realgcc "\$@" ;; esac
+case " \$* " in *" -o "*.o" "*) ;; *) exec $realgcc "\$@" ;; esac
 [ -n "\${KBMAKE_JOBLOG:-}" ] || exec $realgcc "\$@"
 echo "S \$EPOCHREALTIME \$\$" >>"\$KBMAKE_JOBLOG"
 $realgcc "\$@"; rc=\$?
@@ -198,16 +202,14 @@ if [[ $STEPS = *" main "* ]]; then
     else record build/jobs-$who FAIL "max $m of $n compile jobs at once"; fi
   done
   check null/output "$g/null1.sorted" "$k/null1.sorted"
-  for who in gnu kb; do
-    if cmp -s "$res/$who/before-null.stamps" "$res/$who/after-null.stamps"; then
-      record null/mtimes-$who PASS
-    else
-      record null/mtimes-$who FAIL "null builds changed files"
-      { echo "=== null/mtimes-$who"; diff "$res/$who/before-null.stamps" "$res/$who/after-null.stamps" | head -20; } >>"$log/diffs.txt"
-    fi
-  done
-  check dryrun/output "$g/dryrun.all" "$k/dryrun.all" "$(wc -l <"$g/dryrun.out") lines"
+  # Kbuild's null build legitimately rewrites a few files (.missing-syscalls.d, the
+  # arch/i386 bzImage symlink): the same files must change as with GNU make.
   changed() { diff "$1" "$2" | awk '/^[<>]/{print $2}' | LC_ALL=C sort -u; }
+  changed "$g/before-null.stamps" "$g/after-null.stamps" >"$g/null.changed"
+  changed "$k/before-null.stamps" "$k/after-null.stamps" >"$k/null.changed"
+  check null/mtimes "$g/null.changed" "$k/null.changed" \
+    "files rewritten by null builds: $(paste -sd' ' "$g/null.changed")"
+  check dryrun/output "$g/dryrun.all" "$k/dryrun.all" "$(wc -l <"$g/dryrun.out") lines"
   changed "$g/after-null.stamps" "$g/after-dryrun.stamps" >"$g/dryrun.changed"
   changed "$k/after-null.stamps" "$k/after-dryrun.stamps" >"$k/dryrun.changed"
   if cmp -s "$g/dryrun.changed" "$k/dryrun.changed"; then
@@ -349,7 +351,7 @@ rm -rf "$tree"
 # =============================================================================================
 echo
 echo "kernel-full: $(basename "$KERNEL_TARBALL") tinyconfig, cache $CACHE"
-echo "  GNU make: $GNUMAKE   kbmake: $KBMAKE"
+echo "  GNU make: $GNUMAKE   kbmake: $KBMAKE_ORIG (copied to $KBMAKE)"
 printf '%-28s %-4s %s\n' CHECK RESULT DETAIL
 printf '%s\n' "${results[@]}"
 if ((${#timings[@]})); then
