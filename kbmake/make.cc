@@ -159,6 +159,9 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
   }
   std::vector<std::string> env;
   for (Variable* v : order) {
+    if (v->per_target && v->export_mode == ExportMode::kDefault) {
+      if (Variable* gv = global_.Lookup(v->name)) v->export_mode = gv->export_mode;
+    }
     switch (v->export_mode) {
       case ExportMode::kDefault:
         if (v->origin == Origin::kDefault || v->origin == Origin::kAutomatic) continue;

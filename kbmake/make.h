@@ -37,6 +37,7 @@ struct Options {
   bool warn_undefined = false, check_symlinks = false, print_version = false, help = false;
   bool question_seen = false;
   int jobs = 1;  // 0: unlimited
+  bool jobs_given = false;
   std::string jobserver_auth;
   std::string output_sync;
   std::string debug;

@@ -55,7 +55,8 @@ void Make::DefineMakeflags(bool all) {
   std::string args;
   if (all) {
     for (const std::string& d : opts.include_dirs) args += " -I" + d;
-    if (opts.jobs != 1) args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
+    if (opts.jobs != 1 || opts.jobs_given)
+      args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
     if (opts.max_load >= 0) {
       char buf[32];
       snprintf(buf, sizeof buf, "%g", opts.max_load);
@@ -131,7 +132,7 @@ void Make::DefineStartupVariables() {
     if (stat(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
   }
   DefineGlobal(".INCLUDE_DIRS", incdirs, Origin::kDefault, true);
-  Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, true);
+  Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
   vv->special = true;
   for (const char* a : {"@", "%", "*", "<", "^", "+", "?"}) {
     std::string n(a);

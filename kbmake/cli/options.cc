@@ -56,7 +56,10 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
     case 'h': o->help = true; break;
     case 'i': o->ignore_errors = true; break;
     case 'I': o->include_dirs.push_back(arg); break;
-    case 'j': o->jobs = has_arg && !arg.empty() ? atoi(arg.c_str()) : 0; break;
+    case 'j':
+      o->jobs = has_arg && !arg.empty() ? atoi(arg.c_str()) : 0;
+      o->jobs_given = true;
+      break;
     case 'k': o->keep_going = true; break;
     case 'l': o->max_load = has_arg && !arg.empty() ? atof(arg.c_str()) : -1; break;
     case 'L': o->check_symlinks = true; break;

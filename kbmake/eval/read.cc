@@ -156,8 +156,8 @@ struct Conditionals {
 class Reader {
  public:
   Reader(Make* m, const std::string& text, const std::string* filename, long first_line,
-         bool set_default)
-      : m_(m), lines_(text), set_default_(set_default) {
+         bool set_default, bool count_lines = true)
+      : m_(m), lines_(text), set_default_(set_default), count_lines_(count_lines) {
     loc_.file = filename;
     loc_.line = first_line;
   }
@@ -182,6 +182,7 @@ class Reader {
   Make* m_;
   LineReader lines_;
   bool set_default_;
+  bool count_lines_;  // false for $(eval) text: GNU make keeps the $(eval) line number
   Loc loc_;
   Conditionals conds_;
   bool ignoring_ = false;
@@ -207,7 +208,7 @@ void Reader::Run() {
   long nlines = 0;
   try {
     while (true) {
-      loc_.line += nlines;
+      if (count_lines_) loc_.line += nlines;
       if (!lines_.Next(&line, &nlines)) break;
       ProcessLine(line, nlines);
     }
@@ -512,7 +513,7 @@ void Reader::DoDefine(std::string_view rest, const VarModifiers& vm) {
     if (!lines_.Next(&line, &nlines)) {
       m_->Fatal(&defstart, "missing 'endef', unterminated 'define'");
     }
-    loc_.line += nlines;
+    if (count_lines_) loc_.line += nlines;
     CollapseContinuations(&line);
     if (line.empty() || line[0] != m_->cmd_prefix_) {
       size_t p = NextToken(line, 0);
@@ -982,7 +983,7 @@ void Make::EvalString(std::string_view text, const Loc* loc) {
   const std::string* file = loc ? loc->file : nullptr;
   long line = loc ? loc->line : 1;
   // Errors inside $(eval) text without a file context have no location.
-  Reader r(this, copy, file, line, true);
+  Reader r(this, copy, file, line, true, /*count_lines=*/false);
   r.Run();
 }
 

@@ -400,8 +400,8 @@ void JobRunner::StartJobCommand(Child* c) {
     size_t idx = c->command_line - 1;
     int flags = f->command_flags;
     bool recurse = idx < f->cmds->recurse.size() && f->cmds->recurse[idx];
-    bool silent = (flags & 1) != 0;
-    c->noerror = (flags & 2) != 0;
+    bool silent = (flags & 1) != 0 || (idx < f->cmds->silent.size() && f->cmds->silent[idx]);
+    c->noerror = (flags & 2) != 0 || (idx < f->cmds->noerror.size() && f->cmds->noerror[idx]);
     std::string& s = c->pending;
     size_t p = 0;
     while (p < s.size()) {

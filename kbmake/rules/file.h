@@ -20,6 +20,8 @@ struct Commands {
   std::string text;                // the whole recipe, lines separated by '\n'
   std::vector<std::string> lines;  // chopped into command lines
   std::vector<bool> recurse;       // line has '+' or refers to $(MAKE)
+  std::vector<bool> silent;        // line starts with '@' (before expansion)
+  std::vector<bool> noerror;       // line starts with '-' (before expansion)
   bool any_recurse = false;
   char recipe_prefix = '\t';
 };

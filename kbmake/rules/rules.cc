@@ -168,12 +168,16 @@ std::shared_ptr<Commands> Make::MakeCommands(const std::string& text, const Loc&
   }
   if (text.empty()) c->lines.clear();
   for (const std::string& l : c->lines) {
-    bool recurse = false;
+    bool recurse = false, silent = false, noerror = false;
     size_t p = 0;
-    while (p < l.size() && (IsSpace(l[p]) || l[p] == '@' || l[p] == '-' || l[p] == '+')) {
+    while (p < l.size() && (IsBlank(l[p]) || l[p] == '@' || l[p] == '-' || l[p] == '+')) {
       if (l[p] == '+') recurse = true;
+      if (l[p] == '@') silent = true;
+      if (l[p] == '-') noerror = true;
       ++p;
     }
+    c->silent.push_back(silent);
+    c->noerror.push_back(noerror);
     if (l.find("$(MAKE)") != std::string::npos || l.find("${MAKE}") != std::string::npos) {
       recurse = true;
     }
@@ -251,9 +255,8 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     return;
   }
   if (!deptext.empty() && !pattern && targets.size() == 1 && IsSuffixRuleName(targets[0])) {
+    // The prerequisites stay on the target but are not part of the converted pattern rule.
     Error(cmds ? &cmds->loc : &loc, "warning: ignoring prerequisites on suffix rule definition");
-    deptext.clear();
-    two_expand = false;
   }
   std::vector<Dep> deps;
   if (!deptext.empty() && !two_expand && !pattern) deps = SplitPrereqs(deptext, {});
