@@ -1,0 +1,4 @@
+define x
+v
+endef junk
+all: ; @echo '$(x)'

@@ -1,0 +1,5 @@
+define R
+t:
+	@echo from eval t
+endef
+$(eval $(R))

@@ -1,0 +1,2 @@
+all:
+	@echo '$(foreach i,1 2,$(foreach j,a b,$(i)$(j)))'

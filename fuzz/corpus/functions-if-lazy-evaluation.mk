@@ -1,0 +1,2 @@
+all:
+	@echo '$(if x,ok,$(error should not expand))'

@@ -1,0 +1,7 @@
+define nl
+
+
+endef
+x := c$(nl)b	a
+all:
+	@echo '$(sort $(x))'

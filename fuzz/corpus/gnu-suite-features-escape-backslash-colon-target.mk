@@ -1,0 +1,2 @@
+all: pre\:foo
+pre\:foo: ; @echo "target ($@)"

@@ -1,0 +1,8 @@
+FOO = foo
+BAR = bar
+F = FOO
+B = BAR
+export $(F)
+export $(B)
+unexport $(B)
+all: ; @echo "FOO=$$FOO BAR=$$BAR"

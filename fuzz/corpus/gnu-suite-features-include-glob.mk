@@ -1,0 +1,2 @@
+include inc/*.mk
+all: ; @echo $(sort $(V))

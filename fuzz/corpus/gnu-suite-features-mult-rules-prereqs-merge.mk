@@ -1,0 +1,5 @@
+all: foo
+foo: a
+foo: b ; @echo $@ from $^
+foo: c
+a b c: ; @echo $@

@@ -1,0 +1,3 @@
+.SECONDEXPANSION:
+all: $$(eval $$(info in-eval $$@))x ; @echo $@ from $^
+x: ; @echo x

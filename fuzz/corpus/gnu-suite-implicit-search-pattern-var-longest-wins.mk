@@ -1,0 +1,3 @@
+%.o: V = short
+f%.o: V = longer
+foo.o: ; @echo $@ $(V)

@@ -1,0 +1,3 @@
+.SUFFIXES: .a .b
+.a.b: ; @echo suffix
+%.b: %.a ; @echo pattern

@@ -1,0 +1,3 @@
+X = $(subst a,\
+b,aaa)
+all: ; @echo '[$(X)]'

@@ -1,0 +1,6 @@
+define L
+@echo quiet
+-false
+echo loud
+endef
+all: ; $(L)

@@ -1,0 +1,4 @@
+a: b
+	echo crlf
+v = 1 \
+ 2

@@ -1,0 +1,10 @@
+w := a b c d e f
+$(info $(word 2,$(w)) $(wordlist 2,4,$(w)) $(words $(w)) $(firstword $(w)) $(lastword $(w)))
+$(info $(subst a,A,$(w)) $(patsubst %,<%>,$(w)) $(w:%=%.o) $(w:a=z) $(strip  x  y ))
+$(info $(findstring b,$(w)) $(filter a% b,$(w)) $(filter-out a,$(w)) $(sort c b a a))
+$(info $(dir x/y z) $(notdir x/y z) $(suffix a.c b) $(basename a.c b.d/e) $(join a b,1 2))
+$(info $(addprefix p,$(w)) $(addsuffix s,$(w)) $(wildcard *) $(realpath .) $(abspath ../x))
+$(info $(if $(w),y,n) $(or ,b) $(and a,b) $(foreach v,$(w),[$(v)]) $(call f,1,2))
+$(info $(let a b,1 2 3,$(b)) $(intcmp 1,2,lt,eq,gt) $(value w) $(origin w) $(flavor w))
+$(file >out,$(w))$(info $(file <out))$(file >>out,more)
+$(info $(shell echo hi) $(eval q := 1)$(q) $(error stop here))

@@ -1,0 +1,116 @@
+// libFuzzer target: evaluates the input as makefile text in a fresh Make instance.
+//
+// Containment: no process is ever started (a fake ProcessRunner refuses to start anything and
+// $(shell)/!= go to a shell_hook_ that returns ""), the goals are never built (only
+// EvalString runs), and the current directory is a private temporary directory that is emptied
+// after every input. $(file >...) is the only way makefile text can write a file; the engine's
+// fopen() is wrapped at link time (-Wl,--wrap=fopen) so that writes are allowed only to
+// relative paths without "..", i.e. inside that directory.
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kbmake/base/bigstack.h"
+#include "kbmake/base/loc.h"
+#include "kbmake/exec/process.h"
+#include "kbmake/make.h"
+
+extern "C" FILE* __real_fopen(const char* path, const char* mode);
+
+// Set only on the thread that evaluates the input: libFuzzer itself also calls fopen() (corpus
+// and crash files) and must not be restricted.
+static thread_local bool t_evaluating = false;
+
+extern "C" FILE* __wrap_fopen(const char* path, const char* mode) {
+  bool writes = t_evaluating && strpbrk(mode, "wa+") != nullptr;
+  if (writes) {
+    std::string p = path ? path : "";
+    bool ok = !p.empty() && p[0] != '/' && p.find("..") == std::string::npos;
+    if (!ok) {
+      errno = EACCES;
+      return nullptr;
+    }
+  }
+  return __real_fopen(path, mode);
+}
+
+namespace {
+
+class NoProcessRunner : public kbmake::ProcessRunner {
+ public:
+  int Start(const kbmake::ProcessSpec&) override {
+    errno = EPERM;
+    return -1;
+  }
+  bool Wait(bool, kbmake::ProcessExit*) override {
+    errno = ECHILD;
+    return false;
+  }
+  void Signal(int, int) override {}
+};
+
+std::string g_dir;
+
+int RemoveEntry(const char* path, const struct stat*, int, struct FTW* ftw) {
+  if (ftw->level > 0) remove(path);
+  return 0;
+}
+
+void EmptyDir() { nftw(g_dir.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS); }
+
+void RemoveDir() {
+  EmptyDir();
+  if (chdir("/") == 0) rmdir(g_dir.c_str());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* tmp = getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/kbmake-fuzz-XXXXXX";
+  std::vector<char> t(tmpl.begin(), tmpl.end());
+  t.push_back('\0');
+  if (!mkdtemp(t.data()) || chdir(t.data()) != 0) {
+    perror("kbmake fuzz: temp dir");
+    abort();
+  }
+  g_dir = t.data();
+  atexit(RemoveDir);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  {
+    kbmake::Options opts;
+    kbmake::Make make(opts, "make", 0, {"PATH=/usr/bin:/bin", "HOME=/nonexistent"},
+                      std::make_unique<NoProcessRunner>());
+    make.shell_hook_ = [](std::string_view, int* status) {
+      *status = 0;
+      return std::string();
+    };
+    kbmake::RunWithBigStack([&] {
+      t_evaluating = true;
+      try {
+        make.starting_dir_ = g_dir;
+        make.DefineStartupVariables();
+        const std::string* name = make.InternFileName("Makefile");
+        kbmake::Loc loc{name, 1};
+        make.EvalString(text, &loc);
+      } catch (const kbmake::FatalError&) {
+      }
+      t_evaluating = false;
+    });
+  }
+  EmptyDir();
+  return 0;
+}
