@@ -77,12 +77,18 @@ void Make::DefineMakeflags(bool all) {
     if (!vars.empty()) vars.push_back(' ');
     vars += QuoteForEnv(*it);
   }
-  if (!vars.empty() && all) {
-    flags += " -- " + vars;
+  if (!vars.empty()) {
     DefineGlobal("-*-command-variables-*-", vars, Origin::kAutomatic, false);
-    Variable* mo = DefineGlobal("MAKEOVERRIDES", "${-*-command-variables-*-}", Origin::kEnv,
-                                true);
-    (void)mo;
+    if (global_.Lookup("MAKEOVERRIDES") == nullptr) {
+      DefineGlobal("MAKEOVERRIDES", "${-*-command-variables-*-}", Origin::kEnv, true);
+    }
+  }
+  if (all) {
+    // MAKEFLAGS ends with "-- $(MAKEOVERRIDES)": a makefile that empties MAKEOVERRIDES
+    // keeps its command-line variables from sub-makes.
+    Variable* mo = global_.Lookup("MAKEOVERRIDES");
+    std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
+    if (!TrimSpace(over).empty()) flags += " -- " + over;
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
@@ -417,7 +423,16 @@ void Make::ReparseMakeflags() {
   Variable* v = global_.Lookup("MAKEFLAGS");
   if (v == nullptr || v->origin != Origin::kFile || v->value == makeflags_at_start_) return;
   std::string val = v->recursive ? Expand(v->value) : v->value;
+  size_t nvars = opts.cmdline_vars.size();
   if (makeflags_hook_) makeflags_hook_(val, &opts);
+  // Variable assignments found there become command-line variables.
+  for (size_t i = nvars; i < opts.cmdline_vars.size(); ++i)
+    EvalCommandLineAssignment(opts.cmdline_vars[i]);
+  // -w added by the makefile takes effect now.
+  if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
+    print_directory_ = true;
+    PrintDirectory(true);
+  }
 }
 
 void Make::UndefineDefaultVariables() {

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,27 +37,40 @@ int main(int argc, char** argv) {
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   int makelevel = 0;
   int restarts = 0;
-  std::string makeflags;
+  std::string makeflags, gnumakeflags;
   for (const std::string& e : env) {
     if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = atoi(e.c_str() + 10);
     if (e.rfind("MAKE_RESTARTS=", 0) == 0) restarts = atoi(e.c_str() + 14);
     if (e.rfind("MAKEFLAGS=", 0) == 0) makeflags = e.substr(10);
+    if (e.rfind("GNUMAKEFLAGS=", 0) == 0) gnumakeflags = e.substr(13);
   }
   kbmake::Options opts;
   std::string err;
   std::string prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
-  if (!makeflags.empty()) {
-    kbmake::Options env_opts;
-    if (kbmake::DecodeSwitches(kbmake::SplitMakeflags(makeflags), true, &opts, &err) !=
+  // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
+  for (const std::string* flags : {&gnumakeflags, &makeflags}) {
+    if (flags->empty()) continue;
+    if (kbmake::DecodeSwitches(kbmake::SplitMakeflags(*flags), true, &opts, &err) !=
         kbmake::ParseResult::kOk) {
       fprintf(stderr, "%s: %s\n", prefix.c_str(), err.c_str());
     }
   }
+  // GNU make empties GNUMAKEFLAGS so its flags are not passed on twice.
+  for (std::string& e : env)
+    if (e.rfind("GNUMAKEFLAGS=", 0) == 0) e = "GNUMAKEFLAGS=";
+  const bool had_jobserver = !opts.jobserver_auth.empty();
+  opts.jobs_given = false;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (kbmake::DecodeSwitches(args, false, &opts, &err) != kbmake::ParseResult::kOk) {
     fprintf(stderr, "%s: %s\n", program.c_str(), err.c_str());
     Usage(program, stderr);
     return 2;
+  }
+  if (had_jobserver && opts.jobs_given) {
+    // An explicit -jN on a sub-make's command line leaves the parent's jobserver.
+    fprintf(stderr, "%s: warning: -j%d forced in submake: resetting jobserver mode.\n",
+            prefix.c_str(), opts.jobs);
+    opts.jobserver_auth.clear();
   }
   if (opts.no_builtin_vars) opts.no_builtin_rules = true;
   if (opts.help) {
@@ -111,7 +125,10 @@ int main(int argc, char** argv) {
     auto words = kbmake::SplitMakeflags(flags);
     tmp.cmdline_vars.clear();
     if (kbmake::DecodeSwitches(words, true, &tmp, &e) == kbmake::ParseResult::kOk) {
-      tmp.cmdline_vars = o->cmdline_vars;
+      std::vector<std::string> vars = o->cmdline_vars;
+      for (const std::string& v : tmp.cmdline_vars)
+        if (std::find(vars.begin(), vars.end(), v) == vars.end()) vars.push_back(v);
+      tmp.cmdline_vars = vars;
       *o = tmp;
     }
   };

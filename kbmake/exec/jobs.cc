@@ -237,6 +237,9 @@ void JobRunner::Configure(int job_slots, const std::string& auth) {
       m_->Error(nullptr,
                 "warning: jobserver unavailable: using -j1.  Add '+' to parent make rule.");
       job_slots_ = 1;
+      m_->opts.jobs = 1;
+      m_->opts.jobs_given = true;
+      m_->opts.jobserver_auth.clear();
     }
   } else if (job_slots > 1) {
     if (jobserver_.Create(job_slots)) job_slots_ = 0;
@@ -609,6 +612,13 @@ void JobRunner::ReapChildren(bool block, bool err) {
     bool child_failed = exit_sig != 0 || exit_code != 0;
     File* f = c->file;
     bool dontcare = f->dontcare;
+    if (child_failed && m_->opts.question && c->recursive && exit_sig == 0 && exit_code == 1) {
+      f->update_status = UpdateStatus::kQuestion;
+      m_->NoticeFinishedFile(f);
+      FreeChild(c);
+      block = false;
+      continue;
+    }
     if (child_failed && !c->noerror && !m_->opts.ignore_errors) {
       if (!dontcare) ChildError(c, exit_code, exit_sig, coredump, false);
       f->update_status = UpdateStatus::kFailed;

@@ -267,7 +267,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     if (name == ".POSIX" && !posix_) {
       posix_ = true;
       DefineGlobal(".SHELLFLAGS", "-ec", Origin::kDefault, false);
-      DefineGlobal("ARFLAGS", "-rv", Origin::kDefault, false);
+      DefineGlobal("ARFLAGS", "-rvU", Origin::kDefault, false);
       DefineGlobal("CC", "c99", Origin::kDefault, false);
       DefineGlobal("CFLAGS", "-O1", Origin::kDefault, false);
       DefineGlobal("FC", "fort77", Origin::kDefault, false);
@@ -409,6 +409,7 @@ void Make::DefineDefaultVariables() {
 
 void Make::InstallDefaultSuffixRules() {
   suffix_file_ = EnterFile(".SUFFIXES");
+  suffix_file_->builtin_deps = true;
   if (!opts.no_builtin_rules) {
     for (auto w : SplitWords(kDefaultSuffixes)) {
       Dep d;
