@@ -106,7 +106,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string* name = make.InternFileName("Makefile");
         kbmake::Loc loc{name, 1};
         make.EvalString(text, &loc);
-      } catch (const kbmake::FatalError&) {
+      } catch (const kbmake::FatalError& e) {
+        if (getenv("KBMAKE_FUZZ_VERBOSE")) fprintf(stderr, "%s\n", e.message.c_str());
       }
       t_evaluating = false;
     });
