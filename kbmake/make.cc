@@ -159,6 +159,16 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
   }
   std::vector<std::string> env;
   for (Variable* v : order) {
+    if (v->name == "SHELL") {
+      // The makefile's SHELL reaches recipes only when exported explicitly; otherwise they
+      // get the SHELL make itself was started with.
+      if (v->export_mode == ExportMode::kExport) {
+        env.push_back("SHELL=" + v->value);
+      } else if (!shell_env_value_.empty()) {
+        env.push_back("SHELL=" + shell_env_value_);
+      }
+      continue;
+    }
     if (v->per_target && v->export_mode == ExportMode::kDefault) {
       if (Variable* gv = global_.Lookup(v->name)) v->export_mode = gv->export_mode;
     }

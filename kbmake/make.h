@@ -140,7 +140,10 @@ class Make {
   bool InGpath(const std::string& found, const std::string& name);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
   Timestamp FileMtime(File* f, bool search);
-  static Timestamp NameMtime(const std::string& name);
+  /// The file's modification time (with -L, the newest along a symlink chain).
+  Timestamp NameMtime(const std::string& name);
+  /// GNU make's library_search for a "-lNAME" prerequisite via .LIBPATTERNS.
+  std::string LibrarySearch(const std::string& lib, Timestamp* mtime);
   UpdateStatus UpdateGoalChain(std::vector<File*>& goals, bool makefiles);
   UpdateStatus UpdateFile(File* file, int depth);
   UpdateStatus UpdateFile1(File* file, int depth);

@@ -368,9 +368,13 @@ int Make::RemakeMakefiles() {
     rms.push_back(&rm);
   }
   if (mfiles.empty()) return 0;
+  for (File* f : mfiles) f->ignore_vpath = true;
   updating_makefiles_ = true;
+  bool always = opts.always_make;
+  if (restarts_ > 0) opts.always_make = false;  // -B remakes makefiles only once
   UpdateStatus status = UpdateGoalChain(mfiles, true);
   jobs_->WaitAll(false);
+  opts.always_make = always;
   updating_makefiles_ = false;
   bool reexec = false;
   switch (status) {

@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
     Usage(program, stderr);
     return 2;
   }
+  if (!opts.output_sync.empty() && opts.output_sync != "none" && opts.output_sync != "line" &&
+      opts.output_sync != "target" && opts.output_sync != "recurse") {
+    fprintf(stderr, "%s: *** unknown output-sync type '%s'.  Stop.\n", prefix.c_str(),
+            opts.output_sync.c_str());
+    return 2;
+  }
   if (had_jobserver && opts.jobs_given) {
     // An explicit -jN on a sub-make's command line leaves the parent's jobserver.
     fprintf(stderr, "%s: warning: -j%d forced in submake: resetting jobserver mode.\n",

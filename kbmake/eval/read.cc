@@ -994,6 +994,12 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
     if (home && (name.size() == 1 || name[1] == '/')) name = home + name.substr(1);
   }
   std::string path = name;
+  {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      Fatal(nullptr, path + ": " + strerror(EISDIR));
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   int open_errno = in ? 0 : errno;
   if (!in && open_errno == ENOENT && !name.empty() && name[0] != '/') {

@@ -1,6 +1,8 @@
 // Implicit rule search (GNU make's pattern_search), vpath search and file timestamps.
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -32,11 +34,76 @@ bool FileExists(const std::string& name) {
 
 }  // namespace
 
+namespace {
+Timestamp StatTime(const struct stat& st) {
+  return static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec +
+         kFirstRealTime;
+}
+}  // namespace
+
 Timestamp Make::NameMtime(const std::string& name) {
   struct stat st;
   if (stat(name.c_str(), &st) != 0) return kNonexistentTime;
-  return static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec +
-         kFirstRealTime;
+  Timestamp mtime = StatTime(st);
+  if (opts.check_symlinks) {
+    // -L: the newest of the target and every link leading to it.
+    std::string p = name;
+    for (int i = 0; i < 40; ++i) {
+      struct stat lst;
+      if (lstat(p.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) break;
+      mtime = std::max(mtime, StatTime(lst));
+      char buf[4096];
+      ssize_t n = readlink(p.c_str(), buf, sizeof buf - 1);
+      if (n <= 0) break;
+      buf[n] = 0;
+      std::string target(buf);
+      if (target[0] != '/') {
+        size_t slash = p.rfind('/');
+        if (slash != std::string::npos) target = p.substr(0, slash + 1) + target;
+      }
+      p = target;
+    }
+  }
+  return mtime;
+}
+
+std::string Make::LibrarySearch(const std::string& lib, Timestamp* mtime) {
+  std::string name = lib.substr(2);
+  std::string pats = Expand("$(.LIBPATTERNS)");
+  std::string best;
+  for (auto w : SplitWords(pats)) {
+    Pattern p = Pattern::Parse(w);
+    if (!p.has_percent) {
+      Error(nullptr, ".LIBPATTERNS element '" + std::string(w) + "' is not a pattern");
+      continue;
+    }
+    std::string libname;
+    p.Apply(name, &libname);
+    Timestamp m = NameMtime(libname);
+    if (m != kNonexistentTime) {
+      *mtime = m;
+      return libname;
+    }
+    if (best.empty()) {
+      Timestamp vm = kUnknownTime;
+      std::string f = VpathSearch(libname, &vm);
+      if (!f.empty()) {
+        best = f;
+        *mtime = vm;
+        continue;
+      }
+      for (const char* dir : {"/lib", "/usr/lib", "/usr/lib"}) {
+        std::string cand = std::string(dir) + "/" + libname;
+        Timestamp dm = NameMtime(cand);
+        if (dm != kNonexistentTime) {
+          best = cand;
+          *mtime = dm;
+          break;
+        }
+      }
+    }
+  }
+  return best;
 }
 
 Timestamp Make::FileMtime(File* file, bool search) {
@@ -47,17 +114,7 @@ Timestamp Make::FileMtime(File* file, bool search) {
     std::string found = VpathSearch(file->name, &vm);
     if (found.empty() && file->name.size() > 2 && file->name[0] == '-' &&
         file->name[1] == 'l') {
-      std::string lib = file->name.substr(2);
-      for (const char* dir : {"/lib", "/usr/lib", "/usr/local/lib"}) {
-        for (const char* fmt : {".so", ".a"}) {
-          std::string cand = std::string(dir) + "/lib" + lib + fmt;
-          if (FileExists(cand)) {
-            found = cand;
-            break;
-          }
-        }
-        if (!found.empty()) break;
-      }
+      found = LibrarySearch(file->name, &vm);
     }
     if (!found.empty()) {
       file->hname = found;

@@ -534,6 +534,7 @@ void Make::RemoveIntermediates(bool sig) {
   bool doneany = false;
   for (File* f : file_order_) {
     if (!(f->intermediate && (f->dontcare || !f->precious) && !f->secondary)) continue;
+    if (f->cmd_target) continue;  // a command-line goal is never removed
     if (f->update_status == UpdateStatus::kNone) continue;
     int status = 0;
     if (!opts.dry_run) {

@@ -326,6 +326,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     }
     f->is_target = true;
     f->is_explicit = true;
+    f->builtin_deps = false;  // a makefile rule for .SUFFIXES makes its list the user's
     if (pattern && matched) f->stem = std::string(stem);
     if (pattern && matched && two_expand) {
       for (Dep& d : these) d.staticpattern = true;
@@ -409,8 +410,8 @@ void Make::DefineDefaultVariables() {
 
 void Make::InstallDefaultSuffixRules() {
   suffix_file_ = EnterFile(".SUFFIXES");
-  suffix_file_->builtin_deps = true;
   if (!opts.no_builtin_rules) {
+    suffix_file_->builtin_deps = true;
     for (auto w : SplitWords(kDefaultSuffixes)) {
       Dep d;
       d.name = std::string(w);
