@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 
 namespace kbmake {
@@ -77,10 +78,12 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   std::string shell = Expand("$(SHELL)");
   std::string flags = Expand("$(.SHELLFLAGS)");
-  std::vector<std::string> argv;
-  for (auto w : SplitWords(shell)) argv.emplace_back(w);
-  for (auto w : SplitWords(flags)) argv.emplace_back(w);
-  argv.emplace_back(cmd);
+  std::vector<std::string> argv = CommandArgv(cmd, shell, flags, false);
+  if (argv.empty()) {
+    *status = 0;
+    DefineGlobal(".SHELLSTATUS", "0", Origin::kOverride, false);
+    return {};
+  }
   std::vector<char*> av;
   for (auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
   av.push_back(nullptr);
@@ -100,8 +103,25 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     dup2(fds[1], 1);
     close(fds[0]);
     close(fds[1]);
-    execve(argv[0].c_str(), av.data(), ev.data());
-    std::string m = Prefix() + ": " + argv[0] + ": " + strerror(errno) + "\n";
+    int err = ENOENT;
+    if (argv[0].find('/') != std::string::npos) {
+      execve(argv[0].c_str(), av.data(), ev.data());
+      err = errno;
+    } else {
+      std::string path = "/usr/bin:/bin";
+      for (const std::string& e : environ_)
+        if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+      size_t i = 0;
+      while (i <= path.size()) {
+        size_t j = path.find(':', i);
+        if (j == std::string::npos) j = path.size();
+        std::string cand = (j > i ? path.substr(i, j - i) : ".") + "/" + argv[0];
+        execve(cand.c_str(), av.data(), ev.data());
+        if (errno == EACCES) err = EACCES;
+        i = j + 1;
+      }
+    }
+    std::string m = Prefix() + ": " + argv[0] + ": " + strerror(err) + "\n";
     ssize_t w = write(2, m.data(), m.size());
     (void)w;
     _exit(127);

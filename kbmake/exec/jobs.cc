@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/command.h"
 #include "kbmake/make.h"
 
 namespace kbmake {
@@ -31,83 +32,6 @@ void OnSigchld(int) {
     (void)r;
   }
   errno = saved;
-}
-
-constexpr std::string_view kShChars = "#;\"*?[]&|<>(){}$`^~!";
-const char* const kShCmds[] = {
-    ".",    ":",      "alias",  "bg",     "break",  "case",  "cd",    "command", "continue",
-    "eval", "exec",   "exit",   "export", "fc",     "fg",    "for",   "getopts", "hash",
-    "if",   "jobs",   "login",  "logout", "read",   "readonly", "return", "set", "shift",
-    "test", "times",  "trap",   "type",   "ulimit", "umask", "unalias", "unset", "wait",
-    "while", nullptr};
-
-/// GNU make runs simple command lines directly, without a shell. Returns false when the line
-/// needs the shell (construct_command_argv_internal's "slow" path); otherwise fills argv
-/// (empty for a blank line).
-bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
-  argv->clear();
-  size_t p = 0;
-  while (p < line.size() && IsBlank(line[p])) ++p;
-  std::string cur;
-  bool last_was_empty = false, seen_nonequals = false, word_has_equals = false;
-  char instring = 0;
-  auto check_builtin = [&]() {
-    for (int j = 0; kShCmds[j]; ++j)
-      if ((*argv)[0] == kShCmds[j]) return true;
-    return false;
-  };
-  for (; p < line.size(); ++p) {
-    char c = line[p];
-    if (instring) {
-      if (c == instring) {
-        instring = 0;
-        if (cur.empty()) last_was_empty = true;
-      } else if (c == '\\' && p + 1 < line.size() && line[p + 1] == '\n') {
-        cur.push_back(c);
-        cur.push_back(line[++p]);
-      } else {
-        cur.push_back(c);
-      }
-      continue;
-    }
-    if (kShChars.find(c) != std::string_view::npos) return false;
-    switch (c) {
-      case '=':
-        if (!seen_nonequals) return false;
-        word_has_equals = true;
-        cur.push_back(c);
-        break;
-      case '\\':
-        if (p + 1 < line.size() && line[p + 1] == '\n') {
-          ++p;
-          if (cur.empty())
-            while (p + 1 < line.size() && IsBlank(line[p + 1])) ++p;
-        } else if (p + 1 < line.size()) {
-          cur.push_back(line[++p]);
-        }
-        break;
-      case '\'':
-        instring = c;
-        break;
-      case ' ':
-      case '\t':
-        argv->push_back(cur);
-        cur.clear();
-        last_was_empty = false;
-        seen_nonequals |= !word_has_equals;
-        if (word_has_equals && !seen_nonequals) return false;
-        word_has_equals = false;
-        if (argv->size() == 1 && check_builtin()) return false;
-        while (p + 1 < line.size() && IsBlank(line[p + 1])) ++p;
-        break;
-      default:
-        cur.push_back(c);
-    }
-  }
-  if (instring) return false;
-  if (!cur.empty() || last_was_empty) argv->push_back(cur);
-  if (argv->size() == 1 && check_builtin()) return false;
-  return true;
 }
 
 }  // namespace
@@ -402,7 +326,8 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     size_t idx = c->command_line - 1;
     int flags = f->command_flags;
-    bool recurse = idx < f->cmds->recurse.size() && f->cmds->recurse[idx];
+    bool recurse = m_->one_shell_ ? f->cmds->any_recurse
+                                  : idx < f->cmds->recurse.size() && f->cmds->recurse[idx];
     bool silent = (flags & 1) != 0 || (idx < f->cmds->silent.size() && f->cmds->silent[idx]);
     c->noerror = (flags & 2) != 0 || (idx < f->cmds->noerror.size() && f->cmds->noerror[idx]);
     std::string& s = c->pending;
@@ -483,14 +408,9 @@ void JobRunner::StartJobCommand(Child* c) {
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
-    std::vector<std::string> argv;
-    bool fast = !m_->one_shell_ && shell == "/bin/sh" &&
-                (shellflags == "-c" || shellflags == "-ec") && FastPathArgv(line, &argv);
+    std::vector<std::string> argv = CommandArgv(line, shell, shellflags, m_->one_shell_);
+    bool fast = argv.empty() || argv.back() != line || argv.size() != 3;
     if (!fast) {
-      argv = {};
-      for (auto w : SplitWords(shell)) argv.emplace_back(w);
-      for (auto w : SplitWords(shellflags)) argv.emplace_back(w);
-      argv.push_back(line);
       if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
           (shell == "/bin/sh" || shell == "/bin/bash")) {
         continue;  // GNU make skips a lone ':' without starting a shell
