@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "kbmake/base/dircache.h"
 #include "kbmake/base/loc.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/rules/file.h"
@@ -249,7 +250,7 @@ class Make {
   };
   std::vector<VpathEntry> vpaths_;
   std::vector<std::string> general_vpath_;
-  absl::flat_hash_map<std::string, Timestamp> mtime_cache_;
+  DirCache dir_cache_;
 
   std::unique_ptr<JobRunner> jobs_;
   int commands_started_ = 0;

@@ -213,8 +213,19 @@ void FnJoin(Make*, Args& a, std::string* out, std::string_view) {
 
 void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
   bool first = true;
-  for (auto w : SplitWords(a[0]))
-    for (const std::string& f : m->Glob(w)) AppendWord(out, f, &first);
+  // Words are separated by unescaped blanks ("a\ b" is one word).
+  const std::string& s = a[0];
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+    if (i >= s.size()) break;
+    size_t start = i;
+    while (i < s.size() && !IsSpace(s[i])) {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      ++i;
+    }
+    for (const std::string& f : m->Glob(s.substr(start, i - start))) AppendWord(out, f, &first);
+  }
 }
 
 /// Lexical absolute path as GNU make's abspath(): no symlinks resolved, "." and ".." folded.

@@ -27,10 +27,6 @@ struct FoundDep {
   std::string pattern;  // the rule's dependency pattern (for .PRECIOUS lookup)
 };
 
-bool FileExists(const std::string& name) {
-  struct stat st;
-  return stat(name.c_str(), &st) == 0;
-}
 
 }  // namespace
 
@@ -215,7 +211,7 @@ std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
   auto try_dirs = [&](const std::vector<std::string>& dirs) -> std::string {
     for (const std::string& d : dirs) {
       std::string cand = d + "/" + std::string(file);
-      if (FileExists(cand)) {
+      if (dir_cache_.Exists(cand)) {
         if (mtime) *mtime = NameMtime(cand);
         return cand;
       }
@@ -352,7 +348,7 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
           fd.order_only = d.order_only;
           fd.pattern = dep.name;
           File* f = LookupFile(d.name);
-          if ((f != nullptr && (f->is_target || f->mentioned)) || FileExists(d.name)) {
+          if ((f != nullptr && (f->is_target || f->mentioned)) || dir_cache_.Exists(d.name)) {
             deplist.push_back(std::move(fd));
             continue;
           }

@@ -69,15 +69,7 @@ std::vector<std::string> Make::Glob(std::string_view pattern) {
     const char* home = getenv("HOME");
     if (home && (pat.size() == 1 || pat[1] == '/')) pat = home + pat.substr(1);
   }
-  std::vector<std::string> out;
-  glob_t g;
-  memset(&g, 0, sizeof g);
-  int r = glob(pat.c_str(), 0, nullptr, &g);
-  if (r == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
-  }
-  globfree(&g);
-  return out;
+  return dir_cache_.Glob(pat);
 }
 
 std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,

@@ -1,0 +1,30 @@
+// GNU make reads each directory once and answers "does this file exist?" and wildcard
+// expansion from that snapshot (dir.c). Files created later by recipes are not seen by
+// $(wildcard) or implicit rule search; kbmake keeps the same snapshot semantics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace kbmake {
+
+class DirCache {
+ public:
+  /// Sorted entry names of `dir` ("" is the current directory), or null if it cannot be read.
+  const std::vector<std::string>* List(const std::string& dir);
+  /// GNU make's file_exists_p: is `path` in its directory's snapshot?
+  bool Exists(const std::string& path);
+  /// Wildcard expansion (GNU glob with make's cached directory reading), sorted.
+  std::vector<std::string> Glob(const std::string& pattern);
+
+ private:
+  struct Entry {
+    bool ok = false;
+    std::vector<std::string> names;
+  };
+  absl::flat_hash_map<std::string, Entry> dirs_;
+};
+
+}  // namespace kbmake
