@@ -896,7 +896,7 @@ void Reader::MaybeSetDefaultGoal() {
       }
     }
     if (!reject) {
-      m_->DefineGlobal(".DEFAULT_GOAL", name, Origin::kFile, true);
+      m_->DefineGlobal(".DEFAULT_GOAL", name, Origin::kFile, false);
       break;
     }
   }

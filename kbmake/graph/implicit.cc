@@ -227,6 +227,43 @@ std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
   return try_dirs(general_vpath_);
 }
 
+namespace {
+
+/// The next blank-separated word of `s`, where a $(...) or ${...} reference (with any blanks
+/// inside it) belongs to the word (GNU make's get_next_word).
+bool NextWordWithRefs(std::string_view s, size_t* pos, std::string_view* word) {
+  size_t p = *pos;
+  while (p < s.size() && IsSpace(s[p])) ++p;
+  if (p >= s.size()) return false;
+  size_t start = p;
+  while (p < s.size() && !IsSpace(s[p])) {
+    if (s[p] == '$' && p + 1 < s.size() && (s[p + 1] == '(' || s[p + 1] == '{')) {
+      char open = s[p + 1], close = open == '(' ? ')' : '}';
+      int count = 0;
+      p += 2;
+      for (; p < s.size(); ++p) {
+        if (s[p] == open) {
+          ++count;
+        } else if (s[p] == close && --count < 0) {
+          break;
+        }
+      }
+      if (p < s.size()) ++p;
+      continue;
+    }
+    if (s[p] == '$' && p + 1 < s.size()) {
+      p += 2;
+      continue;
+    }
+    ++p;
+  }
+  *word = s.substr(start, p - start);
+  *pos = p;
+  return true;
+}
+
+}  // namespace
+
 bool Make::TryImplicitRule(File* file, int depth) {
   return PatternSearch(file, false, depth, 0);
 }
@@ -294,11 +331,45 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
         break;
       }
       std::string saved_stem = file->stem;
+      // During the search $* is the full stem (directory included); $(*F) drops the directory.
       file->stem = tr.checked_lastslash ? filename.substr(0, pathlen) + stem : stem;
       r->in_use = true;
       bool failed = false;
+      // Each prerequisite is checked as soon as it is known; with second expansion the
+      // rule's text is expanded word by word, so a failing word stops the expansion of
+      // later ones (as in GNU make, whose $(info) side effects show it).
+      auto check = [&](const std::string& name, bool order_only, const std::string& pat) {
+        if (FileImpossible(name)) return false;
+        FoundDep fd;
+        fd.name = name;
+        fd.order_only = order_only;
+        fd.pattern = pat;
+        File* f = LookupFile(name);
+        if ((f != nullptr && (f->is_target || f->mentioned)) || dir_cache_.Exists(name)) {
+          deplist.push_back(std::move(fd));
+          return true;
+        }
+        std::string vname = VpathSearch(name, nullptr);
+        if (!vname.empty()) {
+          fd.name = vname;
+          deplist.push_back(std::move(fd));
+          return true;
+        }
+        if (intermed_ok) {
+          auto imf = std::make_unique<File>();
+          imf->name = name;
+          if (PatternSearch(imf.get(), false, depth + 1, recursions + 1)) {
+            fd.intermediate = std::move(imf);
+            deplist.push_back(std::move(fd));
+            return true;
+          }
+          MarkImpossible(name);
+        }
+        return false;
+      };
+      std::string dir = tr.checked_lastslash ? filename.substr(0, pathlen) : std::string();
+      bool vars_ready = false;
       for (const Dep& dep : r->deps) {
-        std::vector<Dep> names;
         if (!dep.need_2nd_expansion) {
           std::string depname;
           std::string pat = dep.name;
@@ -306,71 +377,57 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
           if (pc == std::string::npos) {
             depname = dep.name;
           } else {
-            if (tr.checked_lastslash) depname = filename.substr(0, pathlen);
-            depname += pat.substr(0, pc);
-            depname += stem;
-            depname += pat.substr(pc + 1);
+            depname = dir + pat.substr(0, pc) + stem + pat.substr(pc + 1);
           }
           for (auto& n : ParseFileSeq(depname, true, nullptr, nullptr)) {
-            Dep d;
-            d.name = n;
-            d.order_only = dep.order_only;
-            names.push_back(d);
-          }
-        } else {
-          // Second expansion: substitute the stem for % in each word, expand, and re-split.
-          InitializeFileVariables(file, false);
-          SetFileVariables(file);
-          std::string text;
-          for (char c : dep.name) {
-            if (c == '%') {
-              text += stem;
-            } else {
-              text.push_back(c);
+            if (!check(n, dep.order_only, dep.name)) {
+              failed = true;
+              break;
             }
           }
-          std::string e = ExpandForFile(text, file);
-          for (Dep& d : SplitPrereqs(e, {})) {
-            if (tr.checked_lastslash && !d.name.empty() && d.name[0] != '/' &&
-                dep.name.find('%') != std::string::npos) {
-              d.name = filename.substr(0, pathlen) + d.name;
-            }
-            names.push_back(d);
-          }
+          if (failed) break;
+          continue;
         }
-        for (Dep& d : names) {
-          if (FileImpossible(d.name)) {
-            failed = true;
-            break;
-          }
-          FoundDep fd;
-          fd.name = d.name;
-          fd.order_only = d.order_only;
-          fd.pattern = dep.name;
-          File* f = LookupFile(d.name);
-          if ((f != nullptr && (f->is_target || f->mentioned)) || dir_cache_.Exists(d.name)) {
-            deplist.push_back(std::move(fd));
+        const std::string& text = dep.name;
+        size_t pos = 0;
+        bool order_only = false;
+        std::string_view word;
+        while (!failed && NextWordWithRefs(text, &pos, &word)) {
+          if (!order_only && word == "|") {
+            order_only = true;
             continue;
           }
-          std::string vname = VpathSearch(d.name, nullptr);
-          if (!vname.empty()) {
-            fd.name = vname;
-            deplist.push_back(std::move(fd));
-            continue;
+          // % becomes $* (or $(*F)) so that a stem containing '$' is not expanded again.
+          std::string depname;
+          bool add_dir = false;
+          size_t pc = word.find('%');
+          if (pc == std::string_view::npos) {
+            depname = std::string(word);
+          } else {
+            add_dir = tr.checked_lastslash;
+            depname = std::string(word.substr(0, pc)) + (add_dir ? "$(*F)" : "$*") +
+                      std::string(word.substr(pc + 1));
           }
-          if (intermed_ok) {
-            auto imf = std::make_unique<File>();
-            imf->name = d.name;
-            if (PatternSearch(imf.get(), false, depth + 1, recursions + 1)) {
-              fd.name = d.name;
-              fd.intermediate = std::move(imf);
-              deplist.push_back(std::move(fd));
-              continue;
+          if (!vars_ready) {
+            InitializeFileVariables(file, false);
+            SetFileVariables(file);
+            vars_ready = true;
+          }
+          std::string e = ExpandForFile(depname, file);
+          std::vector<std::string> oo;
+          bool split = false;
+          std::vector<std::string> normal = ParseFileSeq(e, true, &split, &oo);
+          for (auto& n : normal) {
+            if (!check(add_dir ? dir + n : n, order_only, dep.name)) {
+              failed = true;
+              break;
             }
-            MarkImpossible(d.name);
           }
-          failed = true;
-          break;
+          if (split) order_only = true;
+          for (auto& n : oo) {
+            if (failed) break;
+            if (!check(add_dir ? dir + n : n, true, dep.name)) failed = true;
+          }
         }
         if (failed) break;
       }

@@ -463,14 +463,14 @@ void Make::ExpandDeps(File* f) {
   if (!any) return;
   std::string file_stem = f->stem;
   InitializeFileVariables(f, false);
-  std::vector<Dep> out;
-  std::vector<Dep> in = std::move(f->deps);
-  f->deps.clear();
-  for (Dep& d : in) {
-    if (!d.need_2nd_expansion) {
-      out.push_back(std::move(d));
+  // Expand in place: while one entry is expanded, $^ and friends list every prerequisite
+  // already known (entries still waiting for expansion are skipped), as in GNU make.
+  for (size_t i = 0; i < f->deps.size();) {
+    if (!f->deps[i].need_2nd_expansion) {
+      ++i;
       continue;
     }
+    Dep d = f->deps[i];
     std::string name = d.name;
     if (d.staticpattern) {
       std::string n;
@@ -483,16 +483,17 @@ void Make::ExpandDeps(File* f) {
       }
       name = n;
     }
-    f->deps = out;  // $^ etc. see the prerequisites expanded so far
     SetFileVariables(f);
     std::string e = ExpandForFile(name, f);
-    for (Dep& nd : SplitPrereqs(e, {})) {
+    std::vector<Dep> nds = SplitPrereqs(e, {});
+    for (Dep& nd : nds) {
       nd.file = EnterFile(nd.name);
       nd.file->mentioned = true;
-      out.push_back(std::move(nd));
     }
+    f->deps.erase(f->deps.begin() + i);
+    f->deps.insert(f->deps.begin() + i, nds.begin(), nds.end());
+    i += nds.size();
   }
-  f->deps = std::move(out);
   f->stem = file_stem;
 }
 
