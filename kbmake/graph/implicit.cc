@@ -379,12 +379,8 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
           } else {
             depname = dir + pat.substr(0, pc) + stem + pat.substr(pc + 1);
           }
-          for (auto& n : ParseFileSeq(depname, true, nullptr, nullptr)) {
-            if (!check(n, dep.order_only, dep.name)) {
-              failed = true;
-              break;
-            }
-          }
+          // The substituted name is one prerequisite even if the stem has blanks.
+          if (!check(depname, dep.order_only, dep.name)) failed = true;
           if (failed) break;
           continue;
         }

@@ -1,5 +1,5 @@
-// Makefile statements → variables and rules, through Make::EvalString with a "Makefile"
-// location. Error texts and locations were checked against GNU make 4.3 with the same text
+// Makefile statements → variables and rules, read through Make::EvalBuffer as the text of
+// "Makefile" (line numbers advance as in a file; $(eval) text would keep the eval's line). Error texts and locations were checked against GNU make 4.3 with the same text
 // in ./Makefile.
 #include <gtest/gtest.h>
 
@@ -23,10 +23,7 @@ class StatementsTest : public ::testing::Test {
     make_->DefineStartupVariables();
     file_ = make_->InternFileName("Makefile");
   }
-  void Eval(const std::string& text) {
-    Loc loc{file_, 1};
-    make_->EvalString(text, &loc);
-  }
+  void Eval(const std::string& text) { make_->EvalBuffer(text, file_, 1, true); }
   std::string Error(const std::string& text) {
     std::string msg;
     RunWithBigStack([&] {
@@ -297,6 +294,21 @@ TEST_F(StatementsTest, MissingSeparatorAfterStrayEndef) {
 
 TEST_F(StatementsTest, MissingEndif) {
   EXPECT_EQ(Error("ifeq (a,a)\nx=1\n"), "Makefile:3: *** missing 'endif'.  Stop.");
+}
+
+TEST_F(StatementsTest, EvalTextKeepsTheEvalLine) {
+  // GNU make 4.3: a missing separator on the 2nd line of $(eval)'d text at Makefile:5 is
+  // reported as Makefile:5.
+  std::string msg;
+  RunWithBigStack([&] {
+    try {
+      Loc loc{file_, 5};
+      make_->EvalString("a = 1\nb\n", &loc);
+    } catch (const FatalError& e) {
+      msg = e.message;
+    }
+  });
+  EXPECT_EQ(msg, "Makefile:5: *** missing separator.  Stop.");
 }
 
 TEST_F(StatementsTest, ExtraneousElse) {
