@@ -129,8 +129,10 @@ class Make {
   void InstallDefaultSuffixRules();
   bool IsSuffixRuleName(const std::string& name);
   bool NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule);
+  /// GNU make's parse_file_seq: splits `text` into file names ("\\ " escapes a blank), expands
+  /// "lib(a b)" into "lib(a) lib(b)" unless `noar`, and globs (archive members too) if `glob`.
   std::vector<std::string> ParseFileSeq(std::string_view text, bool glob, bool* order_only_split,
-                                        std::vector<std::string>* order_only);
+                                        std::vector<std::string>* order_only, bool noar = false);
   std::vector<std::string> Glob(std::string_view pattern);
   void PrintDataBase();
 
@@ -140,7 +142,12 @@ class Make {
   void BuildVpathLists();
   bool InGpath(const std::string& found, const std::string& name);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
-  Timestamp FileMtime(File* f, bool search);
+  /// GNU make's file_mtime (cached) or, with `cached` false, f_mtime (looks again).
+  Timestamp FileMtime(File* f, bool search, bool cached = true);
+  /// GNU make's file_exists_p, archive members included.
+  bool FileExists(const std::string& name);
+  /// Date of "lib(member)" in its archive, or -1 (GNU make's ar_member_date).
+  time_t ArchiveMemberDate(const std::string& name);
   /// The file's modification time (with -L, the newest along a symlink chain).
   Timestamp NameMtime(const std::string& name);
   /// GNU make's library_search for a "-lNAME" prerequisite via .LIBPATTERNS.
@@ -210,6 +217,9 @@ class Make {
   bool all_precious_ = false, all_secondary_ = false, ignore_all_ = false, silent_all_ = false;
   bool delete_on_error_ = false;
   int expansion_depth_ = 0;
+  // Nesting of expansions/$(call)s before "maximum expansion depth exceeded"; kept well
+  // below what the big stack (base/bigstack.h) holds. The fuzzer lowers it.
+  int max_expansion_depth_ = 20000;
   int call_args_max_ = 0;
   int restarts_ = 0;
   bool reading_makefiles_ = true;

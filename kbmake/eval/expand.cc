@@ -8,8 +8,6 @@
 namespace kbmake {
 namespace {
 
-constexpr int kMaxExpansionDepth = 20000;
-
 /// Counts parentheses of one kind from `from` until the matching close; returns its index or
 /// npos when unmatched.
 size_t FindMatchingClose(std::string_view s, size_t from, char open, char close) {
@@ -27,7 +25,7 @@ size_t FindMatchingClose(std::string_view s, size_t from, char open, char close)
 class DepthGuard {
  public:
   explicit DepthGuard(Make* m) : m_(m) {
-    if (++m_->expansion_depth_ > kMaxExpansionDepth) {
+    if (++m_->expansion_depth_ > m_->max_expansion_depth_) {
       m_->expansion_depth_ = 0;
       const Loc* loc = m_->expanding_loc_ ? m_->expanding_loc_ : m_->reading_loc_;
       m_->Fatal(loc, "maximum expansion depth exceeded (infinite recursion?)");

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
 
@@ -215,6 +216,7 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
   bool first = true;
   // Words are separated by unescaped blanks ("a\ b" is one word).
   const std::string& s = a[0];
+  std::string ar_prefix;
   size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && IsSpace(s[i])) ++i;
@@ -224,7 +226,25 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
       if (s[i] == '\\' && i + 1 < s.size()) ++i;
       ++i;
     }
-    for (const std::string& f : m->Glob(s.substr(start, i - start))) AppendWord(out, f, &first);
+    std::string word = s.substr(start, i - start);
+    if (!ArchiveGroupWord(s, i, false, &ar_prefix, &word)) continue;
+    if (!ArName(word)) {
+      for (const std::string& f : m->Glob(word)) AppendWord(out, f, &first);
+      continue;
+    }
+    // "lib(member)": the archive must exist; a member pattern is matched inside it.
+    std::string archive, member;
+    ArParseName(word, &archive, &member);
+    for (const std::string& f : m->Glob(archive)) {
+      std::vector<std::string> found = ArGlob(f, member);
+      if (found.empty()) {
+        AppendWord(out, f + "(" + member + ")", &first);
+        continue;
+      }
+      // GNU make 4.3 quirk (string_glob parses without the string cache): each matching
+      // member is reported as the archive's name, "lib.a lib.a", not "lib.a(x.o) ...".
+      for (size_t k = 0; k < found.size(); ++k) AppendWord(out, f, &first);
+    }
   }
 }
 

@@ -556,7 +556,8 @@ void Reader::DoExport(std::string_view rest, bool exporting) {
 void Reader::DoInclude(std::string_view rest, bool noerror) {
   std::string e = m_->Expand(rest);
   if (TrimSpace(e).empty()) return;
-  std::vector<std::string> files = m_->ParseFileSeq(e, true, nullptr, nullptr);
+  // Include names are never archive-member references.
+  std::vector<std::string> files = m_->ParseFileSeq(e, true, nullptr, nullptr, /*noar=*/true);
   Conditionals saved = std::move(conds_);
   conds_ = Conditionals();
   for (const std::string& f : files) {

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/make.h"
@@ -471,6 +472,17 @@ void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump,
 
 void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
   if (f->precious || f->phony) return;
+  if (ArName(f->name)) {
+    // An archive member is never deleted; say so if the recipe may have changed it.
+    time_t was = f->last_mtime < kFirstRealTime
+                     ? static_cast<time_t>(-1)
+                     : static_cast<time_t>((f->last_mtime - kFirstRealTime) / 1000000000LL);
+    if (m_->ArchiveMemberDate(f->name) != was) {
+      std::string pre = on_behalf_of ? "*** [" + *on_behalf_of + "] " : "*** ";
+      m_->Error(nullptr, pre + "Archive member '" + f->name + "' may be bogus; not deleted");
+    }
+    return;
+  }
   struct stat st;
   if (stat(f->name.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
   Timestamp mt = static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL +
@@ -636,6 +648,7 @@ UpdateStatus JobRunner::TouchFile(File* f) {
     fflush(stdout);
   }
   if (m_->opts.dry_run) return UpdateStatus::kSuccess;
+  if (ArName(f->name)) return TouchArchiveMember(f->name);
   int fd = open(f->name.c_str(), O_WRONLY | O_CREAT, 0666);
   if (fd < 0) {
     m_->Error(nullptr, "touch: open: " + f->name + ": " + strerror(errno));
@@ -645,6 +658,32 @@ UpdateStatus JobRunner::TouchFile(File* f) {
   futimens(fd, ts);
   close(fd);
   return UpdateStatus::kSuccess;
+}
+
+UpdateStatus JobRunner::TouchArchiveMember(const std::string& name) {
+  std::string archive, member;
+  ArParseName(name, &archive, &member);
+  // Learn the archive's time before touching changes it (GNU make's ar_touch).
+  m_->FileMtime(m_->EnterFile(archive), false, /*cached=*/false);
+  switch (ArMemberTouch(archive, member)) {
+    case 0:
+      return UpdateStatus::kSuccess;
+    case kArNoArchive:
+      m_->Error(nullptr, "touch: Archive '" + archive + "' does not exist");
+      break;
+    case kArNotArchive:
+      m_->Error(nullptr, "touch: '" + archive + "' is not a valid archive");
+      break;
+    case kArIoError:
+      m_->Error(nullptr, "touch: " + archive + ": " + strerror(errno));
+      break;
+    case 1:
+      m_->Error(nullptr, "touch: Member '" + member + "' does not exist in '" + archive + "'");
+      break;
+    default:
+      m_->Error(nullptr, "touch: Bad return code from ar_member_touch on '" + name + "'");
+  }
+  return UpdateStatus::kFailed;
 }
 
 }  // namespace kbmake

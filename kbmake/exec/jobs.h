@@ -64,6 +64,7 @@ class JobRunner {
   void ExecuteFileCommands(File* f);
   /// Waits for (block) or polls children and processes their completion.
   void ReapChildren(bool block, bool err);
+  UpdateStatus TouchArchiveMember(const std::string& name);
   UpdateStatus TouchFile(File* f);
   bool HasChildren() const { return !children_.empty(); }
   /// Called with a fatal signal pending: deletes targets of running recipes and waits.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
 
@@ -102,10 +103,50 @@ std::string Make::LibrarySearch(const std::string& lib, Timestamp* mtime) {
   return best;
 }
 
-Timestamp Make::FileMtime(File* file, bool search) {
-  if (file->last_mtime != kUnknownTime) return file->last_mtime;
-  Timestamp mtime = NameMtime(file->name);
-  if (mtime == kNonexistentTime && search && !file->ignore_vpath) {
+bool Make::FileExists(const std::string& name) {
+  if (ArName(name)) return ArchiveMemberDate(name) != static_cast<time_t>(-1);
+  return dir_cache_.Exists(name);
+}
+
+time_t Make::ArchiveMemberDate(const std::string& name) {
+  std::string archive, member;
+  ArParseName(name, &archive, &member);
+  // As GNU make's ar_member_date: learn the archive's own time first (commands about to remake
+  // the member will change it), entering it only if it exists.
+  File* arfile = LookupFile(archive);
+  if (arfile == nullptr && dir_cache_.Exists(archive)) arfile = EnterFile(archive);
+  if (arfile != nullptr) FileMtime(arfile, false, /*cached=*/false);
+  return ArMemberDate(archive, member);
+}
+
+Timestamp Make::FileMtime(File* file, bool search, bool cached) {
+  if (cached && file->last_mtime != kUnknownTime) return file->last_mtime;
+  Timestamp mtime;
+  if (ArName(file->name)) {
+    // An archive member's time is its date inside the archive (whole seconds).
+    std::string archive, member;
+    ArParseName(file->name, &archive, &member);
+    File* arfile = LookupFile(archive);
+    if (arfile == nullptr) arfile = EnterFile(archive);
+    Timestamp armtime = FileMtime(arfile, search, /*cached=*/false);
+    if (search && !arfile->hname.empty() && arfile->hname != archive) {
+      // The archive was found through VPATH: so is the member.
+      file->hname = arfile->hname + "(" + member + ")";
+      archive = arfile->hname;
+    }
+    file->low_resolution_time = true;
+    if (armtime == kNonexistentTime) {
+      mtime = kNonexistentTime;
+    } else {
+      time_t date = ArMemberDate(archive, member);
+      mtime = date == static_cast<time_t>(-1)
+                  ? kNonexistentTime
+                  : static_cast<Timestamp>(date) * 1000000000LL + kFirstRealTime;
+    }
+  } else {
+    mtime = NameMtime(file->name);
+  }
+  if (mtime == kNonexistentTime && search && !file->ignore_vpath && !ArName(file->name)) {
     Timestamp vm = kUnknownTime;
     std::string found = VpathSearch(file->name, &vm);
     if (found.empty() && file->name.size() > 2 && file->name[0] == '-' &&
@@ -265,12 +306,18 @@ bool NextWordWithRefs(std::string_view s, size_t* pos, std::string_view* word) {
 }  // namespace
 
 bool Make::TryImplicitRule(File* file, int depth) {
-  return PatternSearch(file, false, depth, 0);
+  if (PatternSearch(file, false, depth, 0)) return true;
+  // For "lib(member)" GNU make then searches rules for "(member)", e.g. the built-in
+  // "(%): %".
+  return ArName(file->name) && PatternSearch(file, true, depth, 0);
 }
 
-bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
-  const std::string filename = file->name;
-  size_t lastslash = filename.rfind('/');
+bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
+  const std::string filename = archive ? file->name.substr(file->name.find('(')) : file->name;
+  // Archive-member names are not split into directory and file parts.
+  size_t lastslash = archive || ArName(filename) || filename.empty()
+                         ? std::string::npos
+                         : std::string_view(filename).substr(0, filename.size() - 1).rfind('/');
   size_t pathlen = lastslash == std::string::npos ? 0 : lastslash + 1;
   std::vector<TryRule> tryrules;
   bool specific_rule_matched = false;
@@ -282,7 +329,7 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
       const std::string& target = r->targets[ti];
       Pattern tp = Pattern::Parse(target);
       if (recursions > 0 && tp.prefix.empty() && tp.suffix.empty() && !r->terminal) continue;
-      bool check_lastslash = target.find('/') == std::string::npos;
+      bool check_lastslash = pathlen > 0 && target.find('/') == std::string::npos;
       std::string_view subject = filename;
       if (check_lastslash) subject = std::string_view(filename).substr(pathlen);
       std::string_view stem;
@@ -345,7 +392,7 @@ bool Make::PatternSearch(File* file, bool, int depth, int recursions) {
         fd.order_only = order_only;
         fd.pattern = pat;
         File* f = LookupFile(name);
-        if ((f != nullptr && (f->is_target || f->mentioned)) || dir_cache_.Exists(name)) {
+        if ((f != nullptr && (f->is_target || f->mentioned)) || FileExists(name)) {
           deplist.push_back(std::move(fd));
           return true;
         }

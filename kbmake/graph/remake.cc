@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
+#include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
@@ -29,15 +30,28 @@ void Make::SetCommandState(File* f, CmdState s) {
   for (File* a : f->also_make) a->command_state = s;
 }
 
+namespace {
+// In $^, $+, $? and $| an archive-member prerequisite "lib(m)" appears as "m".
+std::string_view AutoVarName(std::string_view name) {
+  if (!ArName(name)) return name;
+  size_t p = name.find('(');
+  return name.substr(p + 1, name.size() - p - 2);
+}
+}  // namespace
+
 void Make::SetFileVariables(File* file) {
-  const std::string& at = file->name;
+  // For a target "lib(member)", $@ is "lib" and $% is "member".
+  std::string at = file->name, percent;
+  if (ArName(file->name)) ArParseName(file->name, &at, &percent);
   if (file->stem.empty() && !file->deps_expanded) {
-    // For explicit rules $* is the target name less a known suffix.
+    // For explicit rules $* is the target name (the member name for an archive member) less
+    // a known suffix.
+    const std::string& base = percent.empty() ? at : percent;
     if (suffix_file_) {
       for (const Dep& d : suffix_file_->deps) {
         const std::string& s = d.name;
-        if (at.size() > s.size() && at.compare(at.size() - s.size(), s.size(), s) == 0) {
-          file->stem = at.substr(0, at.size() - s.size());
+        if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {
+          file->stem = base.substr(0, base.size() - s.size());
           break;
         }
       }
@@ -65,12 +79,12 @@ void Make::SetFileVariables(File* file) {
   define("<", less);
   define("*", file->stem);
   define("@", at);
-  define("%", "");
+  define("%", percent);
   std::string plus, caret, qmark, bar;
   bool pf = true;
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.order_only || d.extra) continue;
-    AppendWord(&plus, DepName(d), &pf);
+    AppendWord(&plus, AutoVarName(DepName(d)), &pf);
   }
   define("+", plus);
   // $^, $? and $| list each prerequisite once; a name listed both order-only and normal
@@ -92,10 +106,10 @@ void Make::SetFileVariables(File* file) {
     auto it = first.find(DepName(d));
     if (it->second != &d) continue;
     if (order_only[DepName(d)]) {
-      AppendWord(&bar, DepName(d), &bf);
+      AppendWord(&bar, AutoVarName(DepName(d)), &bf);
     } else {
-      AppendWord(&caret, DepName(d), &cf);
-      if (d.changed || opts.always_make) AppendWord(&qmark, DepName(d), &qf);
+      AppendWord(&caret, AutoVarName(DepName(d)), &cf);
+      if (d.changed || opts.always_make) AppendWord(&qmark, AutoVarName(DepName(d)), &qf);
     }
   }
   define("^", caret);

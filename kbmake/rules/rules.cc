@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
 
@@ -74,9 +75,11 @@ std::vector<std::string> Make::Glob(std::string_view pattern) {
 
 std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
                                             bool* order_only_split,
-                                            std::vector<std::string>* order_only) {
+                                            std::vector<std::string>* order_only, bool noar) {
   std::vector<std::string> out;
   std::vector<std::string>* dest = &out;
+  // Inside "lib(a b c)": the "lib(" that each member name gets.
+  std::string ar_prefix;
   size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && IsSpace(text[i])) ++i;
@@ -97,18 +100,37 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       }
       word.push_back(text[i++]);
     }
-    if (!word.empty() && word[0] == '~') {
+    if (!noar && !ArchiveGroupWord(text, i, order_only != nullptr, &ar_prefix, &word)) continue;
+    if (word[0] == '~') {
       const char* home = getenv("HOME");
       if (home && (word.size() == 1 || word[1] == '/')) word = home + word.substr(1);
     }
-    if (do_glob && HasGlobChars(word)) {
-      std::vector<std::string> g = Glob(word);
-      if (!g.empty()) {
-        for (auto& s : g) dest->push_back(std::move(s));
+    if (!do_glob) {
+      dest->push_back(std::move(word));
+      continue;
+    }
+    std::string member;
+    if (!noar && ArName(word)) {
+      std::string archive;
+      ArParseName(word, &archive, &member);
+      word = std::move(archive);
+    }
+    std::vector<std::string> names;
+    if (HasGlobChars(word)) names = Glob(word);
+    if (names.empty()) names.push_back(std::move(word));
+    for (std::string& n : names) {
+      if (member.empty()) {
+        dest->push_back(std::move(n));
         continue;
       }
+      // A member pattern is matched against the archive's members.
+      std::vector<std::string> found = ArGlob(n, member);
+      if (found.empty()) {
+        dest->push_back(n + "(" + member + ")");
+      } else {
+        for (std::string& f : found) dest->push_back(std::move(f));
+      }
     }
-    dest->push_back(std::move(word));
   }
   return out;
 }

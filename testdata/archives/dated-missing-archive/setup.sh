@@ -1,0 +1,1 @@
+printf a > a.o

@@ -1,0 +1,1 @@
+printf a > a.o; touch -d @1000000000 a.o; ar rcU libx.a a.o 2>/dev/null; touch -d @1000000100 a.o

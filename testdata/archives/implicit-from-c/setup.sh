@@ -1,0 +1,1 @@
+printf "int a;\n" > a.c

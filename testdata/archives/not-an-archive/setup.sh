@@ -1,0 +1,1 @@
+echo junk > libx.a
