@@ -222,6 +222,8 @@ class Make {
   int max_expansion_depth_ = 20000;
   int call_args_max_ = 0;
   int restarts_ = 0;
+  // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
+  std::string stdin_makefile_;
   bool reading_makefiles_ = true;
   bool updating_makefiles_ = false;
   std::string starting_dir_;

@@ -263,18 +263,6 @@ int Make::ReadAndBuild() {
   if (!opts.makefiles.empty()) {
     for (const std::string& f : opts.makefiles) {
       int err = 0;
-      if (f == "-") {
-        std::string text, line;
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
-        const std::string* fname = InternFileName("-");
-        Variable* ml = Lookup("MAKEFILE_LIST");
-        DefineGlobal("MAKEFILE_LIST", (ml && !ml->value.empty() ? ml->value + " " : "") + "-",
-                     Origin::kFile, false);
-        EvalBuffer(text, fname, 1, true);
-        continue;
-      }
       if (!EvalMakefile(f, 0, &err)) {
         Error(nullptr, f + ": " + strerror(err));
       }
@@ -355,6 +343,8 @@ int Make::RemakeMakefiles() {
   std::vector<const ReadMakefile*> rms;
   for (auto it = read_makefiles_.rbegin(); it != read_makefiles_.rend(); ++it) {
     const ReadMakefile& rm = *it;
+    // The copy of a "-f -" makefile is never remade (GNU make marks it updated).
+    if (!stdin_makefile_.empty() && rm.name == stdin_makefile_) continue;
     File* f = LookupFile(rm.name);
     if (f == nullptr) continue;
     bool loops = false;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,48 @@ std::string Basename(const char* p) {
 void Usage(const std::string& program, FILE* out) {
   std::string u = kbmake::UsageText(program);
   fputs(u.c_str(), out);
+}
+
+/// Copies standard input to $TMPDIR/GmXXXXXX (as GNU make does for "-f -"); returns its name,
+/// or "" after an error message.
+std::string CopyStdinToTempFile(const std::string& prefix) {
+  const char* tmp = getenv("TMPDIR");
+  std::string name = std::string(tmp && *tmp ? tmp : "/tmp") + "/GmXXXXXX";
+  int fd = mkstemp(name.data());
+  if (fd < 0) {
+    fprintf(stderr, "%s: *** mkstemp: %s: %s.  Stop.\n", prefix.c_str(), name.c_str(),
+            strerror(errno));
+    return "";
+  }
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(0, buf, sizeof buf)) > 0) {
+    if (write(fd, buf, n) != n) {
+      fprintf(stderr, "%s: *** fwrite (temporary file): %s.  Stop.\n", prefix.c_str(),
+              strerror(errno));
+      close(fd);
+      unlink(name.c_str());
+      return "";
+    }
+  }
+  close(fd);
+  return name;
+}
+
+/// Points every "-f -" style argument at the temporary copy before re-executing.
+void ReplaceStdinMakefileArg(char** argv, const std::string& name) {
+  static std::deque<std::string> keep;  // argv points into it; deque keeps addresses
+  for (int i = 1; argv[i]; ++i) {
+    std::string a = argv[i];
+    if ((a == "-f" || a == "--file" || a == "--makefile") && argv[i + 1] &&
+        strcmp(argv[i + 1], "-") == 0) {
+      keep.push_back(name);
+      argv[++i] = keep.back().data();
+    } else if (a == "-f-" || a == "--file=-" || a == "--makefile=-") {
+      keep.push_back(a.substr(0, a.size() - 1) + name);
+      argv[i] = keep.back().data();
+    }
+  }
 }
 
 }  // namespace
@@ -102,8 +145,23 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // "-f -": as GNU make, copy standard input to a temporary makefile, so that it can be read
+  // again after the makefiles are remade (the re-executed make gets "-f <temp>").
+  std::string stdin_makefile;
+  for (std::string& f : opts.makefiles) {
+    if (f != "-") continue;
+    if (!stdin_makefile.empty()) {
+      fprintf(stderr, "%s: *** Makefile from standard input specified twice..  Stop.\n",
+              prefix.c_str());
+      return 2;
+    }
+    stdin_makefile = CopyStdinToTempFile(prefix);
+    if (stdin_makefile.empty()) return 2;
+    f = stdin_makefile;
+  }
   std::string makeflags_env = makeflags;
   kbmake::Make make(opts, program, makelevel, env);
+  make.stdin_makefile_ = stdin_makefile;
   make.argv0_ = argv[0];
   make.restarts_ = restarts;
   make.reexec_hook_ = [&](int n) {
@@ -119,6 +177,7 @@ int main(int argc, char** argv) {
     keep.push_back(r);
     ev.push_back(const_cast<char*>(keep.back().c_str()));
     ev.push_back(nullptr);
+    if (!stdin_makefile.empty()) ReplaceStdinMakefileArg(argv, stdin_makefile);
     fflush(stdout);
     fflush(stderr);
     execve("/proc/self/exe", argv, ev.data());
@@ -142,5 +201,7 @@ int main(int argc, char** argv) {
   kbmake::RunWithBigStack([&] { status = make.Run(); });
   fflush(stdout);
   fflush(stderr);
+  // GNU make 4.3 leaves the copy behind; kbmake removes it (docs/DIFFERENCES.md).
+  if (!stdin_makefile.empty()) unlink(stdin_makefile.c_str());
   return status;
 }
