@@ -268,10 +268,6 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     NewPatternRule(std::move(rule), true);
     return;
   }
-  if (!deptext.empty() && !pattern && targets.size() == 1 && IsSuffixRuleName(targets[0])) {
-    // The prerequisites stay on the target but are not part of the converted pattern rule.
-    Error(cmds ? &cmds->loc : &loc, "warning: ignoring prerequisites on suffix rule definition");
-  }
   std::vector<Dep> deps;
   if (!deptext.empty() && !two_expand && !pattern) deps = SplitPrereqs(deptext, {});
   Pattern pat;
@@ -458,7 +454,7 @@ void Make::ConvertToPattern() {
   auto convert = [&](const std::string& target, const std::string* source,
                      std::shared_ptr<Commands> cmds) {
     auto rule = std::make_unique<PatternRule>();
-    rule->targets.push_back("%" + target);
+    rule->targets.push_back(target == "(%.o)" ? target : "%" + target);
     if (source) rule->deps.push_back(Dep{"%" + *source});
     rule->cmds = cmds;
     NewPatternRule(std::move(rule), false);
@@ -473,6 +469,14 @@ void Make::ConvertToPattern() {
       if (s == s2) continue;
       File* f = LookupFile(s + s2);
       if (f == nullptr || f->cmds == nullptr) continue;
+      if (!f->deps.empty()) {
+        // POSIX: not a suffix rule at all. Otherwise GNU make warns here, once for each
+        // (possibly repeated) pair in the .SUFFIXES list, and converts it anyway.
+        if (posix_) continue;
+        Error(&f->cmds->loc, "warning: ignoring prerequisites on suffix rule definition");
+      }
+      // ".X.a:" also makes the archive-member rule "(%.o): %.X".
+      if (s2 == ".a") convert("(%.o)", &s, f->cmds);
       convert(s2, &s, f->cmds);
     }
   }
