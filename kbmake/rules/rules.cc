@@ -100,6 +100,14 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       }
       word.push_back(text[i++]);
     }
+    // Leading "./" (and the slashes after it) are dropped, so that "./%.o" and "%.o" are the
+    // same pattern; "./" alone stays.
+    size_t strip = 0;
+    while (word.size() - strip > 2 && word[strip] == '.' && word[strip + 1] == '/') {
+      strip += 2;
+      while (strip < word.size() && word[strip] == '/') ++strip;
+    }
+    if (strip > 0) word = strip == word.size() ? "./" : word.substr(strip);
     if (!noar && !ArchiveGroupWord(text, i, order_only != nullptr, &ar_prefix, &word)) continue;
     if (word[0] == '~') {
       const char* home = getenv("HOME");
