@@ -64,6 +64,15 @@ void Make::Error(const Loc* loc, std::string_view msg) {
   fflush(stderr);
 }
 
+void Make::Debug(int level, int depth, const std::string& msg) {
+  if (!(db_level_ & level)) return;
+  std::string line(depth, ' ');
+  line += msg;
+  line.push_back('\n');
+  fwrite(line.data(), 1, line.size(), stdout);
+  fflush(stdout);
+}
+
 void Make::Message(std::string_view msg) {
   std::string s = Prefix() + ": " + std::string(msg) + "\n";
   fwrite(s.data(), 1, s.size(), stdout);

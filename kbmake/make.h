@@ -42,7 +42,18 @@ struct Options {
   std::string jobserver_auth;
   std::string output_sync;
   std::string debug;
+  bool debug_all = false;  // -d
   double max_load = -1;
+};
+
+/// GNU make's debug levels (--debug=b/v/i/j/m, -d = all). kbmake prints the basic trace.
+enum DebugLevel : int {
+  kDbBasic = 0x001,
+  kDbVerbose = 0x002,
+  kDbJobs = 0x004,
+  kDbImplicit = 0x008,
+  kDbMakefiles = 0x100,
+  kDbAll = 0xfff,
 };
 
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
@@ -224,6 +235,9 @@ class Make {
   int restarts_ = 0;
   // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
   std::string stdin_makefile_;
+  int db_level_ = 0;  // DebugLevel bits
+  /// A debugging line (GNU make's DB/DBF): `depth` spaces, `msg`, newline, on stdout.
+  void Debug(int level, int depth, const std::string& msg);
   bool reading_makefiles_ = true;
   bool updating_makefiles_ = false;
   std::string starting_dir_;

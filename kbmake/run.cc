@@ -38,6 +38,7 @@ void Make::DefineMakeflags(bool all) {
     if (on) letters.push_back(c);
   };
   add(opts.always_make, 'B');
+  add(opts.debug_all, 'd');
   add(opts.env_overrides, 'e');
   add(opts.ignore_errors && !ignore_from_special_, 'i');
   add(opts.keep_going, 'k');
@@ -253,6 +254,7 @@ int Make::ReadAndBuild() {
     (void)none;
     EvalString(e, nullptr);
   }
+  Debug(kDbBasic, 0, "Reading makefiles...");
   // MAKEFILES from the environment.
   if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
     for (auto w : SplitWords(Expand(mfs->value))) {
@@ -324,6 +326,7 @@ int Make::ReadAndBuild() {
     if (read_makefiles_.empty()) Fatal(nullptr, "No targets specified and no makefile found");
     Fatal(nullptr, "No targets");
   }
+  Debug(kDbBasic, 0, "Updating goal targets....");
   UpdateStatus st = UpdateGoalChain(goals, false);
   jobs_->WaitAll(false);
   RemoveIntermediates(false);
@@ -338,6 +341,7 @@ int Make::ReadAndBuild() {
 }
 
 int Make::RemakeMakefiles() {
+  if (!read_makefiles_.empty()) Debug(kDbBasic, 0, "Updating makefiles....");
   std::vector<File*> mfiles;
   std::vector<Timestamp> mtimes;
   std::vector<const ReadMakefile*> rms;
@@ -362,8 +366,12 @@ int Make::RemakeMakefiles() {
   updating_makefiles_ = true;
   bool always = opts.always_make;
   if (restarts_ > 0) opts.always_make = false;  // -B remakes makefiles only once
+  // Makefiles are traced only with --debug=m.
+  int db_level = db_level_;
+  if (!(db_level_ & kDbMakefiles)) db_level_ = 0;
   UpdateStatus status = UpdateGoalChain(mfiles, true);
   jobs_->WaitAll(false);
+  db_level_ = db_level;
   opts.always_make = always;
   updating_makefiles_ = false;
   bool reexec = false;

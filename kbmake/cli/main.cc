@@ -109,6 +109,15 @@ int main(int argc, char** argv) {
     Usage(program, stderr);
     return 2;
   }
+  int db_level = 0;
+  {
+    std::string bad;
+    if (!kbmake::DecodeDebugFlags(opts, &db_level, &bad)) {
+      fprintf(stderr, "%s: *** unknown debug level specification '%s'.  Stop.\n", prefix.c_str(),
+              bad.c_str());
+      return 2;
+    }
+  }
   if (!opts.output_sync.empty() && opts.output_sync != "none" && opts.output_sync != "line" &&
       opts.output_sync != "target" && opts.output_sync != "recurse") {
     fprintf(stderr, "%s: *** unknown output-sync type '%s'.  Stop.\n", prefix.c_str(),
@@ -126,13 +135,15 @@ int main(int argc, char** argv) {
     Usage(program, stdout);
     return 0;
   }
-  if (opts.print_version) {
+  if (opts.print_version || (db_level & kbmake::kDbBasic)) {
+    // The banner; debugging output starts with it too.
     printf("GNU Make 4.3\nBuilt for x86_64-pc-linux-gnu\n"
            "Copyright (C) 1988-2020 Free Software Foundation, Inc.\n"
            "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
            "This is free software: you are free to change and redistribute it.\n"
            "There is NO WARRANTY, to the extent permitted by law.\n");
-    if (opts.goals.empty() && opts.makefiles.empty()) return 0;
+    fflush(stdout);
+    if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
   std::string original_dir;
   {
@@ -162,6 +173,7 @@ int main(int argc, char** argv) {
   std::string makeflags_env = makeflags;
   kbmake::Make make(opts, program, makelevel, env);
   make.stdin_makefile_ = stdin_makefile;
+  make.db_level_ = db_level;
   make.argv0_ = argv[0];
   make.restarts_ = restarts;
   make.reexec_hook_ = [&](int n) {
@@ -178,6 +190,11 @@ int main(int argc, char** argv) {
     ev.push_back(const_cast<char*>(keep.back().c_str()));
     ev.push_back(nullptr);
     if (!stdin_makefile.empty()) ReplaceStdinMakefileArg(argv, stdin_makefile);
+    if (db_level & kbmake::kDbBasic) {
+      printf("Re-executing[%d]:", n);
+      for (char** a = argv; *a; ++a) printf(" %s", *a);
+      putchar('\n');
+    }
     fflush(stdout);
     fflush(stderr);
     execve("/proc/self/exe", argv, ev.data());

@@ -47,7 +47,8 @@ const LongOpt kLongOpts[] = {
 void Apply(char c, const std::string& longname, const std::string& arg, bool has_arg,
            bool from_env, Options* o) {
   switch (c) {
-    case 'b': case 'm': case 'd': break;
+    case 'd': o->debug_all = true; break;
+    case 'b': case 'm': break;
     case 'B': o->always_make = true; break;
     case 'C': if (!from_env) o->directories.push_back(arg); break;
     case 'e': o->env_overrides = true; break;
@@ -216,6 +217,31 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
     }
   }
   return ParseResult::kOk;
+}
+
+bool DecodeDebugFlags(const Options& opts, int* level, std::string* bad) {
+  int l = opts.debug_all ? kDbAll : 0;
+  const std::string& s = opts.debug;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ',' || s[i] == ' ')) ++i;
+    if (i >= s.size()) break;
+    switch (tolower(static_cast<unsigned char>(s[i]))) {
+      case 'a': l |= kDbAll; break;
+      case 'b': l |= kDbBasic; break;
+      case 'i': l |= kDbBasic | kDbImplicit; break;
+      case 'j': l |= kDbJobs; break;
+      case 'm': l |= kDbBasic | kDbMakefiles; break;
+      case 'n': l = 0; break;
+      case 'v': l |= kDbBasic | kDbVerbose; break;
+      default:
+        *bad = s.substr(i);
+        return false;
+    }
+    while (i < s.size() && s[i] != ',' && s[i] != ' ') ++i;
+  }
+  *level = l;
+  return true;
 }
 
 std::vector<std::string> SplitMakeflags(const std::string& value) {

@@ -20,6 +20,10 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
 /// quoting, a leading word of single letters gets a '-').
 std::vector<std::string> SplitMakeflags(const std::string& value);
 
+/// GNU make's decode_debug_flags: -d and --debug=FLAGS into a DebugLevel mask. Returns false
+/// with *bad set to the rest of the flags from the first unknown one.
+bool DecodeDebugFlags(const Options& opts, int* level, std::string* bad);
+
 /// GNU make's --help text with `program` as the name.
 std::string UsageText(const std::string& program);
 

@@ -340,6 +340,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   UpdHead(file)->updating = true;
   Timestamp this_mtime = FileMtime(file, true);
   bool noexist = this_mtime == kNonexistentTime;
+  if (noexist) Debug(kDbBasic, depth, "File '" + file->name + "' does not exist.");
   if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
     Timestamp ns = (this_mtime - kFirstRealTime) % 1000000000LL;
     this_mtime += 1000000000LL - 1 - ns;
@@ -438,10 +439,21 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
       deps_changed |= d.changed;
     }
     d.changed |= noexist || d_mtime > this_mtime;
+    if (!noexist && !d.order_only) {
+      if (d_mtime == kNonexistentTime) {
+        Debug(kDbBasic, depth,
+              "Prerequisite '" + DepName(d) + "' of target '" + file->name + "' does not exist.");
+      } else if (d.changed) {
+        Debug(kDbBasic, depth,
+              "Prerequisite '" + DepName(d) + "' is newer than target '" + file->name + "'.");
+      }
+    }
   }
   --depth;
   if (file->double_colon && file->deps.empty()) {
     must_make = true;
+    Debug(kDbBasic, depth,
+          "Target '" + file->name + "' is double-colon and has no prerequisites.");
   } else if (!noexist && file->is_target && !deps_changed && file->cmds == nullptr &&
              !opts.always_make) {
     must_make = false;
@@ -455,12 +467,28 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     }
     return UpdateStatus::kSuccess;
   }
+  Debug(kDbBasic, depth, "Must remake target '" + file->name + "'.");
   if (!file->hname.empty() && file->hname != file->name) {
+    Debug(kDbBasic, 0, "  Ignoring VPATH name '" + file->hname + "'.");
     file->ignore_vpath = true;
     file->hname.clear();
   }
   RemakeFile(file);
   if (file->command_state != CmdState::kFinished) return UpdateStatus::kSuccess;
+  switch (file->update_status) {
+    case UpdateStatus::kFailed:
+      Debug(kDbBasic, depth, "Failed to remake target file '" + file->name + "'.");
+      break;
+    case UpdateStatus::kSuccess:
+      Debug(kDbBasic, depth, "Successfully remade target file '" + file->name + "'.");
+      break;
+    case UpdateStatus::kQuestion:
+      Debug(kDbBasic, depth,
+            "Target file '" + file->name + "' needs to be remade under -q.");
+      break;
+    default:
+      break;
+  }
   file->updated = true;
   return file->update_status;
 }
@@ -558,10 +586,14 @@ void Make::RemoveIntermediates(bool sig) {
     if (!f->dontcare) {
       if (sig) {
         Error(nullptr, "*** Deleting intermediate file '" + f->name + "'");
-      } else if (!opts.silent) {
-        fputs(doneany ? " " : "rm ", stdout);
-        doneany = true;
-        fputs(f->name.c_str(), stdout);
+      } else {
+        // Under -s nothing is echoed, so the debug line comes for every file (as in GNU).
+        if (!doneany) Debug(kDbBasic, 0, "Removing intermediate files...");
+        if (!opts.silent) {
+          fputs(doneany ? " " : "rm ", stdout);
+          doneany = true;
+          fputs(f->name.c_str(), stdout);
+        }
         fflush(stdout);
       }
       if (status < 0) Error(nullptr, "unlink: " + f->name + ": " + strerror(errno));

@@ -1,0 +1,1 @@
+touch -d @1000000000 src/t.o; touch -d @1000000100 src/t.c
