@@ -1,1 +1,1 @@
-touch -d @1000000000 src/t.o; touch -d @1000000100 src/t.c
+mkdir -p src; touch -d @1000000000 src/t.o; touch -d @1000000100 src/t.c
