@@ -60,8 +60,7 @@ void Make::Error(const Loc* loc, std::string_view msg) {
   }
   s += msg;
   s += "\n";
-  fwrite(s.data(), 1, s.size(), stderr);
-  fflush(stderr);
+  WriteOutput(true, s);
 }
 
 void Make::Debug(int level, int depth, const std::string& msg) {
@@ -74,9 +73,25 @@ void Make::Debug(int level, int depth, const std::string& msg) {
 }
 
 void Make::Message(std::string_view msg) {
-  std::string s = Prefix() + ": " + std::string(msg) + "\n";
-  fwrite(s.data(), 1, s.size(), stdout);
-  fflush(stdout);
+  WriteOutput(false, Prefix() + ": " + std::string(msg) + "\n");
+}
+
+void Make::WriteOutput(bool is_err, std::string_view text) {
+  EnsureEntered();
+  int fd = output_ctx_ ? (is_err ? output_ctx_->err : output_ctx_->out) : -1;
+  if (fd < 0) {
+    FILE* f = is_err ? stderr : stdout;
+    if (is_err) fflush(stdout);
+    fwrite(text.data(), 1, text.size(), f);
+    fflush(f);
+    return;
+  }
+  while (!text.empty()) {
+    ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.remove_prefix(n);
+  }
 }
 
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {

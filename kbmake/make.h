@@ -236,6 +236,25 @@ class Make {
   // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
   std::string stdin_makefile_;
   int db_level_ = 0;  // DebugLevel bits
+  bool print_directory_around_run_ = true;
+  bool dir_entered_ = false;
+  /// GNU make prints "Entering directory" lazily, before the first message or job (so a
+  /// make that prints nothing at all prints no directory lines either).
+  void EnsureEntered() {
+    if (print_directory_ && print_directory_around_run_ && !dir_entered_) {
+      dir_entered_ = true;
+      PrintDirectory(true);
+    }
+  }
+  /// --output-sync: while set, make's own messages about a job (its command lines, errors,
+  /// $(info) during its expansion) go to the job's temporary files instead of stdout/stderr.
+  struct OutputContext {
+    int out = -1;
+    int err = -1;
+  };
+  const OutputContext* output_ctx_ = nullptr;
+  /// Writes to stdout or stderr, or to the current output context.
+  void WriteOutput(bool is_err, std::string_view text);
   /// A debugging line (GNU make's DB/DBF): `depth` spaces, `msg`, newline, on stdout.
   void Debug(int level, int depth, const std::string& msg);
   bool reading_makefiles_ = true;

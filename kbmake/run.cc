@@ -176,11 +176,13 @@ int Make::Run() {
   }
   print_directory_ = opts.print_directory;
   jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
+  jobs_->ConfigureOutputSync(opts.output_sync, opts.jobs != 1);
+  // With --output-sync=line/target a sub-make's directory lines wrap each block of output.
+  if (jobs_->SyncWrapsDirectory()) print_directory_around_run_ = false;
   InstallSignalHandlers();
   int status = 0;
   bool entered = false;
   try {
-    PrintDirectory(true);
     entered = true;
     DefineStartupVariables();
     InstallDefaultSuffixRules();
@@ -192,6 +194,7 @@ int Make::Run() {
     status = ReadAndBuild();
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
+      EnsureEntered();
       fflush(stdout);
       fprintf(stderr, "%s\n", e.message.c_str());
       fflush(stderr);
@@ -205,7 +208,7 @@ int Make::Run() {
     RemoveIntermediates(false);
   }
   fflush(stdout);
-  if (entered) PrintDirectory(false);
+  if (entered && dir_entered_) PrintDirectory(false);
   return status;
 }
 
@@ -430,10 +433,9 @@ void Make::ReparseMakeflags() {
   // Variable assignments found there become command-line variables.
   for (size_t i = nvars; i < opts.cmdline_vars.size(); ++i)
     EvalCommandLineAssignment(opts.cmdline_vars[i]);
-  // -w added by the makefile takes effect now.
+  // -w added by the makefile takes effect now (the message comes with the next output).
   if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
     print_directory_ = true;
-    PrintDirectory(true);
   }
 }
 

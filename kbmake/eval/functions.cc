@@ -410,9 +410,7 @@ void FnError(Make* m, Args& a, std::string* out, std::string_view name) {
     return;
   }
   fflush(stderr);
-  fwrite(a[0].data(), 1, a[0].size(), stdout);
-  fputc('\n', stdout);
-  fflush(stdout);
+  m->WriteOutput(false, a[0] + "\n");
 }
 
 void FnEval(Make* m, Args& a, std::string* out, std::string_view) {

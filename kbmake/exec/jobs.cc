@@ -200,8 +200,7 @@ void JobRunner::ExecuteFileCommands(File* f) {
     } else {
       msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
     }
-    fwrite(msg.data(), 1, msg.size(), stdout);
-    fflush(stdout);
+    m_->WriteOutput(false, msg);
   }
   NewJob(f);
 }
@@ -262,6 +261,11 @@ void JobRunner::NewJob(File* f) {
   SetList* save = m_->current_;
   const Loc* save_loc = m_->reading_loc_;
   m_->current_ = f->variables;
+  // $(info) and friends in the recipe belong to the job's synchronized output.
+  if (sync_mode_ != kSyncNone) SetupSyncFiles(c.get());
+  Make::OutputContext ctx{c->sync_out, c->sync_err};
+  const Make::OutputContext* save_ctx = m_->output_ctx_;
+  if (sync_mode_ != kSyncNone) m_->output_ctx_ = &ctx;
   try {
     for (size_t i = 0; i < raw.size(); ++i) {
       Loc line_loc = f->cmds->loc;
@@ -272,10 +276,13 @@ void JobRunner::NewJob(File* f) {
   } catch (...) {
     m_->current_ = save;
     m_->reading_loc_ = save_loc;
+    m_->output_ctx_ = save_ctx;
+    if (c->sync_out >= 0) DumpOutput(c.get());
     throw;
   }
   m_->current_ = save;
   m_->reading_loc_ = save_loc;
+  m_->output_ctx_ = save_ctx;
 
   if (job_slots_ != 0) {
     while (static_cast<int>(children_.size()) >= job_slots_) ReapChildren(true, false);
@@ -346,6 +353,10 @@ void JobRunner::StartJobCommand(Child* c) {
       ++p;
     }
     c->recursive = recurse;
+    // GNU make synchronizes a line unless it is recursive (except with --output-sync=recurse);
+    // output already collected is written out before an unsynchronized line runs.
+    c->syncout = sync_mode_ != kSyncNone && (sync_mode_ == kSyncRecurse || !recurse);
+    if (sync_mode_ != kSyncNone && !c->syncout) DumpOutput(c);
     if (recurse && idx < f->cmds->recurse.size() && !f->cmds->recurse[idx]) {
       f->cmds->recurse[idx] = true;
       f->cmds->any_recurse = true;
@@ -401,9 +412,16 @@ void JobRunner::StartJobCommand(Child* c) {
     if (empty || (m_->opts.touch && !recurse)) continue;
     const std::string& shown = line;
     if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
-      fwrite(shown.data(), 1, shown.size(), stdout);
-      fputc('\n', stdout);
-      fflush(stdout);
+      if (c->syncout) {
+        SetupSyncFiles(c);
+        Make::OutputContext ctx{c->sync_out, c->sync_err};
+        const Make::OutputContext* save_ctx = m_->output_ctx_;
+        m_->output_ctx_ = &ctx;
+        m_->WriteOutput(false, shown + "\n");
+        m_->output_ctx_ = save_ctx;
+      } else {
+        m_->WriteOutput(false, shown + "\n");
+      }
     }
     ++m_->commands_started_;
     // The shell and its flags come from the target's variables.
@@ -435,6 +453,12 @@ void JobRunner::StartJobCommand(Child* c) {
     spec.env = c->env;
     spec.good_stdin = c->good_stdin;
     spec.error_prefix = m_->Prefix();
+    if (c->syncout) {
+      SetupSyncFiles(c);
+      spec.out_fd = c->sync_out;
+      spec.err_fd = c->sync_err;
+    }
+    m_->EnsureEntered();
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
@@ -449,6 +473,14 @@ void JobRunner::StartJobCommand(Child* c) {
 
 void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored) {
   if (ignored && m_->opts.silent) return;
+  // The error line is part of the job's synchronized output.
+  struct Restore {
+    Make* m;
+    const Make::OutputContext* saved;
+    ~Restore() { m->output_ctx_ = saved; }
+  } restore{m_, m_->output_ctx_};
+  Make::OutputContext ctx{c->sync_out, c->sync_err};
+  if (c->syncout) m_->output_ctx_ = &ctx;
   File* f = c->file;
   std::string nm;
   if (f->cmds->loc.valid()) {
@@ -505,7 +537,78 @@ void JobRunner::DeleteChildTargets(Child* c) {
   c->deleted = true;
 }
 
+void JobRunner::SetupSyncFiles(Child* c) {
+  if (c->sync_out >= 0) return;
+  auto open_tmp = [] {
+    const char* dir = getenv("TMPDIR");
+    std::string name = std::string(dir && *dir ? dir : "/tmp") + "/kbmakeXXXXXX";
+    int fd = mkostemp(name.data(), O_CLOEXEC);
+    if (fd >= 0) unlink(name.c_str());
+    return fd;
+  };
+  c->sync_out = open_tmp();
+  c->sync_err = combined_output_ ? c->sync_out : open_tmp();
+}
+
+void JobRunner::DumpOutput(Child* c) {
+  if (c->sync_out < 0 && c->sync_err < 0) return;
+  off_t nout = c->sync_out >= 0 ? lseek(c->sync_out, 0, SEEK_END) : 0;
+  off_t nerr = c->sync_err >= 0 && c->sync_err != c->sync_out ? lseek(c->sync_err, 0, SEEK_END) : 0;
+  if (nout <= 0 && nerr <= 0) return;
+  fflush(stdout);
+  fflush(stderr);
+  // One block at a time across all makes writing to this output (GNU make locks stdout too).
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  bool locked = fcntl(1, F_SETLKW, &lock) == 0;
+  if (SyncWrapsDirectory()) m_->PrintDirectory(true);
+  auto pump = [](int from, off_t size, int to) {
+    char buf[65536];
+    off_t off = 0;
+    while (off < size) {
+      ssize_t n = pread(from, buf, sizeof buf, off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      off += n;
+      for (ssize_t w = 0; w < n;) {
+        ssize_t k = write(to, buf + w, n - w);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return;
+        w += k;
+      }
+    }
+  };
+  if (nout > 0) pump(c->sync_out, nout, 1);
+  if (nerr > 0) pump(c->sync_err, nerr, 2);
+  if (SyncWrapsDirectory()) m_->PrintDirectory(false);
+  if (locked) {
+    lock.l_type = F_UNLCK;
+    fcntl(1, F_SETLK, &lock);
+  }
+  for (int fd : {c->sync_out, c->sync_err}) {
+    if (fd < 0) continue;
+    if (ftruncate(fd, 0) != 0) continue;
+    lseek(fd, 0, SEEK_SET);
+  }
+}
+
+void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
+  sync_mode_ = kSyncNone;
+  if (!parallel) return;
+  if (mode == "line") sync_mode_ = kSyncLine;
+  if (mode == "target") sync_mode_ = kSyncTarget;
+  if (mode == "recurse") sync_mode_ = kSyncRecurse;
+  struct stat o, e;
+  combined_output_ = fstat(1, &o) == 0 && fstat(2, &e) == 0 && o.st_dev == e.st_dev &&
+                     o.st_ino == e.st_ino;
+}
+
 void JobRunner::FreeChild(Child* c) {
+  DumpOutput(c);
+  if (c->sync_err >= 0 && c->sync_err != c->sync_out) close(c->sync_err);
+  if (c->sync_out >= 0) close(c->sync_out);
+  c->sync_out = c->sync_err = -1;
   if (jobserver_.enabled() && tokens_ > 1) jobserver_.Release();
   --tokens_;
   if (c->good_stdin) good_stdin_used_ = false;
@@ -560,6 +663,7 @@ void JobRunner::ReapChildren(bool block, bool err) {
         ChildError(c, exit_code, exit_sig, coredump, true);
         child_failed = false;
       }
+      if (sync_mode_ == kSyncLine) DumpOutput(c);
       c->pid = 0;
       if (NextCommand(c) && !PendingFatalSignal()) {
         StartJobCommand(c);
@@ -644,8 +748,7 @@ void JobRunner::HandleFatalSignal(int sig) {
 
 UpdateStatus JobRunner::TouchFile(File* f) {
   if (!m_->opts.silent) {
-    fputs(("touch " + f->name + "\n").c_str(), stdout);
-    fflush(stdout);
+    m_->WriteOutput(false, "touch " + f->name + "\n");
   }
   if (m_->opts.dry_run) return UpdateStatus::kSuccess;
   if (ArName(f->name)) return TouchArchiveMember(f->name);

@@ -29,6 +29,10 @@ struct Child {
   bool deleted = false;
   bool has_env = false;
   std::vector<std::string> env;
+  // --output-sync: the temporary files collecting this recipe's output, and whether the
+  // current command line writes to them.
+  int sync_out = -1, sync_err = -1;
+  bool syncout = false;
 };
 
 /// The GNU make jobserver: a pipe of tokens shared with sub-makes through MAKEFLAGS.
@@ -61,6 +65,10 @@ class JobRunner {
   JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner);
   ~JobRunner();
   void Configure(int job_slots, const std::string& auth);
+  /// --output-sync=MODE ("none", "line", "target", "recurse"); only active with -j != 1.
+  void ConfigureOutputSync(const std::string& mode, bool parallel);
+  /// True when sub-make directory messages wrap each synchronized block instead of the run.
+  bool SyncWrapsDirectory() const { return sync_mode_ == kSyncLine || sync_mode_ == kSyncTarget; }
   void ExecuteFileCommands(File* f);
   /// Waits for (block) or polls children and processes their completion.
   void ReapChildren(bool block, bool err);
@@ -82,6 +90,12 @@ class JobRunner {
   void DeleteChildTargets(Child* c);
   void DeleteTarget(File* f, const std::string* on_behalf_of);
   void FreeChild(Child* c);
+  void SetupSyncFiles(Child* c);
+  /// Copies what a job's temporary files hold to stdout/stderr as one block and empties them.
+  void DumpOutput(Child* c);
+  enum SyncMode { kSyncNone, kSyncLine, kSyncTarget, kSyncRecurse };
+  SyncMode sync_mode_ = kSyncNone;
+  bool combined_output_ = false;  // stdout and stderr are the same file
 
   Make* m_;
   std::vector<std::unique_ptr<Child>> children_;

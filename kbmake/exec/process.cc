@@ -73,6 +73,8 @@ class RealProcessRunner : public ProcessRunner {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (!spec.good_stdin && bad_stdin_ >= 0) dup2(bad_stdin_, 0);
+    if (spec.out_fd >= 0) dup2(spec.out_fd, 1);
+    if (spec.err_fd >= 0) dup2(spec.err_fd, 2);
     const std::string& prog = spec.argv[0];
     int err = ENOENT;
     if (prog.find('/') != std::string::npos) {

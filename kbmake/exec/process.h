@@ -13,6 +13,8 @@ struct ProcessSpec {
   std::vector<std::string> env;
   bool good_stdin = true;   // false: stdin is a closed pipe (parallel jobs)
   std::string error_prefix;  // "make" or "make[N]" for exec failure messages
+  int out_fd = -1;           // >= 0: the child's stdout (output sync temp file)
+  int err_fd = -1;           // >= 0: the child's stderr
 };
 
 struct ProcessExit {

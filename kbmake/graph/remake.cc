@@ -590,6 +590,7 @@ void Make::RemoveIntermediates(bool sig) {
         // Under -s nothing is echoed, so the debug line comes for every file (as in GNU).
         if (!doneany) Debug(kDbBasic, 0, "Removing intermediate files...");
         if (!opts.silent) {
+          EnsureEntered();
           fputs(doneany ? " " : "rm ", stdout);
           doneany = true;
           fputs(f->name.c_str(), stdout);
