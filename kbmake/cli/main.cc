@@ -72,6 +72,21 @@ void ReplaceStdinMakefileArg(char** argv, const std::string& name) {
   }
 }
 
+std::string g_prefix;  // for CloseStdout
+
+/// As GNU make's close_stdout (run at exit): output that could not be written is an error.
+void CloseStdout() {
+  bool prev_fail = ferror(stdout) != 0;
+  bool close_fail = fclose(stdout) != 0;
+  if (!prev_fail && !close_fail) return;
+  if (prev_fail) {
+    fprintf(stderr, "%s: write error: stdout\n", g_prefix.c_str());
+  } else {
+    fprintf(stderr, "%s: write error: stdout: %s\n", g_prefix.c_str(), strerror(errno));
+  }
+  _exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +105,8 @@ int main(int argc, char** argv) {
   kbmake::Options opts;
   std::string err;
   std::string prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+  g_prefix = prefix;
+  atexit(CloseStdout);
   // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
   for (const std::string* flags : {&gnumakeflags, &makeflags}) {
     if (flags->empty()) continue;
