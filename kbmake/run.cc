@@ -168,6 +168,9 @@ void Make::PrintDirectory(bool entering) {
 
 int Make::Run() {
   starting_dir_ = GetCwd();
+  // Joining the jobserver comes first: its "jobserver unavailable" warning is printed before
+  // any "Entering directory" line, as in GNU make.
+  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
   // GNU make 4.3: --no-print-directory cancels -w; -C and sub-makes imply -w unless -s.
   if (opts.no_print_directory) {
     opts.print_directory = false;
@@ -175,7 +178,6 @@ int Make::Run() {
     opts.print_directory = true;
   }
   print_directory_ = opts.print_directory;
-  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
   jobs_->ConfigureOutputSync(opts.output_sync, opts.jobs != 1);
   // With --output-sync=line/target a sub-make's directory lines wrap each block of output.
   if (jobs_->SyncWrapsDirectory()) print_directory_around_run_ = false;
