@@ -256,7 +256,8 @@ int Make::ReadAndBuild() {
     goals_text += g;
     EnterFile(g)->cmd_target = true;
   }
-  DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
+  // Without goals on the command line MAKECMDGOALS stays undefined.
+  if (!opts.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
   // --eval strings come before any makefile.
   for (const std::string& e : opts.evals) {
     Loc none;
@@ -442,21 +443,6 @@ void Make::ReparseMakeflags() {
   // -w added by the makefile takes effect now (the message comes with the next output).
   if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
     print_directory_ = true;
-  }
-}
-
-void Make::UndefineDefaultVariables() {
-  std::vector<std::string> names;
-  global_.ForEach([&](const Variable& v) {
-    if (v.origin == Origin::kDefault) names.push_back(v.name);
-  });
-  for (const std::string& n : names) {
-    if (n == "MAKE" || n == "MAKE_COMMAND" || n == "MAKE_VERSION" || n == "MAKE_HOST" ||
-        n == ".SHELLFLAGS" || n == ".FEATURES" || n == ".INCLUDE_DIRS" || n == ".VARIABLES" ||
-        n == ".RECIPEPREFIX" || n == ".LOADED" || n == "MAKEFILES" || n == "SUFFIXES" ||
-        n == ".LIBPATTERNS")
-      continue;
-    global_.Erase(n);
   }
 }
 

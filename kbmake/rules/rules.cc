@@ -420,9 +420,24 @@ bool Make::NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule)
 }
 
 void Make::DefineDefaultVariables() {
-  if (opts.no_builtin_vars) return;
+  if (opts.no_builtin_vars) {
+    // -R (which implies -r): SUFFIXES is still defined, empty, as GNU make does.
+    DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
+    return;
+  }
   for (const DefaultVar& v : kDefaultVars) {
     DefineGlobal(v.name, v.value, Origin::kDefault, v.recursive);
+  }
+}
+
+void Make::UndefineDefaultVariables() {
+  // -R removes GNU make's built-in variables (those of `make -p`'s default section) that still
+  // have their default values' origin; MAKECMDGOALS, MAKE_VERSION and the like stay.
+  for (const DefaultVar& d : kDefaultVars) {
+    std::string_view n = d.name;
+    if (n == "SUFFIXES" || n == ".LIBPATTERNS") continue;
+    Variable* v = global_.Lookup(n);
+    if (v != nullptr && v->origin == Origin::kDefault) global_.Erase(std::string(n));
   }
 }
 
