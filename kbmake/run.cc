@@ -71,10 +71,8 @@ void Make::DefineMakeflags(bool all) {
   if (opts.trace) args += " --trace";
   if (opts.no_print_directory) args += " --no-print-directory";
   if (opts.warn_undefined) args += " --warn-undefined-variables";
-  // --eval strings reach sub-makes too (GNU make 4.3 lists them last).
-  if (all) {
-    for (const std::string& e : opts.evals) args += " --eval=" + QuoteForEnv(e);
-  }
+  // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start).
+  for (const std::string& e : opts.evals) args += " --eval=" + QuoteForEnv(e);
   std::string flags = letters + args;
   std::string mflags = letters.empty() ? std::string(TrimLeft(args)) : "-" + letters + args;
   std::string vars;
