@@ -148,7 +148,11 @@ void Make::DefineStartupVariables() {
     DefineGlobal(n + "D", "$(patsubst %/,%,$(dir $" + n + "))", Origin::kAutomatic, true);
     DefineGlobal(n + "F", "$(notdir $" + n + ")", Origin::kAutomatic, true);
   }
-  if (restarts_ > 0) DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, false);
+  if (restarts_ > 0) {
+    // Like GNU make: from the environment, but never exported to recipes.
+    Variable* r = DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, true);
+    r->export_mode = ExportMode::kNoExport;
+  }
   default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, true);
 }
 

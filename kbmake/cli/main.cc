@@ -95,10 +95,20 @@ int main(int argc, char** argv) {
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   int makelevel = 0;
   int restarts = 0;
+  bool restart_traced = false;
   std::string makeflags, gnumakeflags;
   for (const std::string& e : env) {
     if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = atoi(e.c_str() + 10);
-    if (e.rfind("MAKE_RESTARTS=", 0) == 0) restarts = atoi(e.c_str() + 14);
+    if (e.rfind("MAKE_RESTARTS=", 0) == 0) {
+      // GNU make's encoding: "-N" when the directory line was already printed before the
+      // re-exec, so the new process does not print "Entering directory" again.
+      const char* v = e.c_str() + 14;
+      if (*v == '-') {
+        restart_traced = true;
+        ++v;
+      }
+      restarts = atoi(v);
+    }
     if (e.rfind("MAKEFLAGS=", 0) == 0) makeflags = e.substr(10);
     if (e.rfind("GNUMAKEFLAGS=", 0) == 0) gnumakeflags = e.substr(13);
   }
@@ -193,10 +203,11 @@ int main(int argc, char** argv) {
   make.db_level_ = db_level;
   make.argv0_ = argv[0];
   make.restarts_ = restarts;
+  make.dir_entered_ = restart_traced;
   make.reexec_hook_ = [&](int n) {
     if (!original_dir.empty() && chdir(original_dir.c_str()) != 0) {
     }
-    std::string r = "MAKE_RESTARTS=" + std::to_string(n);
+    std::string r = "MAKE_RESTARTS=" + std::string(make.dir_entered_ ? "-" : "") + std::to_string(n);
     std::vector<char*> ev;
     std::vector<std::string> keep;
     for (char** e = environ; *e; ++e) {
