@@ -14,6 +14,7 @@
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
+#include "kbmake/exec/process.h"
 
 namespace kbmake {
 
@@ -108,13 +109,11 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     DefineGlobal(".SHELLSTATUS", "0", Origin::kOverride, false);
     return {};
   }
-  std::vector<char*> av;
-  for (auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
-  av.push_back(nullptr);
   // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
-  std::vector<char*> ev;
-  for (auto& e : environ_) ev.push_back(const_cast<char*>(e.c_str()));
-  ev.push_back(nullptr);
+  std::string path = "/usr/bin:/bin";
+  for (const std::string& e : environ_)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  ExecImage image(argv, environ_, path, Prefix(), false);
   int fds[2];
   if (pipe(fds) != 0) {
     *status = 127;
@@ -122,33 +121,12 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   fflush(stdout);
   fflush(stderr);
-  pid_t pid = fork();
+  pid_t pid = vfork();
   if (pid == 0) {
     dup2(fds[1], 1);
     close(fds[0]);
     close(fds[1]);
-    int err = ENOENT;
-    if (argv[0].find('/') != std::string::npos) {
-      execve(argv[0].c_str(), av.data(), ev.data());
-      err = errno;
-    } else {
-      std::string path = "/usr/bin:/bin";
-      for (const std::string& e : environ_)
-        if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
-      size_t i = 0;
-      while (i <= path.size()) {
-        size_t j = path.find(':', i);
-        if (j == std::string::npos) j = path.size();
-        std::string cand = (j > i ? path.substr(i, j - i) : ".") + "/" + argv[0];
-        execve(cand.c_str(), av.data(), ev.data());
-        if (errno == EACCES) err = EACCES;
-        i = j + 1;
-      }
-    }
-    std::string m = Prefix() + ": " + argv[0] + ": " + strerror(err) + "\n";
-    ssize_t w = write(2, m.data(), m.size());
-    (void)w;
-    _exit(127);
+    image.Exec();
   }
   close(fds[1]);
   std::string out;

@@ -61,12 +61,13 @@ void CollapseContinuations(std::string* line) {
 
 size_t FindUnquoted(std::string* sp, std::string_view stops, bool skip_vars, size_t from) {
   std::string& s = *sp;
+  // One table lookup per character (this scan runs over every rule line).
+  bool stop[256] = {};
+  for (char c : stops) stop[static_cast<unsigned char>(c)] = true;
+  if (skip_vars) stop[static_cast<unsigned char>('$')] = true;
   size_t p = from;
   while (true) {
-    while (p < s.size() && stops.find(s[p]) == std::string_view::npos &&
-           !(skip_vars && s[p] == '$')) {
-      ++p;
-    }
+    while (p < s.size() && !stop[static_cast<unsigned char>(s[p])]) ++p;
     if (p >= s.size()) return std::string::npos;
     if (skip_vars && s[p] == '$') {
       if (p + 1 >= s.size()) return std::string::npos;

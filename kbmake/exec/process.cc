@@ -34,17 +34,28 @@ class RealProcessRunner : public ProcessRunner {
         fcntl(bad_stdin_, F_SETFD, FD_CLOEXEC);
       }
     }
-    std::vector<char*> av;
-    for (const std::string& a : spec.argv) av.push_back(const_cast<char*>(a.c_str()));
-    av.push_back(nullptr);
-    std::vector<char*> ev;
-    for (const std::string& e : spec.env) ev.push_back(const_cast<char*>(e.c_str()));
-    ev.push_back(nullptr);
     std::string path = EnvLookup(spec.env, "PATH");
     if (path.empty()) path = "/usr/bin:/bin";
-    pid_t pid = fork();
+    ExecImage image(spec.argv, spec.env, path, spec.error_prefix, true);
+    const volatile int bad_stdin = !spec.good_stdin ? bad_stdin_ : -1;
+    pid_t pid = vfork();
     if (pid != 0) return pid;
-    ExecChild(spec, av, ev, path);
+    // The child shares make's memory until it execs: system calls only from here on.
+    struct sigaction dfl = {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &dfl, nullptr);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+      struct sigaction old;
+      sigaction(s, nullptr, &old);
+      if (old.sa_handler != SIG_IGN) sigaction(s, &dfl, nullptr);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (bad_stdin >= 0) dup2(bad_stdin, 0);
+    if (spec.out_fd >= 0) dup2(spec.out_fd, 1);
+    if (spec.err_fd >= 0) dup2(spec.err_fd, 2);
+    image.Exec();
   }
 
   bool Wait(bool block, ProcessExit* exit) override {
@@ -61,57 +72,76 @@ class RealProcessRunner : public ProcessRunner {
   void Signal(int id, int sig) override { kill(id, sig); }
 
  private:
-  [[noreturn]] void ExecChild(const ProcessSpec& spec, std::vector<char*>& av,
-                              std::vector<char*>& ev, const std::string& path) {
-    signal(SIGCHLD, SIG_DFL);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
-      struct sigaction old;
-      sigaction(s, nullptr, &old);
-      if (old.sa_handler != SIG_IGN) signal(s, SIG_DFL);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (!spec.good_stdin && bad_stdin_ >= 0) dup2(bad_stdin_, 0);
-    if (spec.out_fd >= 0) dup2(spec.out_fd, 1);
-    if (spec.err_fd >= 0) dup2(spec.err_fd, 2);
-    const std::string& prog = spec.argv[0];
-    int err = ENOENT;
-    if (prog.find('/') != std::string::npos) {
-      execve(prog.c_str(), av.data(), ev.data());
-      err = errno;
-    } else {
-      bool eacces = false;
-      size_t i = 0;
-      while (i <= path.size()) {
-        size_t j = path.find(':', i);
-        if (j == std::string::npos) j = path.size();
-        std::string dir = path.substr(i, j - i);
-        if (dir.empty()) dir = ".";
-        std::string cand = dir + "/" + prog;
-        execve(cand.c_str(), av.data(), ev.data());
-        if (errno == EACCES) eacces = true;
-        if (errno == ENOEXEC) {
-          // Like execvp: a file without a #! line is run by the shell.
-          std::vector<char*> sh{const_cast<char*>("/bin/sh"), const_cast<char*>(cand.c_str())};
-          for (size_t k = 1; k + 1 < av.size(); ++k) sh.push_back(av[k]);
-          sh.push_back(nullptr);
-          execve("/bin/sh", sh.data(), ev.data());
-        }
-        i = j + 1;
-      }
-      err = eacces ? EACCES : ENOENT;
-    }
-    std::string msg = spec.error_prefix + ": " + prog + ": " + strerror(err) + "\n";
-    ssize_t w = write(2, msg.data(), msg.size());
-    (void)w;
-    _exit(err == ENOENT ? 127 : 126);
-  }
-
   int bad_stdin_ = -1;
 };
 
 }  // namespace
+
+// strerror() texts, computed once in the parent (the child must not call strerror).
+const char* ErrorText(int err) {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> t;
+    for (int e = 0; e < 256; ++e) t.push_back(strerror(e));
+    return t;
+  }();
+  return err >= 0 && err < static_cast<int>(texts.size()) ? texts[err].c_str() : "exec failed";
+}
+
+ExecImage::ExecImage(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                     const std::string& path, const std::string& prefix, bool recipe)
+    : explicit_path_(argv[0].find('/') != std::string::npos),
+      recipe_(recipe),
+      prefix_(prefix),
+      prog_(argv[0]) {
+  ErrorText(0);
+  if (explicit_path_) {
+    candidates_.push_back(prog_);
+  } else {
+    size_t i = 0;
+    while (i <= path.size()) {
+      size_t j = path.find(':', i);
+      if (j == std::string::npos) j = path.size();
+      candidates_.push_back((j > i ? path.substr(i, j - i) : std::string(".")) + "/" + prog_);
+      i = j + 1;
+    }
+  }
+  for (const std::string& a : argv) argv_.push_back(const_cast<char*>(a.c_str()));
+  argv_.push_back(nullptr);
+  for (const std::string& e : env) envp_.push_back(const_cast<char*>(e.c_str()));
+  envp_.push_back(nullptr);
+  // "/bin/sh FILE ARGS..." for a file without #! (slot 1 is set to the file in the child).
+  sh_argv_.push_back(const_cast<char*>("/bin/sh"));
+  sh_argv_.push_back(nullptr);
+  for (size_t k = 1; k + 1 < argv_.size(); ++k) sh_argv_.push_back(argv_[k]);
+  sh_argv_.push_back(nullptr);
+}
+
+void ExecImage::Exec() {
+  int err = ENOENT;
+  bool eacces = false;
+  for (const std::string& cand : candidates_) {
+    execve(cand.c_str(), argv_.data(), envp_.data());
+    int e = errno;
+    if (explicit_path_) {
+      err = e;
+      break;
+    }
+    if (e == EACCES) eacces = true;
+    if (recipe_ && e == ENOEXEC) {
+      sh_argv_[1] = const_cast<char*>(cand.c_str());
+      execve("/bin/sh", sh_argv_.data(), envp_.data());
+    }
+  }
+  if (!explicit_path_) err = eacces ? EACCES : ENOENT;
+  char buf[4096];
+  size_t n = 0;
+  for (const char* part : {prefix_.c_str(), ": ", prog_.c_str(), ": ", ErrorText(err), "\n"}) {
+    for (const char* p = part; *p && n < sizeof buf; ++p) buf[n++] = *p;
+  }
+  ssize_t w = write(2, buf, n);
+  (void)w;
+  _exit(recipe_ && err != ENOENT ? 126 : 127);
+}
 
 std::unique_ptr<ProcessRunner> MakeRealProcessRunner() {
   return std::make_unique<RealProcessRunner>();

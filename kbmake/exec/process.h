@@ -36,7 +36,28 @@ class ProcessRunner {
   virtual void Signal(int id, int sig) = 0;
 };
 
-/// fork/exec, as GNU make does it on POSIX systems.
+/// A program to execute, prepared before vfork() so that the child only makes system calls:
+/// every candidate path of the PATH search, argv/envp arrays and the error text.
+class ExecImage {
+ public:
+  /// `path` is searched when argv[0] has no '/'. On failure the child writes
+  /// "<prefix>: <argv[0]>: <error>" to fd 2 and exits 127. With `recipe` (GNU make's recipe
+  /// rules): a file found in PATH without a #! line is run by /bin/sh, as execvp does, and a
+  /// failure other than "not found" exits 126.
+  ExecImage(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+            const std::string& path, const std::string& prefix, bool recipe);
+  /// In the (v)forked child: execs, or reports and _exits.
+  [[noreturn]] void Exec();
+
+ private:
+  bool explicit_path_;
+  bool recipe_;
+  std::string prefix_, prog_;
+  std::vector<std::string> candidates_;
+  std::vector<char*> argv_, envp_, sh_argv_;
+};
+
+/// vfork/exec (GNU make 4.3 uses posix_spawn: neither copies make's page tables).
 std::unique_ptr<ProcessRunner> MakeRealProcessRunner();
 
 }  // namespace kbmake
