@@ -201,7 +201,12 @@ int main(int argc, char** argv) {
   kbmake::Make make(opts, program, makelevel, env);
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
+  // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
+  // names this program after -C or in a sub-make run elsewhere.
   make.argv0_ = argv[0];
+  if (strchr(argv[0], '/') != nullptr && argv[0][0] != '/' && !original_dir.empty()) {
+    make.argv0_ = original_dir + "/" + argv[0];
+  }
   make.restarts_ = restarts;
   make.dir_entered_ = restart_traced;
   make.reexec_hook_ = [&](int n) {
