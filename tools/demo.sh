@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 tools/build.sh
 out="$PWD/build/sample-out"
 mkdir -p "$out"
-exec build/bin/kbmake -C sample-tree O="$out" run
+exec build/bin/kbmake --no-print-directory -C sample-tree O="$out" run
