@@ -412,16 +412,16 @@ void JobRunner::StartJobCommand(Child* c) {
     if (empty || (m_->opts.touch && !recurse)) continue;
     const std::string& shown = line;
     if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
+      // A synchronized line's echo goes with its output.
+      const Make::OutputContext* save_ctx = m_->output_ctx_;
+      Make::OutputContext ctx;
       if (c->syncout) {
         SetupSyncFiles(c);
-        Make::OutputContext ctx{c->sync_out, c->sync_err};
-        const Make::OutputContext* save_ctx = m_->output_ctx_;
+        ctx = {c->sync_out, c->sync_err};
         m_->output_ctx_ = &ctx;
-        m_->WriteOutput(false, shown + "\n");
-        m_->output_ctx_ = save_ctx;
-      } else {
-        m_->WriteOutput(false, shown + "\n");
       }
+      m_->WriteOutput(false, shown + "\n");
+      m_->output_ctx_ = save_ctx;
     }
     ++m_->commands_started_;
     // The shell and its flags come from the target's variables.
