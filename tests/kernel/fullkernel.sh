@@ -2,6 +2,7 @@
 # Drop-in check on the real Kbuild, slow part: the Debian linux-source-6.1 tree configured with
 # tinyconfig and built (bzImage) by GNU make and by kbmake, then compared.
 #
+# Installs the Debian packages it needs if missing (tools/install-kernel-deps.sh).
 # The tarball is unpacked once into $KBMAKE_KERNEL_CACHE/src (default /var/tmp/kbmake-kernel).
 # Every build happens in the one path $CACHE/tree (fresh copy of src/, build, tree moved away to
 # $CACHE/res/<who>.tree), so paths inside .cmd files and objects agree without any rewriting.
@@ -51,6 +52,11 @@ JOBS=2
 for f in "$KBMAKE" "$GNUMAKE"; do
   [[ -x $f ]] || { echo "fullkernel: missing executable $f" >&2; exit 2; }
 done
+# The Debian packages (linux-source-6.1, flex, bison, bc, libelf-dev, libssl-dev, ...) are
+# installed if missing; the installer is idempotent and quiet.
+"$repo/tools/install-kernel-deps.sh" || { echo "fullkernel: installing packages failed" >&2; exit 2; }
+[[ -n $KERNEL_TARBALL && -f $KERNEL_TARBALL ]] ||
+  KERNEL_TARBALL=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
 [[ -f $KERNEL_TARBALL ]] || {
   echo "fullkernel: no kernel tarball (run tools/install-kernel-deps.sh)" >&2; exit 2; }
 for t in flex bison bc gcc ld; do
