@@ -16,6 +16,7 @@
 #include "kbmake/base/dircache.h"
 #include "kbmake/base/loc.h"
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/process.h"
 #include "kbmake/rules/file.h"
 #include "kbmake/vars/variables.h"
 
@@ -248,10 +249,6 @@ class Make {
   }
   /// --output-sync: while set, make's own messages about a job (its command lines, errors,
   /// $(info) during its expansion) go to the job's temporary files instead of stdout/stderr.
-  struct OutputContext {
-    int out = -1;
-    int err = -1;
-  };
   const OutputContext* output_ctx_ = nullptr;
   /// Writes to stdout or stderr, or to the current output context.
   void WriteOutput(bool is_err, std::string_view text);
@@ -304,6 +301,21 @@ class Make {
   bool handling_fatal_ = false;
   std::string shell_env_value_;  // SHELL from the original environment
   int shell_status_ = 0;
+};
+
+/// Sends make's messages to `ctx` (unless null) while in scope (Make::output_ctx_).
+class ScopedOutputContext {
+ public:
+  ScopedOutputContext(Make* m, const OutputContext* ctx) : m_(m), saved_(m->output_ctx_) {
+    if (ctx != nullptr) m_->output_ctx_ = ctx;
+  }
+  ~ScopedOutputContext() { m_->output_ctx_ = saved_; }
+  ScopedOutputContext(const ScopedOutputContext&) = delete;
+  ScopedOutputContext& operator=(const ScopedOutputContext&) = delete;
+
+ private:
+  Make* m_;
+  const OutputContext* saved_;
 };
 
 }  // namespace kbmake

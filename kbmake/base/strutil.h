@@ -35,6 +35,10 @@ std::string_view TrimLeft(std::string_view s);
 std::string_view TrimRight(std::string_view s);
 /// Appends `w` to `out`, preceded by a space unless `*first` is set (which it clears).
 void AppendWord(std::string* out, std::string_view w, bool* first);
+
+/// "~" and "~/..." with $HOME (as GNU make's tilde_expand for the current user); other names
+/// are returned unchanged.
+std::string ExpandTilde(std::string name);
 /// Collapses runs of whitespace into single spaces and strips both ends ($(strip)).
 std::string StripWhitespace(std::string_view s);
 

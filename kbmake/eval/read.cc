@@ -989,11 +989,7 @@ void Make::EvalString(std::string_view text, const Loc* loc) {
 }
 
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
-  std::string name = filename;
-  if (!name.empty() && name[0] == '~') {
-    const char* home = getenv("HOME");
-    if (home && (name.size() == 1 || name[1] == '/')) name = home + name.substr(1);
-  }
+  std::string name = ExpandTilde(filename);
   std::string path = name;
   {
     struct stat st;

@@ -263,10 +263,8 @@ void JobRunner::NewJob(File* f) {
   m_->current_ = f->variables;
   // $(info) and friends in the recipe belong to the job's synchronized output.
   if (sync_mode_ != kSyncNone) SetupSyncFiles(c.get());
-  Make::OutputContext ctx{c->sync_out, c->sync_err};
-  const Make::OutputContext* save_ctx = m_->output_ctx_;
-  if (sync_mode_ != kSyncNone) m_->output_ctx_ = &ctx;
   try {
+    ScopedOutputContext to_job(m_, sync_mode_ != kSyncNone ? &c->sync : nullptr);
     for (size_t i = 0; i < raw.size(); ++i) {
       Loc line_loc = f->cmds->loc;
       if (line_loc.valid()) line_loc.line += static_cast<long>(i);
@@ -276,13 +274,11 @@ void JobRunner::NewJob(File* f) {
   } catch (...) {
     m_->current_ = save;
     m_->reading_loc_ = save_loc;
-    m_->output_ctx_ = save_ctx;
-    if (c->sync_out >= 0) DumpOutput(c.get());
+    DumpOutput(c.get());
     throw;
   }
   m_->current_ = save;
   m_->reading_loc_ = save_loc;
-  m_->output_ctx_ = save_ctx;
 
   if (job_slots_ != 0) {
     while (static_cast<int>(children_.size()) >= job_slots_) ReapChildren(true, false);
@@ -413,15 +409,9 @@ void JobRunner::StartJobCommand(Child* c) {
     const std::string& shown = line;
     if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
       // A synchronized line's echo goes with its output.
-      const Make::OutputContext* save_ctx = m_->output_ctx_;
-      Make::OutputContext ctx;
-      if (c->syncout) {
-        SetupSyncFiles(c);
-        ctx = {c->sync_out, c->sync_err};
-        m_->output_ctx_ = &ctx;
-      }
+      if (c->syncout) SetupSyncFiles(c);
+      ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
       m_->WriteOutput(false, shown + "\n");
-      m_->output_ctx_ = save_ctx;
     }
     ++m_->commands_started_;
     // The shell and its flags come from the target's variables.
@@ -455,8 +445,8 @@ void JobRunner::StartJobCommand(Child* c) {
     spec.error_prefix = m_->Prefix();
     if (c->syncout) {
       SetupSyncFiles(c);
-      spec.out_fd = c->sync_out;
-      spec.err_fd = c->sync_err;
+      spec.out_fd = c->sync.out;
+      spec.err_fd = c->sync.err;
     }
     m_->EnsureEntered();
     c->pid = runner_->Start(spec);
@@ -474,13 +464,7 @@ void JobRunner::StartJobCommand(Child* c) {
 void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored) {
   if (ignored && m_->opts.silent) return;
   // The error line is part of the job's synchronized output.
-  struct Restore {
-    Make* m;
-    const Make::OutputContext* saved;
-    ~Restore() { m->output_ctx_ = saved; }
-  } restore{m_, m_->output_ctx_};
-  Make::OutputContext ctx{c->sync_out, c->sync_err};
-  if (c->syncout) m_->output_ctx_ = &ctx;
+  ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
   File* f = c->file;
   std::string nm;
   if (f->cmds->loc.valid()) {
@@ -506,10 +490,7 @@ void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
   if (f->precious || f->phony) return;
   if (ArName(f->name)) {
     // An archive member is never deleted; say so if the recipe may have changed it.
-    time_t was = f->last_mtime < kFirstRealTime
-                     ? static_cast<time_t>(-1)
-                     : static_cast<time_t>((f->last_mtime - kFirstRealTime) / 1000000000LL);
-    if (m_->ArchiveMemberDate(f->name) != was) {
+    if (m_->ArchiveMemberDate(f->name) != TimestampSeconds(f->last_mtime)) {
       std::string pre = on_behalf_of ? "*** [" + *on_behalf_of + "] " : "*** ";
       m_->Error(nullptr, pre + "Archive member '" + f->name + "' may be bogus; not deleted");
     }
@@ -517,9 +498,7 @@ void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
   }
   struct stat st;
   if (stat(f->name.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
-  Timestamp mt = static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL +
-                 st.st_mtim.tv_nsec + kFirstRealTime;
-  if (mt == f->last_mtime) return;
+  if (MakeTimestamp(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) == f->last_mtime) return;
   if (on_behalf_of) {
     m_->Error(nullptr, "*** [" + *on_behalf_of + "] Deleting file '" + f->name + "'");
   } else {
@@ -538,7 +517,7 @@ void JobRunner::DeleteChildTargets(Child* c) {
 }
 
 void JobRunner::SetupSyncFiles(Child* c) {
-  if (c->sync_out >= 0) return;
+  if (c->sync.out >= 0) return;
   auto open_tmp = [] {
     const char* dir = getenv("TMPDIR");
     std::string name = std::string(dir && *dir ? dir : "/tmp") + "/kbmakeXXXXXX";
@@ -546,14 +525,14 @@ void JobRunner::SetupSyncFiles(Child* c) {
     if (fd >= 0) unlink(name.c_str());
     return fd;
   };
-  c->sync_out = open_tmp();
-  c->sync_err = combined_output_ ? c->sync_out : open_tmp();
+  c->sync.out = open_tmp();
+  c->sync.err = combined_output_ ? c->sync.out : open_tmp();
 }
 
 void JobRunner::DumpOutput(Child* c) {
-  if (c->sync_out < 0 && c->sync_err < 0) return;
-  off_t nout = c->sync_out >= 0 ? lseek(c->sync_out, 0, SEEK_END) : 0;
-  off_t nerr = c->sync_err >= 0 && c->sync_err != c->sync_out ? lseek(c->sync_err, 0, SEEK_END) : 0;
+  if (c->sync.out < 0 && c->sync.err < 0) return;
+  off_t nout = c->sync.out >= 0 ? lseek(c->sync.out, 0, SEEK_END) : 0;
+  off_t nerr = c->sync.err >= 0 && c->sync.err != c->sync.out ? lseek(c->sync.err, 0, SEEK_END) : 0;
   if (nout <= 0 && nerr <= 0) return;
   fflush(stdout);
   fflush(stderr);
@@ -579,14 +558,14 @@ void JobRunner::DumpOutput(Child* c) {
       }
     }
   };
-  if (nout > 0) pump(c->sync_out, nout, 1);
-  if (nerr > 0) pump(c->sync_err, nerr, 2);
+  if (nout > 0) pump(c->sync.out, nout, 1);
+  if (nerr > 0) pump(c->sync.err, nerr, 2);
   if (SyncWrapsDirectory()) m_->PrintDirectory(false);
   if (locked) {
     lock.l_type = F_UNLCK;
     fcntl(1, F_SETLK, &lock);
   }
-  for (int fd : {c->sync_out, c->sync_err}) {
+  for (int fd : {c->sync.out, c->sync.err}) {
     if (fd < 0) continue;
     if (ftruncate(fd, 0) != 0) continue;
     lseek(fd, 0, SEEK_SET);
@@ -606,9 +585,9 @@ void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
 
 void JobRunner::FreeChild(Child* c) {
   DumpOutput(c);
-  if (c->sync_err >= 0 && c->sync_err != c->sync_out) close(c->sync_err);
-  if (c->sync_out >= 0) close(c->sync_out);
-  c->sync_out = c->sync_err = -1;
+  if (c->sync.err >= 0 && c->sync.err != c->sync.out) close(c->sync.err);
+  if (c->sync.out >= 0) close(c->sync.out);
+  c->sync.out = c->sync.err = -1;
   if (jobserver_.enabled() && tokens_ > 1) jobserver_.Release();
   --tokens_;
   if (c->good_stdin) good_stdin_used_ = false;

@@ -31,7 +31,7 @@ struct Child {
   std::vector<std::string> env;
   // --output-sync: the temporary files collecting this recipe's output, and whether the
   // current command line writes to them.
-  int sync_out = -1, sync_err = -1;
+  OutputContext sync;
   bool syncout = false;
 };
 

@@ -17,6 +17,13 @@ struct ProcessSpec {
   int err_fd = -1;           // >= 0: the child's stderr
 };
 
+/// --output-sync: the temporary files a job's output is collected in (-1: none). The same file
+/// for both when stdout and stderr are the same open file.
+struct OutputContext {
+  int out = -1;
+  int err = -1;
+};
+
 struct ProcessExit {
   int id = 0;
   int exit_code = 0;

@@ -32,10 +32,7 @@ struct FoundDep {
 }  // namespace
 
 namespace {
-Timestamp StatTime(const struct stat& st) {
-  return static_cast<Timestamp>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec +
-         kFirstRealTime;
-}
+Timestamp StatTime(const struct stat& st) { return MakeTimestamp(st.st_mtim.tv_sec, st.st_mtim.tv_nsec); }
 }  // namespace
 
 Timestamp Make::NameMtime(const std::string& name) {
@@ -122,7 +119,8 @@ time_t Make::ArchiveMemberDate(const std::string& name) {
 Timestamp Make::FileMtime(File* file, bool search, bool cached) {
   if (cached && file->last_mtime != kUnknownTime) return file->last_mtime;
   Timestamp mtime;
-  if (ArName(file->name)) {
+  const bool member = ArName(file->name);
+  if (member) {
     // An archive member's time is its date inside the archive (whole seconds).
     std::string archive, member;
     ArParseName(file->name, &archive, &member);
@@ -139,14 +137,12 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
       mtime = kNonexistentTime;
     } else {
       time_t date = ArMemberDate(archive, member);
-      mtime = date == static_cast<time_t>(-1)
-                  ? kNonexistentTime
-                  : static_cast<Timestamp>(date) * 1000000000LL + kFirstRealTime;
+      mtime = date == static_cast<time_t>(-1) ? kNonexistentTime : MakeTimestamp(date);
     }
   } else {
     mtime = NameMtime(file->name);
   }
-  if (mtime == kNonexistentTime && search && !file->ignore_vpath && !ArName(file->name)) {
+  if (mtime == kNonexistentTime && search && !file->ignore_vpath && !member) {
     Timestamp vm = kUnknownTime;
     std::string found = VpathSearch(file->name, &vm);
     if (found.empty() && file->name.size() > 2 && file->name[0] == '-' &&
@@ -160,8 +156,7 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     }
   }
   if (file->low_resolution_time && mtime >= kFirstRealTime) {
-    Timestamp ns = (mtime - kFirstRealTime) % 1000000000LL;
-    mtime -= ns;
+    mtime -= TimestampNanos(mtime);
   }
   File* f = file->double_colon ? file->double_colon : file;
   bool propagate = f->updated;

@@ -342,8 +342,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   bool noexist = this_mtime == kNonexistentTime;
   if (noexist) Debug(kDbBasic, depth, "File '" + file->name + "' does not exist.");
   if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
-    Timestamp ns = (this_mtime - kFirstRealTime) % 1000000000LL;
-    this_mtime += 1000000000LL - 1 - ns;
+    this_mtime += kNanosPerSecond - 1 - TimestampNanos(this_mtime);
   }
   bool must_make = noexist;
   if (!file->phony && file->cmds == nullptr && !file->tried_implicit) {

@@ -45,6 +45,18 @@ constexpr Timestamp kNonexistentTime = 1;
 constexpr Timestamp kOldTime = 2;  // -o files
 constexpr Timestamp kFirstRealTime = 3;
 constexpr Timestamp kNewTime = INT64_MAX;  // -W files
+constexpr Timestamp kNanosPerSecond = 1000000000LL;
+
+/// A real time (seconds and nanoseconds since the epoch) as a Timestamp.
+inline Timestamp MakeTimestamp(int64_t sec, int64_t nsec = 0) {
+  return sec * kNanosPerSecond + nsec + kFirstRealTime;
+}
+/// The nanosecond part of a real Timestamp.
+inline int64_t TimestampNanos(Timestamp t) { return (t - kFirstRealTime) % kNanosPerSecond; }
+/// Whole seconds of a real Timestamp, or -1 for a special value (missing, unknown, -o).
+inline int64_t TimestampSeconds(Timestamp t) {
+  return t < kFirstRealTime ? -1 : (t - kFirstRealTime) / kNanosPerSecond;
+}
 
 enum class UpdateStatus { kSuccess = 0, kNone, kQuestion, kFailed };
 enum class CmdState { kNotStarted, kDepsRunning, kRunning, kFinished };

@@ -65,12 +65,7 @@ File* Make::EnterDoubleColon(std::string_view name) {
 }
 
 std::vector<std::string> Make::Glob(std::string_view pattern) {
-  std::string pat(pattern);
-  if (!pat.empty() && pat[0] == '~') {
-    const char* home = getenv("HOME");
-    if (home && (pat.size() == 1 || pat[1] == '/')) pat = home + pat.substr(1);
-  }
-  return dir_cache_.Glob(pat);
+  return dir_cache_.Glob(ExpandTilde(std::string(pattern)));
 }
 
 std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
@@ -109,10 +104,7 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
     }
     if (strip > 0) word = strip == word.size() ? "./" : word.substr(strip);
     if (!noar && !ArchiveGroupWord(text, i, order_only != nullptr, &ar_prefix, &word)) continue;
-    if (word[0] == '~') {
-      const char* home = getenv("HOME");
-      if (home && (word.size() == 1 || word[1] == '/')) word = home + word.substr(1);
-    }
+    word = ExpandTilde(std::move(word));
     if (!do_glob) {
       dest->push_back(std::move(word));
       continue;
