@@ -51,8 +51,37 @@ void Make::Fatal(const Loc* loc, std::string_view msg) {
   throw FatalError{s, 2};
 }
 
+void Make::WriteFd(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (fd == io_.out) stdout_failed_ = true;
+      return;
+    }
+    text.remove_prefix(n);
+  }
+}
+
+std::string Make::GetEnv(std::string_view name) const {
+  for (const std::string& e : environ_) {
+    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0)
+      return e.substr(name.size() + 1);
+  }
+  return {};
+}
+
+std::string Make::ExpandTilde(std::string name) const {
+  for (const std::string& e : environ_) {
+    if (e.rfind("HOME=", 0) == 0) {
+      std::string home = e.substr(5);
+      return kbmake::ExpandTilde(std::move(name), &home);
+    }
+  }
+  return kbmake::ExpandTilde(std::move(name), nullptr);
+}
+
 void Make::Error(const Loc* loc, std::string_view msg) {
-  fflush(stdout);
   std::string s;
   if (loc && loc->valid()) {
     s = *loc->file + ":" + std::to_string(loc->line) + ": ";
@@ -69,8 +98,7 @@ void Make::Debug(int level, int depth, const std::string& msg) {
   std::string line(depth, ' ');
   line += msg;
   line.push_back('\n');
-  fwrite(line.data(), 1, line.size(), stdout);
-  fflush(stdout);
+  WriteFd(io_.out, line);
 }
 
 void Make::Message(std::string_view msg) {
@@ -80,19 +108,8 @@ void Make::Message(std::string_view msg) {
 void Make::WriteOutput(bool is_err, std::string_view text) {
   EnsureEntered();
   int fd = output_ctx_ ? (is_err ? output_ctx_->err : output_ctx_->out) : -1;
-  if (fd < 0) {
-    FILE* f = is_err ? stderr : stdout;
-    if (is_err) fflush(stdout);
-    fwrite(text.data(), 1, text.size(), f);
-    fflush(f);
-    return;
-  }
-  while (!text.empty()) {
-    ssize_t n = write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.remove_prefix(n);
-  }
+  if (fd < 0) fd = is_err ? io_.err : io_.out;
+  WriteFd(fd, text);
 }
 
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
@@ -115,17 +132,18 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
   ExecImage image(argv, environ_, path, Prefix(), false);
   int fds[2];
-  if (pipe(fds) != 0) {
+  if (pipe2(fds, O_CLOEXEC) != 0) {
     *status = 127;
     return {};
   }
-  fflush(stdout);
-  fflush(stderr);
+  const int in_fd = io_.in, err_fd = io_.err;
   pid_t pid = vfork();
   if (pid == 0) {
+    // dup2 clears close-on-exec on the copies; the pipe itself stays invisible to the
+    // children other make instances of this process start meanwhile.
     dup2(fds[1], 1);
-    close(fds[0]);
-    close(fds[1]);
+    if (in_fd != 0) dup2(in_fd, 0);
+    if (err_fd != 2) dup2(err_fd, 2);
     image.Exec();
   }
   close(fds[1]);

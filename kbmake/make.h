@@ -193,6 +193,28 @@ class Make {
   void UndefineDefaultVariables();
   void ShowGoalError(File* file);
 
+  // ---- process surroundings ----
+  /// The standard streams of this make: 0/1/2 for the process's own make; other descriptors
+  /// for a sub-make running inside the process (its parent's, or --output-sync files).
+  struct StdStreams {
+    int in = 0, out = 1, err = 2;
+  };
+  StdStreams io_;
+  /// True for the make that is the process (it may re-raise a fatal signal and exit); false
+  /// for a sub-make running inside it, which unwinds instead.
+  bool owns_process_ = true;
+  /// For a sub-make running inside the process: the descriptors a new process would have
+  /// inherited from its parent (the jobserver), or null for the process's own make.
+  const std::vector<int>* visible_fds_ = nullptr;
+  /// Set once writing to io_.out failed (GNU make's close_stdout reports it at exit).
+  bool stdout_failed_ = false;
+  /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
+  void WriteFd(int fd, std::string_view text);
+  /// `name` from this make's environment (the one it was started with), or "".
+  std::string GetEnv(std::string_view name) const;
+  /// "~" expansion with this make's $HOME.
+  std::string ExpandTilde(std::string name) const;
+
   // ---- state ----
   std::string argv0_;  // as invoked, for $(MAKE)
   bool print_directory_ = false;

@@ -168,15 +168,14 @@ void Make::PrintDirectory(bool entering) {
   if (!print_directory_) return;
   std::string msg = Prefix() + ": " + (entering ? "Entering" : "Leaving") + " directory '" +
                     starting_dir_ + "'\n";
-  fwrite(msg.data(), 1, msg.size(), stdout);
-  fflush(stdout);
+  WriteFd(io_.out, msg);
 }
 
 int Make::Run() {
   starting_dir_ = GetCwd();
   // Joining the jobserver comes first: its "jobserver unavailable" warning is printed before
   // any "Entering directory" line, as in GNU make.
-  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth);
+  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth, visible_fds_);
   // GNU make 4.3: --no-print-directory cancels -w; -C and sub-makes imply -w unless -s.
   if (opts.no_print_directory) {
     opts.print_directory = false;
@@ -203,19 +202,16 @@ int Make::Run() {
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
       EnsureEntered();
-      fflush(stdout);
-      fprintf(stderr, "%s\n", e.message.c_str());
-      fflush(stderr);
+      WriteFd(io_.err, e.message + "\n");
     }
     status = e.status;
     try {
       jobs_->WaitAll(true);
     } catch (const FatalError& e2) {
-      if (!e2.message.empty()) fprintf(stderr, "%s\n", e2.message.c_str());
+      if (!e2.message.empty()) WriteFd(io_.err, e2.message + "\n");
     }
     RemoveIntermediates(false);
   }
-  fflush(stdout);
   if (entered && dir_entered_) PrintDirectory(false);
   return status;
 }
@@ -427,8 +423,6 @@ int Make::RemakeMakefiles() {
   }
   if (!reexec) return 0;
   RemoveIntermediates(false);
-  fflush(stdout);
-  fflush(stderr);
   if (reexec_hook_) reexec_hook_(restarts_ + 1);
   return 0;
 }

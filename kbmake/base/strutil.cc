@@ -36,10 +36,9 @@ std::string_view TrimRight(std::string_view s) {
 
 std::string_view TrimSpace(std::string_view s) { return TrimRight(TrimLeft(s)); }
 
-std::string ExpandTilde(std::string name) {
+std::string ExpandTilde(std::string name, const std::string* home) {
   if (name.empty() || name[0] != '~' || (name.size() > 1 && name[1] != '/')) return name;
-  const char* home = getenv("HOME");
-  return home ? home + name.substr(1) : name;
+  return home ? *home + name.substr(1) : name;
 }
 
 void AppendWord(std::string* out, std::string_view w, bool* first) {

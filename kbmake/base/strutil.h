@@ -36,9 +36,9 @@ std::string_view TrimRight(std::string_view s);
 /// Appends `w` to `out`, preceded by a space unless `*first` is set (which it clears).
 void AppendWord(std::string* out, std::string_view w, bool* first);
 
-/// "~" and "~/..." with $HOME (as GNU make's tilde_expand for the current user); other names
-/// are returned unchanged.
-std::string ExpandTilde(std::string name);
+/// "~" and "~/..." with `home` (the make's $HOME, as GNU make's tilde_expand for the current
+/// user; null when HOME is not set); other names are returned unchanged.
+std::string ExpandTilde(std::string name, const std::string* home);
 /// Collapses runs of whitespace into single spaces and strips both ends ($(strip)).
 std::string StripWhitespace(std::string_view s);
 

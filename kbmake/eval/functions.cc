@@ -409,7 +409,6 @@ void FnError(Make* m, Args& a, std::string* out, std::string_view name) {
     m->Error(m->reading_loc_, a[0]);
     return;
   }
-  fflush(stderr);
   m->WriteOutput(false, a[0] + "\n");
 }
 
@@ -429,7 +428,7 @@ void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
     fn = TrimLeft(fn.substr(append ? 2 : 1));
     if (fn.empty()) m->Fatal(ErrLoc(m), "file: missing filename");
     std::string path(fn);
-    FILE* fp = fopen(path.c_str(), append ? "a" : "w");
+    FILE* fp = fopen(path.c_str(), append ? "ae" : "we");
     if (fp == nullptr) {
       m->Fatal(m->reading_loc_, "open: " + path + ": " + strerror(errno));
     }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -17,64 +18,13 @@
 #include "kbmake/make.h"
 
 namespace kbmake {
-namespace {
-
-// Signal state is process-wide by nature; it is only recorded here and acted on by the
-// instance's scheduler loop.
-std::atomic<int> g_fatal_signal{0};
-int g_sigchld_pipe[2] = {-1, -1};
-
-void OnFatalSignal(int sig) { g_fatal_signal.store(sig); }
-void OnSigchld(int) {
-  int saved = errno;
-  if (g_sigchld_pipe[1] >= 0) {
-    char c = 0;
-    ssize_t r = write(g_sigchld_pipe[1], &c, 1);
-    (void)r;
-  }
-  errno = saved;
-}
-
-}  // namespace
-
-int PendingFatalSignal() { return g_fatal_signal.load(); }
-
-void InstallSignalHandlers() {
-  if (g_sigchld_pipe[0] < 0 && pipe(g_sigchld_pipe) == 0) {
-    for (int fd : g_sigchld_pipe) {
-      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-      fcntl(fd, F_SETFD, FD_CLOEXEC);
-    }
-  }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnFatalSignal;
-  sigemptyset(&sa.sa_mask);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
-    struct sigaction old;
-    sigaction(s, nullptr, &old);
-    if (old.sa_handler != SIG_IGN) sigaction(s, &sa, nullptr);
-  }
-  sa.sa_handler = OnSigchld;
-  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-  sigaction(SIGCHLD, &sa, nullptr);
-}
-
-int SigchldFd() { return g_sigchld_pipe[0]; }
-
-void DrainSigchldFd() {
-  char buf[64];
-  while (g_sigchld_pipe[0] >= 0 && read(g_sigchld_pipe[0], buf, sizeof buf) > 0) {
-  }
-}
-
 // ---- Jobserver ---------------------------------------------------------------------------
 
 Jobserver::~Jobserver() { Clear(); }
 
 bool Jobserver::Create(int slots) {
   int fds[2];
-  if (pipe(fds) != 0) return false;
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
   read_fd_ = fds[0];
   write_fd_ = fds[1];
   master_ = true;
@@ -86,11 +36,11 @@ bool Jobserver::Create(int slots) {
   return true;
 }
 
-bool Jobserver::Join(const std::string& auth) {
+bool Jobserver::Join(const std::string& auth, const std::vector<int>* visible) {
   if (auth.rfind("fifo:", 0) == 0) {
     fifo_path_ = auth.substr(5);
-    read_fd_ = open(fifo_path_.c_str(), O_RDONLY | O_NONBLOCK);
-    write_fd_ = open(fifo_path_.c_str(), O_WRONLY);
+    read_fd_ = open(fifo_path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    write_fd_ = open(fifo_path_.c_str(), O_WRONLY | O_CLOEXEC);
     if (read_fd_ < 0 || write_fd_ < 0) {
       Clear();
       return false;
@@ -101,8 +51,16 @@ bool Jobserver::Join(const std::string& auth) {
   int r, w;
   if (sscanf(auth.c_str(), "%d,%d", &r, &w) != 2) return false;
   if (fcntl(r, F_GETFD) < 0 || fcntl(w, F_GETFD) < 0) return false;
+  if (visible != nullptr) {
+    // A make running inside the process sees only what a new process would have inherited.
+    auto has = [&](int fd) { return std::find(visible->begin(), visible->end(), fd) != visible->end(); };
+    if (!has(r) || !has(w)) return false;
+  }
   read_fd_ = r;
   write_fd_ = w;
+  // Children get the descriptors only through ProcessSpec::inherit_fds (recursive lines).
+  fcntl(r, F_SETFD, FD_CLOEXEC);
+  fcntl(w, F_SETFD, FD_CLOEXEC);
   return true;
 }
 
@@ -111,9 +69,11 @@ std::string Jobserver::Auth() const {
   return std::to_string(read_fd_) + "," + std::to_string(write_fd_);
 }
 
-bool Jobserver::Acquire(int wake_fd) {
-  struct pollfd pfd[2] = {{read_fd_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
-  int n = poll(pfd, wake_fd >= 0 ? 2 : 1, 100);
+bool Jobserver::Acquire(const std::vector<int>& wake_fds) {
+  std::vector<struct pollfd> pfd;
+  pfd.push_back({read_fd_, POLLIN, 0});
+  for (int fd : wake_fds) pfd.push_back({fd, POLLIN, 0});
+  int n = poll(pfd.data(), pfd.size(), 100);
   if (n <= 0) return false;
   if (pfd[0].revents & (POLLIN | POLLHUP)) {
     char t;
@@ -133,12 +93,6 @@ void Jobserver::Release() {
   (void)r;
 }
 
-void Jobserver::SetInherit(bool inherit) {
-  for (int fd : {read_fd_, write_fd_}) {
-    if (fd >= 0) fcntl(fd, F_SETFD, inherit ? 0 : FD_CLOEXEC);
-  }
-}
-
 void Jobserver::Clear() {
   if (master_) {
     if (read_fd_ >= 0) close(read_fd_);
@@ -153,10 +107,11 @@ JobRunner::JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner)
     : m_(m), runner_(runner ? std::move(runner) : MakeRealProcessRunner()) {}
 JobRunner::~JobRunner() = default;
 
-void JobRunner::Configure(int job_slots, const std::string& auth) {
+void JobRunner::Configure(int job_slots, const std::string& auth,
+                          const std::vector<int>* visible_fds) {
   job_slots_ = job_slots;
   if (!auth.empty()) {
-    if (jobserver_.Join(auth)) {
+    if (jobserver_.Join(auth, visible_fds)) {
       job_slots_ = 0;
     } else {
       m_->Error(nullptr,
@@ -286,8 +241,8 @@ void JobRunner::NewJob(File* f) {
     while (tokens_ > 0) {
       ReapChildren(false, false);
       if (tokens_ == 0) break;
-      DrainSigchldFd();
-      if (jobserver_.Acquire(SigchldFd())) break;
+      if (int sig = PendingFatalSignal()) HandleFatalSignal(sig);
+      if (jobserver_.Acquire(runner_->WakeFds())) break;
     }
   }
   ++tokens_;
@@ -428,8 +383,6 @@ void JobRunner::StartJobCommand(Child* c) {
       continue;
     }
     if (m_->opts.dry_run && !recurse) continue;
-    fflush(stdout);
-    fflush(stderr);
     if (!c->has_env) {
       c->env = m_->TargetEnvironment(f);
       c->has_env = true;
@@ -437,17 +390,23 @@ void JobRunner::StartJobCommand(Child* c) {
     c->good_stdin = !good_stdin_used_;
     if (c->good_stdin) good_stdin_used_ = true;
     c->deleted = false;
-    if (jobserver_.enabled()) jobserver_.SetInherit(c->recursive);
     ProcessSpec spec;
     spec.argv = std::move(argv);
     spec.env = c->env;
     spec.good_stdin = c->good_stdin;
     spec.error_prefix = m_->Prefix();
+    if (jobserver_.enabled() && c->recursive) spec.inherit_fds = jobserver_.Fds();
+    // A make instance running inside the process may have other descriptors as its
+    // standard streams; its children get those.
+    if (m_->io_.in != 0) spec.in_fd = m_->io_.in;
+    if (m_->io_.out != 1) spec.out_fd = m_->io_.out;
+    if (m_->io_.err != 2) spec.err_fd = m_->io_.err;
     if (c->syncout) {
       SetupSyncFiles(c);
       spec.out_fd = c->sync.out;
       spec.err_fd = c->sync.err;
     }
+    if (int sig = PendingFatalSignal()) HandleFatalSignal(sig);
     m_->EnsureEntered();
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
@@ -518,9 +477,9 @@ void JobRunner::DeleteChildTargets(Child* c) {
 
 void JobRunner::SetupSyncFiles(Child* c) {
   if (c->sync.out >= 0) return;
-  auto open_tmp = [] {
-    const char* dir = getenv("TMPDIR");
-    std::string name = std::string(dir && *dir ? dir : "/tmp") + "/kbmakeXXXXXX";
+  std::string dir = m_->GetEnv("TMPDIR");
+  auto open_tmp = [&dir] {
+    std::string name = (dir.empty() ? std::string("/tmp") : dir) + "/kbmakeXXXXXX";
     int fd = mkostemp(name.data(), O_CLOEXEC);
     if (fd >= 0) unlink(name.c_str());
     return fd;
@@ -534,13 +493,14 @@ void JobRunner::DumpOutput(Child* c) {
   off_t nout = c->sync.out >= 0 ? lseek(c->sync.out, 0, SEEK_END) : 0;
   off_t nerr = c->sync.err >= 0 && c->sync.err != c->sync.out ? lseek(c->sync.err, 0, SEEK_END) : 0;
   if (nout <= 0 && nerr <= 0) return;
-  fflush(stdout);
-  fflush(stderr);
-  // One block at a time across all makes writing to this output (GNU make locks stdout too).
+  // One block at a time across all makes writing to this output (GNU make locks stdout too;
+  // fcntl locks are per process, so instances in this process also take a mutex).
+  const int out_fd = m_->io_.out, err_fd = m_->io_.err;
+  std::lock_guard<std::mutex> in_process(OutputSyncMutex());
   struct flock lock = {};
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
-  bool locked = fcntl(1, F_SETLKW, &lock) == 0;
+  bool locked = fcntl(out_fd, F_SETLKW, &lock) == 0;
   if (SyncWrapsDirectory()) m_->PrintDirectory(true);
   auto pump = [](int from, off_t size, int to) {
     char buf[65536];
@@ -558,12 +518,12 @@ void JobRunner::DumpOutput(Child* c) {
       }
     }
   };
-  if (nout > 0) pump(c->sync.out, nout, 1);
-  if (nerr > 0) pump(c->sync.err, nerr, 2);
+  if (nout > 0) pump(c->sync.out, nout, out_fd);
+  if (nerr > 0) pump(c->sync.err, nerr, err_fd);
   if (SyncWrapsDirectory()) m_->PrintDirectory(false);
   if (locked) {
     lock.l_type = F_UNLCK;
-    fcntl(1, F_SETLK, &lock);
+    fcntl(out_fd, F_SETLK, &lock);
   }
   for (int fd : {c->sync.out, c->sync.err}) {
     if (fd < 0) continue;
@@ -579,7 +539,8 @@ void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
   if (mode == "target") sync_mode_ = kSyncTarget;
   if (mode == "recurse") sync_mode_ = kSyncRecurse;
   struct stat o, e;
-  combined_output_ = fstat(1, &o) == 0 && fstat(2, &e) == 0 && o.st_dev == e.st_dev &&
+  combined_output_ = fstat(m_->io_.out, &o) == 0 && fstat(m_->io_.err, &e) == 0 &&
+                     o.st_dev == e.st_dev &&
                      o.st_ino == e.st_ino;
 }
 
@@ -607,7 +568,6 @@ void JobRunner::ReapChildren(bool block, bool err) {
       if (ch->pid > 0) any_running = true;
     if (!any_running) return;
     if (err && block && !printed_waiting_) {
-      fflush(stdout);
       m_->Error(nullptr, "*** Waiting for unfinished jobs....");
       printed_waiting_ = 1;
     }
@@ -688,9 +648,9 @@ void JobRunner::KillChildren(int sig) {
 }
 
 void JobRunner::HandleFatalSignal(int sig) {
-  static bool handling = false;
-  if (handling) return;
-  handling = true;
+  if (handling_signal_) return;
+  handling_signal_ = true;
+  runner_->SetWakeOnSignal(false);
   if (sig == SIGTERM) KillChildren(SIGTERM);
   // Wait for the children (they got the signal from the terminal too), then delete what
   // they were making.
@@ -714,6 +674,9 @@ void JobRunner::HandleFatalSignal(int sig) {
     }
   }
   m_->RemoveIntermediates(true);
+  // A make running inside the process ends as if killed by the signal; its parent instance
+  // sees that and handles the signal in turn. Only the process's own make re-raises it.
+  if (!m_->owns_process_) throw KilledBySignal{sig};
   fflush(stdout);
   fflush(stderr);
   signal(sig, SIG_DFL);
@@ -766,6 +729,15 @@ UpdateStatus JobRunner::TouchArchiveMember(const std::string& name) {
       m_->Error(nullptr, "touch: Bad return code from ar_member_touch on '" + name + "'");
   }
   return UpdateStatus::kFailed;
+}
+
+}  // namespace kbmake
+
+namespace kbmake {
+
+std::mutex& OutputSyncMutex() {
+  static std::mutex mu;
+  return mu;
 }
 
 }  // namespace kbmake

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,15 +42,20 @@ class Jobserver {
   ~Jobserver();
   /// Creates the pipe with `slots - 1` tokens (the top-level make).
   bool Create(int slots);
-  /// Joins a parent's jobserver given "R,W" (or "fifo:PATH").
-  bool Join(const std::string& auth);
+  /// Joins a parent's jobserver given "R,W" (or "fifo:PATH"). With `visible`, only those
+  /// descriptors count as inherited (a make running inside the process).
+  bool Join(const std::string& auth, const std::vector<int>* visible = nullptr);
   bool enabled() const { return read_fd_ >= 0; }
   std::string Auth() const;
-  /// Waits for a token, or returns false when `wake_fd` becomes readable first.
-  bool Acquire(int wake_fd);
+  /// Waits (at most 100 ms) for a token; returns false when one of `wake_fds` becomes
+  /// readable first or on timeout.
+  bool Acquire(const std::vector<int>& wake_fds);
   void Release();
-  /// Makes the pipe invisible (close-on-exec) or visible to the next child.
-  void SetInherit(bool inherit);
+  /// The descriptors a recursive child must inherit (none for a fifo jobserver).
+  std::vector<int> Fds() const {
+    if (!fifo_path_.empty() || read_fd_ < 0) return {};
+    return {read_fd_, write_fd_};
+  }
   void Clear();
 
  private:
@@ -64,7 +70,10 @@ class JobRunner {
   /// `runner` defaults to the real fork/exec runner.
   JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner);
   ~JobRunner();
-  void Configure(int job_slots, const std::string& auth);
+  /// `visible_fds`: for a make running inside the process, the descriptors a new process
+  /// would have inherited (the jobserver is joined only through those).
+  void Configure(int job_slots, const std::string& auth,
+                 const std::vector<int>* visible_fds = nullptr);
   /// --output-sync=MODE ("none", "line", "target", "recurse"); only active with -j != 1.
   void ConfigureOutputSync(const std::string& mode, bool parallel);
   /// True when sub-make directory messages wrap each synchronized block instead of the run.
@@ -105,13 +114,17 @@ class JobRunner {
   std::unique_ptr<ProcessRunner> runner_;
   bool good_stdin_used_ = false;
   int printed_waiting_ = 0;
+  bool handling_signal_ = false;
 };
 
-/// Records a fatal signal (SIGINT/TERM/HUP/QUIT) for the instance to act on.
-int PendingFatalSignal();
-void InstallSignalHandlers();
-/// A pipe that becomes readable when SIGCHLD arrives (for waiting on tokens).
-int SigchldFd();
-void DrainSigchldFd();
+/// Thrown out of a make instance that runs inside the process when a fatal signal ended it
+/// (after its targets were deleted): the instance's exit is "killed by `sig`".
+struct KilledBySignal {
+  int sig;
+};
+
+/// Serializes --output-sync blocks of the make instances of this process.
+std::mutex& OutputSyncMutex();
+
 
 }  // namespace kbmake

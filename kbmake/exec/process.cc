@@ -1,12 +1,18 @@
 #include "kbmake/exec/process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <mutex>
 
 namespace kbmake {
 namespace {
@@ -19,28 +25,51 @@ std::string EnvLookup(const std::vector<std::string>& env, const std::string& na
   return {};
 }
 
+// Signal state is process-wide by nature; it is only recorded here and acted on by each
+// instance's scheduler loop.
+std::atomic<int> g_fatal_signal{0};
+int g_fatal_fd = -1;  // an eventfd, written once by the handler and never drained
+
+void OnFatalSignal(int sig) {
+  int saved = errno;
+  g_fatal_signal.store(sig);
+  if (g_fatal_fd >= 0) {
+    uint64_t one = 1;
+    ssize_t r = write(g_fatal_fd, &one, sizeof one);
+    (void)r;
+  }
+  errno = saved;
+}
+
 class RealProcessRunner : public ProcessRunner {
  public:
   ~RealProcessRunner() override {
     if (bad_stdin_ >= 0) close(bad_stdin_);
+    for (const Kid& k : kids_) close(k.pidfd);
   }
 
   int Start(const ProcessSpec& spec) override {
     if (!spec.good_stdin && bad_stdin_ < 0) {
       int fds[2];
-      if (pipe(fds) == 0) {
+      if (pipe2(fds, O_CLOEXEC) == 0) {
         close(fds[1]);
         bad_stdin_ = fds[0];
-        fcntl(bad_stdin_, F_SETFD, FD_CLOEXEC);
       }
     }
     std::string path = EnvLookup(spec.env, "PATH");
     if (path.empty()) path = "/usr/bin:/bin";
     ExecImage image(spec.argv, spec.env, path, spec.error_prefix, true);
-    const volatile int bad_stdin = !spec.good_stdin ? bad_stdin_ : -1;
+    const volatile int in_fd = !spec.good_stdin ? bad_stdin_ : spec.in_fd;
+    const std::vector<int>& keep = spec.inherit_fds;
     pid_t pid = vfork();
-    if (pid != 0) return pid;
-    // The child shares make's memory until it execs: system calls only from here on.
+    if (pid != 0) {
+      if (pid < 0) return -1;
+      int fd = OpenPidfd(pid);
+      kids_.push_back({pid, fd});
+      return pid;
+    }
+    // The child shares make's memory until it execs: system calls only from here on. Its
+    // descriptor table is its own, so close-on-exec can be cleared here without a race.
     struct sigaction dfl = {};
     dfl.sa_handler = SIG_DFL;
     sigaction(SIGCHLD, &dfl, nullptr);
@@ -52,27 +81,73 @@ class RealProcessRunner : public ProcessRunner {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (bad_stdin >= 0) dup2(bad_stdin, 0);
+    if (in_fd >= 0) dup2(in_fd, 0);
     if (spec.out_fd >= 0) dup2(spec.out_fd, 1);
     if (spec.err_fd >= 0) dup2(spec.err_fd, 2);
+    for (int fd : keep) fcntl(fd, F_SETFD, 0);
     image.Exec();
   }
 
   bool Wait(bool block, ProcessExit* exit) override {
-    int status;
-    pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
-    if (pid <= 0) return false;
-    exit->id = pid;
-    exit->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-    exit->exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    exit->core = WIFSIGNALED(status) && WCOREDUMP(status);
-    return true;
+    while (true) {
+      if (kids_.empty()) {
+        errno = ECHILD;
+        return false;
+      }
+      std::vector<struct pollfd> pfds;
+      for (const Kid& k : kids_) pfds.push_back({k.pidfd, POLLIN, 0});
+      const bool wake = block && wake_on_signal_ && g_fatal_fd >= 0;
+      if (wake) pfds.push_back({g_fatal_fd, POLLIN, 0});
+      int n = poll(pfds.data(), pfds.size(), block ? -1 : 0);
+      if (n < 0) {
+        if (errno == EINTR && !block) return false;
+        if (errno == EINTR) continue;
+        return false;
+      }
+      for (size_t i = 0; i < kids_.size(); ++i) {
+        if (kids_[i].pidfd >= 0 && !(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        int status;
+        pid_t r = waitpid(kids_[i].pid, &status, kids_[i].pidfd >= 0 ? 0 : WNOHANG);
+        if (r <= 0) continue;
+        if (kids_[i].pidfd >= 0) close(kids_[i].pidfd);
+        kids_.erase(kids_.begin() + static_cast<long>(i));
+        exit->id = r;
+        exit->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        exit->exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        exit->core = WIFSIGNALED(status) && WCOREDUMP(status);
+        return true;
+      }
+      if (!block) {
+        errno = 0;
+        return false;
+      }
+      if (wake && (pfds.back().revents & POLLIN)) {
+        errno = EINTR;
+        return false;
+      }
+    }
   }
 
   void Signal(int id, int sig) override { kill(id, sig); }
 
+  std::vector<int> WakeFds() override {
+    std::vector<int> fds;
+    for (const Kid& k : kids_)
+      if (k.pidfd >= 0) fds.push_back(k.pidfd);
+    if (g_fatal_fd >= 0) fds.push_back(g_fatal_fd);
+    return fds;
+  }
+
+  void SetWakeOnSignal(bool wake) override { wake_on_signal_ = wake; }
+
  private:
+  struct Kid {
+    pid_t pid;
+    int pidfd;  // -1 if pidfd_open failed (then polled with WNOHANG)
+  };
+  std::vector<Kid> kids_;
   int bad_stdin_ = -1;
+  bool wake_on_signal_ = true;
 };
 
 }  // namespace
@@ -145,6 +220,32 @@ void ExecImage::Exec() {
 
 std::unique_ptr<ProcessRunner> MakeRealProcessRunner() {
   return std::make_unique<RealProcessRunner>();
+}
+
+int PendingFatalSignal() { return g_fatal_signal.load(); }
+
+void InstallSignalHandlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    g_fatal_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = OnFatalSignal;
+    sigemptyset(&sa.sa_mask);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+      struct sigaction old;
+      sigaction(s, nullptr, &old);
+      if (old.sa_handler != SIG_IGN) sigaction(s, &sa, nullptr);
+    }
+  });
+}
+
+int FatalSignalFd() { return g_fatal_fd; }
+
+int OpenPidfd(int pid) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return fd;
 }
 
 }  // namespace kbmake

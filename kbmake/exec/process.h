@@ -13,8 +13,13 @@ struct ProcessSpec {
   std::vector<std::string> env;
   bool good_stdin = true;   // false: stdin is a closed pipe (parallel jobs)
   std::string error_prefix;  // "make" or "make[N]" for exec failure messages
+  int in_fd = -1;            // >= 0: the child's stdin (a make whose own stdin is not fd 0)
   int out_fd = -1;           // >= 0: the child's stdout (output sync temp file)
   int err_fd = -1;           // >= 0: the child's stderr
+  /// Descriptors the child keeps although make holds them close-on-exec (the jobserver pipe
+  /// for a recursive line). Make never toggles close-on-exec on shared descriptors: several
+  /// make instances may start children at once from different threads.
+  std::vector<int> inherit_fds;
 };
 
 /// --output-sync: the temporary files a job's output is collected in (-1: none). The same file
@@ -41,6 +46,12 @@ class ProcessRunner {
   virtual bool Wait(bool block, ProcessExit* exit) = 0;
   /// Sends `sig` to a running process.
   virtual void Signal(int id, int sig) = 0;
+  /// Descriptors that become readable when one of this runner's processes may have finished
+  /// (for waiting on a jobserver token and a child at once).
+  virtual std::vector<int> WakeFds() { return {}; }
+  /// While false, a blocking Wait is not interrupted by a pending fatal signal (used while
+  /// the signal is being handled and the children are collected).
+  virtual void SetWakeOnSignal(bool wake) {}
 };
 
 /// A program to execute, prepared before vfork() so that the child only makes system calls:
@@ -64,7 +75,21 @@ class ExecImage {
   std::vector<char*> argv_, envp_, sh_argv_;
 };
 
-/// vfork/exec (GNU make 4.3 uses posix_spawn: neither copies make's page tables).
+/// vfork/exec (GNU make 4.3 uses posix_spawn: neither copies make's page tables). Each runner
+/// waits only for its own children (through pidfds, never waitpid(-1)), so that several make
+/// instances in one process never collect each other's children.
 std::unique_ptr<ProcessRunner> MakeRealProcessRunner();
+
+/// Process-wide fatal-signal state (SIGINT/TERM/HUP/QUIT). The handler only records the
+/// signal and makes FatalSignalFd() readable for good; every make instance acts on it.
+int PendingFatalSignal();
+/// Installs the fatal-signal handlers once per process (later calls do nothing).
+void InstallSignalHandlers();
+/// Readable from the moment a fatal signal arrived (never drained): every poll() of every
+/// instance includes it, so all wake up.
+int FatalSignalFd();
+
+/// Opens `pid`'s pidfd (close-on-exec), or -1.
+int OpenPidfd(int pid);
 
 }  // namespace kbmake

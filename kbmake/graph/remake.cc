@@ -590,19 +590,14 @@ void Make::RemoveIntermediates(bool sig) {
         if (!doneany) Debug(kDbBasic, 0, "Removing intermediate files...");
         if (!opts.silent) {
           EnsureEntered();
-          fputs(doneany ? " " : "rm ", stdout);
+          WriteFd(io_.out, (doneany ? " " : "rm ") + f->name);
           doneany = true;
-          fputs(f->name.c_str(), stdout);
         }
-        fflush(stdout);
       }
       if (status < 0) Error(nullptr, "unlink: " + f->name + ": " + strerror(errno));
     }
   }
-  if (doneany && !sig) {
-    putchar('\n');
-    fflush(stdout);
-  }
+  if (doneany && !sig) WriteFd(io_.out, "\n");
 }
 
 }  // namespace kbmake

@@ -1,0 +1,300 @@
+#include "kbmake/cli/make_main.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "kbmake/base/bigstack.h"
+#include "kbmake/cli/options.h"
+#include "kbmake/exec/jobs.h"
+#include "kbmake/make.h"
+
+namespace kbmake {
+namespace {
+
+std::string Basename(const std::string& p) {
+  size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+/// Writes all of `text`; false if that failed.
+bool WriteAll(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(n);
+  }
+  return true;
+}
+
+std::string EnvValue(const std::vector<std::string>& env, std::string_view name) {
+  for (const std::string& e : env) {
+    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0)
+      return e.substr(name.size() + 1);
+  }
+  return {};
+}
+
+/// Copies standard input to $TMPDIR/GmXXXXXX (as GNU make does for "-f -"); returns its name,
+/// or "" after an error message.
+std::string CopyStdinToTempFile(const Invocation& inv, const std::string& prefix) {
+  std::string tmp = EnvValue(inv.env, "TMPDIR");
+  std::string name = (tmp.empty() ? std::string("/tmp") : tmp) + "/GmXXXXXX";
+  int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    WriteAll(inv.err_fd, prefix + ": *** mkstemp: " + name + ": " + strerror(errno) + ".  Stop.\n");
+    return "";
+  }
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(inv.in_fd, buf, sizeof buf)) > 0) {
+    if (write(fd, buf, n) != n) {
+      WriteAll(inv.err_fd,
+               prefix + ": *** fwrite (temporary file): " + strerror(errno) + ".  Stop.\n");
+      close(fd);
+      unlink(name.c_str());
+      return "";
+    }
+  }
+  close(fd);
+  return name;
+}
+
+/// Points every "-f -" style argument at the temporary copy before re-executing.
+void ReplaceStdinMakefileArg(std::vector<std::string>* argv, const std::string& name) {
+  for (size_t i = 1; i < argv->size(); ++i) {
+    std::string& a = (*argv)[i];
+    if ((a == "-f" || a == "--file" || a == "--makefile") && i + 1 < argv->size() &&
+        (*argv)[i + 1] == "-") {
+      (*argv)[++i] = name;
+    } else if (a == "-f-" || a == "--file=-" || a == "--makefile=-") {
+      a = a.substr(0, a.size() - 1) + name;
+    }
+  }
+}
+
+/// Thrown by a sub-make on a thread that remade its makefiles: it runs again from the start,
+/// as a process would after exec.
+struct Restart {
+  std::string makerestarts;  // the MAKE_RESTARTS environment entry for the next run
+};
+
+/// Replaces (or adds) MAKE_RESTARTS in `env`.
+void SetRestarts(std::vector<std::string>* env, const std::string& entry) {
+  env->erase(std::remove_if(env->begin(), env->end(),
+                            [](const std::string& e) { return e.rfind("MAKE_RESTARTS=", 0) == 0; }),
+             env->end());
+  env->push_back(entry);
+}
+
+/// One run of the invocation; *out_failed is set when writing to its stdout failed.
+int RunOnce(Invocation& inv, SubmakeHost* host, std::string* prefix_out, bool* out_failed) {
+  const std::string program = Basename(inv.argv.empty() ? "make" : inv.argv[0]);
+  std::vector<std::string> env = inv.env;
+  int makelevel = 0;
+  int restarts = 0;
+  bool restart_traced = false;
+  std::string makeflags, gnumakeflags;
+  for (const std::string& e : env) {
+    if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = atoi(e.c_str() + 10);
+    if (e.rfind("MAKE_RESTARTS=", 0) == 0) {
+      // GNU make's encoding: "-N" when the directory line was already printed before the
+      // re-exec, so the new process does not print "Entering directory" again.
+      const char* v = e.c_str() + 14;
+      if (*v == '-') {
+        restart_traced = true;
+        ++v;
+      }
+      restarts = atoi(v);
+    }
+    if (e.rfind("MAKEFLAGS=", 0) == 0) makeflags = e.substr(10);
+    if (e.rfind("GNUMAKEFLAGS=", 0) == 0) gnumakeflags = e.substr(13);
+  }
+  Options opts;
+  std::string err;
+  const std::string prefix =
+      makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+  *prefix_out = prefix;
+  auto out = [&](std::string_view s) {
+    if (!WriteAll(inv.out_fd, s)) *out_failed = true;
+  };
+  auto errout = [&](std::string_view s) { WriteAll(inv.err_fd, s); };
+  // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
+  for (const std::string* flags : {&gnumakeflags, &makeflags}) {
+    if (flags->empty()) continue;
+    if (DecodeSwitches(SplitMakeflags(*flags), true, &opts, &err) != ParseResult::kOk) {
+      errout(prefix + ": " + err + "\n");
+    }
+  }
+  // GNU make empties GNUMAKEFLAGS so its flags are not passed on twice.
+  for (std::string& e : env)
+    if (e.rfind("GNUMAKEFLAGS=", 0) == 0) e = "GNUMAKEFLAGS=";
+  const bool had_jobserver = !opts.jobserver_auth.empty();
+  opts.jobs_given = false;
+  std::vector<std::string> args(inv.argv.begin() + (inv.argv.empty() ? 0 : 1), inv.argv.end());
+  if (DecodeSwitches(args, false, &opts, &err) != ParseResult::kOk) {
+    errout(program + ": " + err + "\n");
+    errout(UsageText(program));
+    return 2;
+  }
+  int db_level = 0;
+  {
+    std::string bad;
+    if (!DecodeDebugFlags(opts, &db_level, &bad)) {
+      errout(prefix + ": *** unknown debug level specification '" + bad + "'.  Stop.\n");
+      return 2;
+    }
+  }
+  if (!opts.output_sync.empty() && opts.output_sync != "none" && opts.output_sync != "line" &&
+      opts.output_sync != "target" && opts.output_sync != "recurse") {
+    errout(prefix + ": *** unknown output-sync type '" + opts.output_sync + "'.  Stop.\n");
+    return 2;
+  }
+  if (had_jobserver && opts.jobs_given) {
+    // An explicit -jN on a sub-make's command line leaves the parent's jobserver.
+    errout(prefix + ": warning: -j" + std::to_string(opts.jobs) +
+           " forced in submake: resetting jobserver mode.\n");
+    opts.jobserver_auth.clear();
+  }
+  if (opts.no_builtin_vars) opts.no_builtin_rules = true;
+  if (opts.help) {
+    out(UsageText(program));
+    return 0;
+  }
+  if (opts.print_version || (db_level & kDbBasic)) {
+    // The banner; debugging output starts with it too.
+    out("GNU Make 4.3\nBuilt for x86_64-pc-linux-gnu\n"
+        "Copyright (C) 1988-2020 Free Software Foundation, Inc.\n"
+        "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
+        "This is free software: you are free to change and redistribute it.\n"
+        "There is NO WARRANTY, to the extent permitted by law.\n");
+    if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
+  }
+  std::string original_dir;
+  {
+    char buf[4096];
+    if (getcwd(buf, sizeof buf)) original_dir = buf;
+  }
+  // A sub-make on a thread has its own working directory (see exec/submake.cc).
+  for (const std::string& d : opts.directories) {
+    if (chdir(d.c_str()) != 0) {
+      errout(prefix + ": *** " + d + ": " + strerror(errno) + ".  Stop.\n");
+      return 2;
+    }
+  }
+  // "-f -": as GNU make, copy standard input to a temporary makefile, so that it can be read
+  // again after the makefiles are remade (the re-executed make gets "-f <temp>").
+  std::string stdin_makefile;
+  for (std::string& f : opts.makefiles) {
+    if (f != "-") continue;
+    if (!stdin_makefile.empty()) {
+      errout(prefix + ": *** Makefile from standard input specified twice..  Stop.\n");
+      return 2;
+    }
+    stdin_makefile = CopyStdinToTempFile(inv, prefix);
+    if (stdin_makefile.empty()) return 2;
+    f = stdin_makefile;
+  }
+  std::unique_ptr<ProcessRunner> runner;
+  if (host != nullptr && host->enabled()) {
+    runner = MakeSubmakeRunner(host, MakeRealProcessRunner());
+  }
+  Make make(opts, program, makelevel, env, std::move(runner));
+  make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
+  make.owns_process_ = inv.owns_process;
+  if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
+  make.stdin_makefile_ = stdin_makefile;
+  make.db_level_ = db_level;
+  // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
+  // names this program after -C or in a sub-make run elsewhere.
+  const std::string& argv0 = inv.argv.empty() ? program : inv.argv[0];
+  make.argv0_ = argv0;
+  if (argv0.find('/') != std::string::npos && argv0[0] != '/' && !original_dir.empty()) {
+    make.argv0_ = original_dir + "/" + argv0;
+  }
+  make.restarts_ = restarts;
+  make.dir_entered_ = restart_traced;
+  make.reexec_hook_ = [&](int n) {
+    if (!original_dir.empty() && chdir(original_dir.c_str()) != 0) {
+    }
+    std::string r =
+        "MAKE_RESTARTS=" + std::string(make.dir_entered_ ? "-" : "") + std::to_string(n);
+    std::vector<std::string> argv = inv.argv;
+    if (!stdin_makefile.empty()) ReplaceStdinMakefileArg(&argv, stdin_makefile);
+    if (db_level & kDbBasic) {
+      std::string line = "Re-executing[" + std::to_string(n) + "]:";
+      for (const std::string& a : argv) line += " " + a;
+      out(line + "\n");
+    }
+    if (!inv.owns_process) {
+      inv.argv = argv;
+      throw Restart{r};
+    }
+    std::vector<std::string> ev;
+    for (const std::string& e : inv.env)
+      if (e.rfind("MAKE_RESTARTS=", 0) != 0) ev.push_back(e);
+    ev.push_back(r);
+    std::vector<char*> evp, argvp;
+    for (std::string& e : ev) evp.push_back(e.data());
+    evp.push_back(nullptr);
+    for (std::string& a : argv) argvp.push_back(a.data());
+    argvp.push_back(nullptr);
+    execve("/proc/self/exe", argvp.data(), evp.data());
+    errout(std::string("exec: ") + strerror(errno) + "\n");
+    _exit(2);
+  };
+  make.makeflags_hook_ = [](const std::string& flags, Options* o) {
+    std::string e;
+    Options tmp = *o;
+    auto words = SplitMakeflags(flags);
+    tmp.cmdline_vars.clear();
+    if (DecodeSwitches(words, true, &tmp, &e) == ParseResult::kOk) {
+      std::vector<std::string> vars = o->cmdline_vars;
+      for (const std::string& v : tmp.cmdline_vars)
+        if (std::find(vars.begin(), vars.end(), v) == vars.end()) vars.push_back(v);
+      tmp.cmdline_vars = vars;
+      *o = tmp;
+    }
+  };
+  int status = 2;
+  if (inv.owns_process) {
+    RunWithBigStack([&] { status = make.Run(); });
+  } else {
+    status = make.Run();  // already on a thread with a large stack
+  }
+  // GNU make 4.3 leaves the copy behind; kbmake removes it (docs/DIFFERENCES.md).
+  if (!stdin_makefile.empty()) unlink(stdin_makefile.c_str());
+  if (make.stdout_failed_) *out_failed = true;
+  return status;
+}
+
+}  // namespace
+
+int MakeMain(Invocation& inv, SubmakeHost* host) {
+  while (true) {
+    std::string prefix;
+    bool out_failed = false;
+    int status;
+    try {
+      status = RunOnce(inv, host, &prefix, &out_failed);
+    } catch (const Restart& r) {
+      SetRestarts(&inv.env, r.makerestarts);
+      continue;
+    }
+    // As GNU make's close_stdout at exit: output that could not be written is an error.
+    if (out_failed) {
+      WriteAll(inv.err_fd, prefix + ": write error: stdout\n");
+      return 1;
+    }
+    return status;
+  }
+}
+
+}  // namespace kbmake
