@@ -13,6 +13,7 @@
 
 #include "kbmake/base/bigstack.h"
 #include "kbmake/cli/options.h"
+#include "kbmake/cli/version.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
 
@@ -169,6 +170,10 @@ int main(int argc, char** argv) {
            "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
            "This is free software: you are free to change and redistribute it.\n"
            "There is NO WARRANTY, to the extent permitted by law.\n");
+    // kbmake's own version after GNU make's banner, whose first line scripts probe; only for
+    // --version: the --debug trace keeps GNU make's banner alone.
+    if (opts.print_version) printf("kbmake %s (commit %s)\n", kbmake::KbmakeVersion(),
+                                   kbmake::KbmakeCommit());
     fflush(stdout);
     if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
