@@ -8,12 +8,21 @@ if(NOT COMMIT)
   if(GIT_EXECUTABLE)
     # --exclude='*': the commit's hash even when a tag points at it; -dirty when the tree has
     # uncommitted changes.
+    # Only kbmake's own repository: a source tree unpacked inside another git checkout (a
+    # distribution's packaging repository) must not report that checkout's commit.
+    execute_process(
+      COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" rev-parse --show-toplevel
+      OUTPUT_VARIABLE toplevel OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    file(REAL_PATH "${SOURCE_DIR}" source_real)
+    if(toplevel)
+      file(REAL_PATH "${toplevel}" toplevel)
+    endif()
     execute_process(
       COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" describe --always --dirty --abbrev=12
               "--exclude=*"
       OUTPUT_VARIABLE COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE
       RESULT_VARIABLE git_result ERROR_QUIET)
-    if(NOT git_result EQUAL 0)
+    if(NOT git_result EQUAL 0 OR NOT toplevel STREQUAL source_real)
       set(COMMIT "")
     endif()
   endif()
