@@ -5,7 +5,9 @@ set -euo pipefail
 pkgs=(g++ clang cmake ninja-build make pkg-config
       libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
       binutils gcc libc6-dev kmod cpio time
-      linux-headers-amd64)
+      linux-headers-amd64
+      dpkg-dev man-db groff-base bash-completion)  # packaging/ and its tests (.deb Depends,
+                                                   # man page check, completion)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

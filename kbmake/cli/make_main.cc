@@ -12,6 +12,7 @@
 
 #include "kbmake/base/bigstack.h"
 #include "kbmake/cli/options.h"
+#include "kbmake/cli/version.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
 
@@ -175,6 +176,11 @@ int RunOnce(Invocation& inv, SubmakeHost* host, std::string* prefix_out, bool* o
         "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
         "This is free software: you are free to change and redistribute it.\n"
         "There is NO WARRANTY, to the extent permitted by law.\n");
+    // kbmake's own version after GNU make's banner, whose first line scripts probe; only for
+    // --version: the --debug trace keeps GNU make's banner alone.
+    if (opts.print_version) {
+      out(std::string("kbmake ") + KbmakeVersion() + " (commit " + KbmakeCommit() + ")\n");
+    }
     if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
   std::string original_dir;
