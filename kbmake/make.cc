@@ -130,6 +130,8 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   std::string path = "/usr/bin:/bin";
   for (const std::string& e : environ_)
     if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  // After ^C a process would be gone already: start nothing more.
+  if (int sig = PendingFatalSignal()) jobs_->HandleFatalSignal(sig);
   ExecImage image(argv, environ_, path, Prefix(), false);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
