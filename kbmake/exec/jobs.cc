@@ -28,6 +28,7 @@ bool Jobserver::Create(int slots) {
   read_fd_ = fds[0];
   write_fd_ = fds[1];
   master_ = true;
+  OpenPrivateReader();
   slots_ = slots;
   for (int i = 1; i < slots; ++i) {
     char t = '+';
@@ -61,6 +62,7 @@ bool Jobserver::Join(const std::string& auth, const std::vector<int>* visible) {
   // Children get the descriptors only through ProcessSpec::inherit_fds (recursive lines).
   fcntl(r, F_SETFD, FD_CLOEXEC);
   fcntl(w, F_SETFD, FD_CLOEXEC);
+  OpenPrivateReader();
   return true;
 }
 
@@ -77,7 +79,10 @@ bool Jobserver::Acquire(const std::vector<int>& wake_fds) {
   if (n <= 0) return false;
   if (pfd[0].revents & (POLLIN | POLLHUP)) {
     char t;
-    // Another make may take the token first; never block here.
+    // Another make may take the token first; never block here. The file status flags of
+    // the shared pipe belong to every make using it (processes and threads alike), so the
+    // read goes through a private non-blocking open of the same pipe when there is one.
+    if (nb_read_fd_ >= 0) return read(nb_read_fd_, &t, 1) == 1;
     int fl = fcntl(read_fd_, F_GETFL);
     fcntl(read_fd_, F_SETFL, fl | O_NONBLOCK);
     ssize_t r = read(read_fd_, &t, 1);
@@ -87,6 +92,13 @@ bool Jobserver::Acquire(const std::vector<int>& wake_fds) {
   return false;
 }
 
+void Jobserver::OpenPrivateReader() {
+  if (nb_read_fd_ >= 0 || read_fd_ < 0) return;
+  // Opening /proc/self/fd/N of a pipe creates a new open file description of that pipe.
+  std::string path = "/proc/self/fd/" + std::to_string(read_fd_);
+  nb_read_fd_ = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
 void Jobserver::Release() {
   char t = '+';
   ssize_t r = write(write_fd_, &t, 1);
@@ -94,6 +106,8 @@ void Jobserver::Release() {
 }
 
 void Jobserver::Clear() {
+  if (nb_read_fd_ >= 0) close(nb_read_fd_);
+  nb_read_fd_ = -1;
   if (master_) {
     if (read_fd_ >= 0) close(read_fd_);
     if (write_fd_ >= 0) close(write_fd_);

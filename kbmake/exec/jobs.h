@@ -59,7 +59,10 @@ class Jobserver {
   void Clear();
 
  private:
+  /// A non-blocking open file description of the pipe, private to this make (-1: none).
+  void OpenPrivateReader();
   int read_fd_ = -1, write_fd_ = -1;
+  int nb_read_fd_ = -1;
   bool master_ = false;
   int slots_ = 0;
   std::string fifo_path_;
