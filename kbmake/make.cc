@@ -139,6 +139,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     return {};
   }
   const int in_fd = io_.in, err_fd = io_.err;
+  if (fs_ != nullptr) fs_->ProcessStarted();
   pid_t pid = vfork();
   if (pid == 0) {
     // dup2 clears close-on-exec on the copies; the pipe itself stays invisible to the
@@ -159,8 +160,9 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   close(fds[0]);
   int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }
+  if (fs_ != nullptr) fs_->ProcessEnded();
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
   DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);

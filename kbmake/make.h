@@ -210,6 +210,14 @@ class Make {
   bool stdout_failed_ = false;
   /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
   void WriteFd(int fd, std::string_view text);
+  /// The build-wide stat and directory cache (null: none, every question goes to the system).
+  FsCache* fs_ = nullptr;
+  /// stat() of `name` (relative to this make's directory) through fs_.
+  int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
+  /// Tells the build-wide cache that make itself changed the file system.
+  void NoteFsChange() {
+    if (fs_ != nullptr) fs_->Changed();
+  }
   /// `name` from this make's environment (the one it was started with), or "".
   std::string GetEnv(std::string_view name) const;
   /// "~" expansion with this make's $HOME.

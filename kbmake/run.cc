@@ -138,7 +138,7 @@ void Make::DefineStartupVariables() {
   for (const std::string& d : opts.include_dirs) incdirs += (incdirs.empty() ? "" : " ") + d;
   for (const char* d : {"/usr/local/include", "/usr/include", "/usr/include"}) {
     struct stat st;
-    if (stat(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
+    if (StatName(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
   }
   DefineGlobal(".INCLUDE_DIRS", incdirs, Origin::kDefault, true);
   Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
@@ -173,6 +173,7 @@ void Make::PrintDirectory(bool entering) {
 
 int Make::Run() {
   starting_dir_ = GetCwd();
+  dir_cache_.SetShared(fs_, &starting_dir_);
   // Joining the jobserver comes first: its "jobserver unavailable" warning is printed before
   // any "Entering directory" line, as in GNU make.
   jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth, visible_fds_);
@@ -281,7 +282,7 @@ int Make::ReadAndBuild() {
     bool found = false;
     for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
       struct stat st;
-      if (stat(name, &st) == 0) {
+      if (StatName(name, &st) == 0) {
         int err;
         EvalMakefile(name, 0, &err);
         found = true;

@@ -37,16 +37,36 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
+std::string DirCache::Absolute(const std::string& name) const {
+  if (!name.empty() && name[0] == '/') return name;
+  if (name.empty()) return *cwd_;
+  return *cwd_ == "/" ? "/" + name : *cwd_ + "/" + name;
+}
+
+int DirCache::Lstat(const std::string& name, struct stat* st) const {
+  if (fs_ == nullptr || cwd_ == nullptr) return lstat(name.c_str(), st);
+  return fs_->Stat(Absolute(name), false, st);
+}
+
+int DirCache::Stat(const std::string& name, struct stat* st) const {
+  if (fs_ == nullptr || cwd_ == nullptr) return stat(name.c_str(), st);
+  return fs_->Stat(Absolute(name), true, st);
+}
+
 const std::vector<std::string>* DirCache::List(const std::string& dir) {
   auto it = dirs_.find(dir);
   if (it == dirs_.end()) {
+    // This make's snapshot of the directory is taken once (GNU make's dir.c); the shared
+    // cache only saves reading it again when nothing can have changed it.
     Entry e;
-    if (DIR* d = opendir(dir.empty() ? "." : dir.c_str())) {
+    if (fs_ != nullptr && cwd_ != nullptr) {
+      e.ok = fs_->List(Absolute(dir), &e.names);
+    } else if (DIR* d = opendir(dir.empty() ? "." : dir.c_str())) {
       e.ok = true;
       while (struct dirent* de = readdir(d)) e.names.emplace_back(de->d_name);
       closedir(d);
-      std::sort(e.names.begin(), e.names.end());
     }
+    std::sort(e.names.begin(), e.names.end());
     it = dirs_.emplace(dir, std::move(e)).first;
   }
   return it->second.ok ? &it->second.names : nullptr;
@@ -68,7 +88,7 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
     // Like glob(3), a pattern without wildcards is checked with stat, not the snapshot.
     std::string name = Unescape(pattern);
     struct stat st;
-    if (lstat(name.c_str(), &st) == 0) out.push_back(name);
+    if (Lstat(name, &st) == 0) out.push_back(name);
     return out;
   }
   bool dirs_only = pattern.size() > 1 && pattern.back() == '/';
@@ -96,7 +116,7 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
         std::vector<std::string> kept;
         for (const std::string& n : next) {
           struct stat st;
-          if (lstat(n.c_str(), &st) == 0) kept.push_back(n);
+          if (Lstat(n, &st) == 0) kept.push_back(n);
         }
         next.swap(kept);
       }
@@ -112,7 +132,7 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
           std::string full = Join(r, n);
           if (!last || dirs_only) {
             struct stat st;
-            if (stat(full.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+            if (Stat(full, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
           }
           next.push_back(full);
         }

@@ -7,11 +7,22 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "kbmake/base/fs_cache.h"
 
 namespace kbmake {
 
 class DirCache {
  public:
+  /// Answers misses from the build-wide `fs` (null: the system directly); `cwd` is the
+  /// absolute directory relative names are in (it must outlive this cache).
+  void SetShared(FsCache* fs, const std::string* cwd) {
+    fs_ = fs;
+    cwd_ = cwd;
+  }
+  /// lstat() of `name` (relative to the make's directory), through the shared cache.
+  int Lstat(const std::string& name, struct stat* st) const;
+  /// stat() of `name`, through the shared cache.
+  int Stat(const std::string& name, struct stat* st) const;
   /// Sorted entry names of `dir` ("" is the current directory), or null if it cannot be read.
   const std::vector<std::string>* List(const std::string& dir);
   /// GNU make's file_exists_p: is `path` in its directory's snapshot?
@@ -24,7 +35,10 @@ class DirCache {
     bool ok = false;
     std::vector<std::string> names;
   };
+  std::string Absolute(const std::string& name) const;
   absl::flat_hash_map<std::string, Entry> dirs_;
+  FsCache* fs_ = nullptr;
+  const std::string* cwd_ = nullptr;
 };
 
 }  // namespace kbmake

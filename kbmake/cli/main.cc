@@ -3,6 +3,7 @@
 #include <cstring>
 #include <cstdlib>
 
+#include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/make_main.h"
 #include "kbmake/exec/submake.h"
 
@@ -16,7 +17,12 @@ int main(int argc, char** argv) {
   // sub-make inherits the variable, so the whole build does). See docs/INTERNALS.md.
   const char* mode = getenv("KBMAKE_SUBMAKE");
   const bool in_process = !(mode != nullptr && strcmp(mode, "process") == 0);
+  // KBMAKE_FS_CACHE=0 turns off the build-wide stat and directory cache (base/fs_cache.h).
+  const char* cache = getenv("KBMAKE_FS_CACHE");
+  kbmake::FsCache fs;
+  kbmake::FsCache* fsp = cache != nullptr && strcmp(cache, "0") == 0 ? nullptr : &fs;
   kbmake::SubmakeHost host(
-      [&host](kbmake::Invocation& sub) { return kbmake::MakeMain(sub, &host); }, in_process);
-  return kbmake::MakeMain(inv, &host);
+      [&host, fsp](kbmake::Invocation& sub) { return kbmake::MakeMain(sub, &host, fsp); },
+      in_process);
+  return kbmake::MakeMain(inv, &host, fsp);
 }

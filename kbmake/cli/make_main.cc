@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kbmake/base/bigstack.h"
+#include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
 #include "kbmake/exec/jobs.h"
@@ -96,7 +97,8 @@ void SetRestarts(std::vector<std::string>* env, const std::string& entry) {
 }
 
 /// One run of the invocation; *out_failed is set when writing to its stdout failed.
-int RunOnce(Invocation& inv, SubmakeHost* host, std::string* prefix_out, bool* out_failed) {
+int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix_out,
+            bool* out_failed) {
   const std::string program = Basename(inv.argv.empty() ? "make" : inv.argv[0]);
   std::vector<std::string> env = inv.env;
   int makelevel = 0;
@@ -205,14 +207,14 @@ int RunOnce(Invocation& inv, SubmakeHost* host, std::string* prefix_out, bool* o
       return 2;
     }
     stdin_makefile = CopyStdinToTempFile(inv, prefix);
+    if (fs != nullptr) fs->Changed();
     if (stdin_makefile.empty()) return 2;
     f = stdin_makefile;
   }
-  std::unique_ptr<ProcessRunner> runner;
-  if (host != nullptr && host->enabled()) {
-    runner = MakeSubmakeRunner(host, MakeRealProcessRunner());
-  }
+  std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
+  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner));
   Make make(opts, program, makelevel, env, std::move(runner));
+  make.fs_ = fs;
   make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
   make.owns_process_ = inv.owns_process;
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
@@ -276,20 +278,23 @@ int RunOnce(Invocation& inv, SubmakeHost* host, std::string* prefix_out, bool* o
     status = make.Run();  // already on a thread with a large stack
   }
   // GNU make 4.3 leaves the copy behind; kbmake removes it (docs/DIFFERENCES.md).
-  if (!stdin_makefile.empty()) unlink(stdin_makefile.c_str());
+  if (!stdin_makefile.empty()) {
+    unlink(stdin_makefile.c_str());
+    make.NoteFsChange();
+  }
   if (make.stdout_failed_) *out_failed = true;
   return status;
 }
 
 }  // namespace
 
-int MakeMain(Invocation& inv, SubmakeHost* host) {
+int MakeMain(Invocation& inv, SubmakeHost* host, FsCache* fs) {
   while (true) {
     std::string prefix;
     bool out_failed = false;
     int status;
     try {
-      status = RunOnce(inv, host, &prefix, &out_failed);
+      status = RunOnce(inv, host, fs, &prefix, &out_failed);
     } catch (const Restart& r) {
       SetRestarts(&inv.env, r.makerestarts);
       continue;

@@ -7,11 +7,13 @@
 
 namespace kbmake {
 
+class FsCache;
+
 /// Decodes options (GNUMAKEFLAGS, MAKEFLAGS, argv), applies -C, reads the makefiles and
 /// updates the goals; returns the exit status. Re-executing after remaking makefiles execs
 /// the program again when `inv.owns_process`, and otherwise runs the invocation again on
 /// the same thread with MAKE_RESTARTS set. `host` runs this instance's own sub-makes (null:
-/// always as processes).
-int MakeMain(Invocation& inv, SubmakeHost* host);
+/// always as processes). `fs` is the build-wide stat and directory cache (null: none).
+int MakeMain(Invocation& inv, SubmakeHost* host, FsCache* fs);
 
 }  // namespace kbmake

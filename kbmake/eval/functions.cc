@@ -438,6 +438,7 @@ void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
       if (text.empty() || text.back() != '\n') fputc('\n', fp);
     }
     fclose(fp);
+    m->NoteFsChange();
     return;
   }
   if (!fn.empty() && fn[0] == '<') {

@@ -993,7 +993,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string path = name;
   {
     struct stat st;
-    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (StatName(path, &st) == 0 && S_ISDIR(st.st_mode)) {
       Fatal(nullptr, path + ": " + strerror(EISDIR));
     }
   }

@@ -477,8 +477,11 @@ void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
   } else {
     m_->Error(nullptr, "*** Deleting file '" + f->name + "'");
   }
-  if (unlink(f->name.c_str()) < 0 && errno != ENOENT) {
-    m_->Error(nullptr, "unlink: " + f->name + ": " + strerror(errno));
+  int rc = unlink(f->name.c_str());
+  int err = errno;
+  m_->NoteFsChange();  // after the change: a lookup in between is one made before it
+  if (rc < 0 && err != ENOENT) {
+    m_->Error(nullptr, "unlink: " + f->name + ": " + strerror(err));
   }
 }
 
@@ -492,10 +495,11 @@ void JobRunner::DeleteChildTargets(Child* c) {
 void JobRunner::SetupSyncFiles(Child* c) {
   if (c->sync.out >= 0) return;
   std::string dir = m_->GetEnv("TMPDIR");
-  auto open_tmp = [&dir] {
+  auto open_tmp = [this, &dir] {
     std::string name = (dir.empty() ? std::string("/tmp") : dir) + "/kbmakeXXXXXX";
     int fd = mkostemp(name.data(), O_CLOEXEC);
     if (fd >= 0) unlink(name.c_str());
+    m_->NoteFsChange();
     return fd;
   };
   c->sync.out = open_tmp();
@@ -707,8 +711,12 @@ UpdateStatus JobRunner::TouchFile(File* f) {
     m_->WriteOutput(false, "touch " + f->name + "\n");
   }
   if (m_->opts.dry_run) return UpdateStatus::kSuccess;
-  if (ArName(f->name)) return TouchArchiveMember(f->name);
-  int fd = open(f->name.c_str(), O_WRONLY | O_CREAT, 0666);
+  if (ArName(f->name)) {
+    UpdateStatus st = TouchArchiveMember(f->name);
+    m_->NoteFsChange();
+    return st;
+  }
+  int fd = open(f->name.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0) {
     m_->Error(nullptr, "touch: open: " + f->name + ": " + strerror(errno));
     return UpdateStatus::kFailed;
@@ -716,6 +724,7 @@ UpdateStatus JobRunner::TouchFile(File* f) {
   struct timespec ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
   futimens(fd, ts);
   close(fd);
+  m_->NoteFsChange();
   return UpdateStatus::kSuccess;
 }
 

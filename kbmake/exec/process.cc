@@ -14,6 +14,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "kbmake/base/fs_cache.h"
+
 namespace kbmake {
 namespace {
 
@@ -43,6 +45,8 @@ void OnFatalSignal(int sig) {
 
 class RealProcessRunner : public ProcessRunner {
  public:
+  explicit RealProcessRunner(FsCache* fs) : fs_(fs) {}
+
   ~RealProcessRunner() override {
     if (bad_stdin_ >= 0) close(bad_stdin_);
     for (const Kid& k : kids_) close(k.pidfd);
@@ -61,9 +65,13 @@ class RealProcessRunner : public ProcessRunner {
     ExecImage image(spec.argv, spec.env, path, spec.error_prefix, true);
     const volatile int in_fd = !spec.good_stdin ? bad_stdin_ : spec.in_fd;
     const std::vector<int>& keep = spec.inherit_fds;
+    if (fs_ != nullptr) fs_->ProcessStarted();
     pid_t pid = vfork();
     if (pid != 0) {
-      if (pid < 0) return -1;
+      if (pid < 0) {
+        if (fs_ != nullptr) fs_->ProcessEnded();
+        return -1;
+      }
       int fd = OpenPidfd(pid);
       kids_.push_back({pid, fd});
       return pid;
@@ -111,6 +119,7 @@ class RealProcessRunner : public ProcessRunner {
         if (r <= 0) continue;
         if (kids_[i].pidfd >= 0) close(kids_[i].pidfd);
         kids_.erase(kids_.begin() + static_cast<long>(i));
+        if (fs_ != nullptr) fs_->ProcessEnded();
         exit->id = r;
         exit->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
         exit->exit_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -146,6 +155,7 @@ class RealProcessRunner : public ProcessRunner {
     int pidfd;  // -1 if pidfd_open failed (then polled with WNOHANG)
   };
   std::vector<Kid> kids_;
+  FsCache* fs_;
   int bad_stdin_ = -1;
   bool wake_on_signal_ = true;
 };
@@ -218,8 +228,8 @@ void ExecImage::Exec() {
   _exit(recipe_ && err != ENOENT ? 126 : 127);
 }
 
-std::unique_ptr<ProcessRunner> MakeRealProcessRunner() {
-  return std::make_unique<RealProcessRunner>();
+std::unique_ptr<ProcessRunner> MakeRealProcessRunner(FsCache* fs) {
+  return std::make_unique<RealProcessRunner>(fs);
 }
 
 int PendingFatalSignal() { return g_fatal_signal.load(); }

@@ -8,6 +8,8 @@
 
 namespace kbmake {
 
+class FsCache;
+
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is searched in PATH from `env` if it has no '/'
   std::vector<std::string> env;
@@ -78,7 +80,8 @@ class ExecImage {
 /// vfork/exec (GNU make 4.3 uses posix_spawn: neither copies make's page tables). Each runner
 /// waits only for its own children (through pidfds, never waitpid(-1)), so that several make
 /// instances in one process never collect each other's children.
-std::unique_ptr<ProcessRunner> MakeRealProcessRunner();
+/// Each process counts in `fs` (if given) from before it starts until it is reaped.
+std::unique_ptr<ProcessRunner> MakeRealProcessRunner(FsCache* fs = nullptr);
 
 /// Process-wide fatal-signal state (SIGINT/TERM/HUP/QUIT). The handler only records the
 /// signal and makes FatalSignalFd() readable for good; every make instance acts on it.

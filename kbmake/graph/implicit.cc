@@ -37,7 +37,7 @@ Timestamp StatTime(const struct stat& st) { return MakeTimestamp(st.st_mtim.tv_s
 
 Timestamp Make::NameMtime(const std::string& name) {
   struct stat st;
-  if (stat(name.c_str(), &st) != 0) return kNonexistentTime;
+  if (StatName(name, &st) != 0) return kNonexistentTime;
   Timestamp mtime = StatTime(st);
   if (opts.check_symlinks) {
     // -L: the newest of the target and every link leading to it.

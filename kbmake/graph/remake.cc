@@ -580,6 +580,7 @@ void Make::RemoveIntermediates(bool sig) {
     int status = 0;
     if (!opts.dry_run) {
       status = unlink(f->name.c_str());
+      NoteFsChange();
       if (status < 0 && errno == ENOENT) continue;
     }
     if (!f->dontcare) {

@@ -1,0 +1,101 @@
+#include "kbmake/base/fs_cache.h"
+
+#include <dirent.h>
+
+#include <cerrno>
+
+namespace kbmake {
+
+int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++lookups_;
+    if (running_ == 0) {
+      auto it = stats_[follow].find(path);
+      if (it != stats_[follow].end() && it->second.epoch == epoch_) {
+        ++hits_;
+        if (it->second.err != 0) {
+          errno = it->second.err;
+          return -1;
+        }
+        *st = it->second.st;
+        return 0;
+      }
+    }
+    epoch = epoch_;
+  }
+  int rc = follow ? stat(path.c_str(), st) : lstat(path.c_str(), st);
+  int err = rc == 0 ? 0 : errno;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Only an answer taken wholly inside the current, quiet epoch is kept.
+    if (running_ == 0 && epoch == epoch_) {
+      StatEntry& e = stats_[follow][path];
+      e.epoch = epoch;
+      e.err = err;
+      if (rc == 0) e.st = *st;
+    }
+  }
+  errno = err;
+  return rc;
+}
+
+bool FsCache::List(const std::string& dir, std::vector<std::string>* names) {
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++lookups_;
+    if (running_ == 0) {
+      auto it = lists_.find(dir);
+      if (it != lists_.end() && it->second.epoch == epoch_) {
+        ++hits_;
+        if (it->second.err != 0) {
+          errno = it->second.err;
+          return false;
+        }
+        *names = it->second.names;
+        return true;
+      }
+    }
+    epoch = epoch_;
+  }
+  names->clear();
+  int err = 0;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
+    closedir(d);
+  } else {
+    err = errno;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_ == 0 && epoch == epoch_) {
+      ListEntry& e = lists_[dir];
+      e.epoch = epoch;
+      e.err = err;
+      e.names = *names;
+    }
+  }
+  errno = err;
+  return err == 0;
+}
+
+void FsCache::ProcessStarted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++running_;
+  ++epoch_;
+}
+
+void FsCache::ProcessEnded() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_ > 0) --running_;
+  ++epoch_;
+}
+
+void FsCache::Changed() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++epoch_;
+}
+
+}  // namespace kbmake

@@ -1,0 +1,90 @@
+// The build-wide stat/directory cache (base/fs_cache.h): an answer is reused only within the
+// epoch it was taken in, and nothing is reused or kept while a process of the build runs.
+#include "kbmake/base/fs_cache.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace kbmake {
+namespace {
+
+class FsCacheTest : public ::testing::Test {
+ protected:
+  std::string Path(const std::string& name) { return dir_.path() + "/" + name; }
+  bool Exists(const std::string& name) {
+    struct stat st;
+    return cache_.Stat(Path(name), false, &st) == 0;
+  }
+  testing_util::TempDirCwd dir_;
+  FsCache cache_;
+};
+
+TEST_F(FsCacheTest, ReusesAnswersOnlyWithinAnEpoch) {
+  EXPECT_FALSE(Exists("f"));
+  dir_.Write("f", "x");  // a change the cache was not told about: still the old answer
+  EXPECT_FALSE(Exists("f"));
+  EXPECT_EQ(cache_.hits(), 1u);
+  cache_.Changed();  // make changed the file system
+  EXPECT_TRUE(Exists("f"));
+  unlink(Path("f").c_str());
+  cache_.ProcessStarted();  // a recipe runs: every question goes to the system
+  EXPECT_FALSE(Exists("f"));
+  dir_.Write("f", "y");
+  EXPECT_TRUE(Exists("f"));
+  cache_.ProcessEnded();
+  unlink(Path("f").c_str());
+  EXPECT_FALSE(Exists("f"));  // the answer taken while the process ran was not kept
+  EXPECT_FALSE(Exists("f"));
+  EXPECT_EQ(cache_.hits(), 2u);
+  EXPECT_EQ(cache_.lookups(), 7u);
+}
+
+TEST_F(FsCacheTest, ErrnoAndStatAreThoseOfTheSystemCall) {
+  dir_.Write("a", "12345");
+  struct stat st;
+  for (int i = 0; i < 2; ++i) {  // miss, then hit
+    ASSERT_EQ(cache_.Stat(Path("a"), true, &st), 0);
+    EXPECT_EQ(st.st_size, 5);
+    errno = 0;
+    EXPECT_EQ(cache_.Stat(Path("a/b"), true, &st), -1);
+    EXPECT_EQ(errno, ENOTDIR);
+    EXPECT_EQ(cache_.Stat(Path("missing"), true, &st), -1);
+    EXPECT_EQ(errno, ENOENT);
+  }
+  EXPECT_EQ(cache_.hits(), 3u);
+  // lstat and stat are separate questions.
+  ASSERT_EQ(symlink("a", Path("l").c_str()), 0);
+  cache_.Changed();
+  ASSERT_EQ(cache_.Stat(Path("l"), false, &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(cache_.Stat(Path("l"), true, &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+}
+
+TEST_F(FsCacheTest, DirectoryListings) {
+  dir_.Write("one", "");
+  std::vector<std::string> names;
+  ASSERT_TRUE(cache_.List(dir_.path(), &names));
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{".", "..", "one"}));
+  dir_.Write("two", "");
+  ASSERT_TRUE(cache_.List(dir_.path(), &names));
+  EXPECT_EQ(names.size(), 3u);  // same epoch: the same listing
+  cache_.ProcessStarted();
+  cache_.ProcessEnded();
+  ASSERT_TRUE(cache_.List(dir_.path(), &names));
+  EXPECT_EQ(names.size(), 4u);
+  errno = 0;
+  EXPECT_FALSE(cache_.List(Path("nodir"), &names));
+  EXPECT_EQ(errno, ENOENT);
+}
+
+}  // namespace
+}  // namespace kbmake
