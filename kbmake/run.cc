@@ -20,11 +20,15 @@ std::string GetCwd() {
   return buf;
 }
 
-/// Backslash-quotes blanks and backslashes for MAKEFLAGS.
+/// GNU make's quote_for_env: `$` doubled, blanks and backslashes backslash-quoted.
 std::string QuoteForEnv(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\\') out.push_back('\\');
+    if (c == '$') {
+      out.push_back('$');
+    } else if (c == ' ' || c == '\t' || c == '\\') {
+      out.push_back('\\');
+    }
     out.push_back(c);
   }
   return out;

@@ -82,6 +82,18 @@ void ReplaceStdinMakefileArg(std::vector<std::string>* argv, const std::string& 
   }
 }
 
+/// GNU make decodes MAKEFLAGS from the environment through "$(MAKEFLAGS)", i.e. expanded:
+/// the `$$` that quote_for_env wrote for each `$` of a command-line variable or --eval string
+/// becomes `$` again. (Other references would expand too; MAKEFLAGS written by make has none.)
+std::string ExpandDollars(const std::string& flags) {
+  std::string out;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    out.push_back(flags[i]);
+    if (flags[i] == '$' && i + 1 < flags.size() && flags[i + 1] == '$') ++i;
+  }
+  return out;
+}
+
 /// Thrown by a sub-make on a thread that remade its makefiles: it runs again from the start,
 /// as a process would after exec.
 struct Restart {
@@ -132,7 +144,8 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
   for (const std::string* flags : {&gnumakeflags, &makeflags}) {
     if (flags->empty()) continue;
-    if (DecodeSwitches(SplitMakeflags(*flags), true, &opts, &err) != ParseResult::kOk) {
+    if (DecodeSwitches(SplitMakeflags(ExpandDollars(*flags)), true, &opts, &err) !=
+        ParseResult::kOk) {
       errout(prefix + ": " + err + "\n");
     }
   }

@@ -1,6 +1,7 @@
 #include "kbmake/exec/submake.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "kbmake/exec/jobs.h"
 
@@ -49,6 +51,162 @@ std::string ResolveProgram(const std::string& prog, const std::string& path) {
   return "";
 }
 
+bool SafeWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("_./,:+@%^=-").find(c) != std::string_view::npos;
+}
+
+/// Splits `text` into words as the shell would, for the plain subset only: blanks separate
+/// words; a word is safe characters and '...' or "..." parts (the double-quoted ones without
+/// $ ` \). Returns false for anything else (the line then runs through the shell).
+bool SplitPlainWords(std::string_view text, std::vector<std::string>* words) {
+  size_t i = 0;
+  while (true) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i == text.size()) return true;
+    std::string w;
+    bool any = false;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t') {
+      char c = text[i];
+      if (c == '\'' || c == '"') {
+        size_t end = text.find(c, i + 1);
+        if (end == std::string_view::npos) return false;
+        std::string_view part = text.substr(i + 1, end - i - 1);
+        if (c == '"' && part.find_first_of("$`\\") != std::string_view::npos) return false;
+        w.append(part);
+        i = end + 1;
+      } else if (SafeWordChar(c)) {
+        w.push_back(c);
+        ++i;
+      } else {
+        return false;
+      }
+      any = true;
+    }
+    if (any) words->push_back(std::move(w));
+  }
+}
+
+bool ValidShellName(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  }
+  return true;
+}
+
+/// dash's updatepwd(): the logical directory `cd dest` goes to from logical `cur`.
+std::string UpdatePwd(const std::string& cur, const std::string& dest) {
+  std::string out;
+  size_t lim;
+  size_t start = 0;
+  if (dest[0] != '/') {
+    out = cur;
+    if (out.empty() || out.back() != '/') out.push_back('/');
+    lim = 1;
+    if (out.size() > lim && out[lim] == '/') ++lim;
+  } else {
+    out = "/";
+    start = 1;
+    lim = 1;
+    if (dest.size() > 1 && dest[1] == '/' && (dest.size() < 3 || dest[2] != '/')) {
+      out.push_back('/');
+      start = 2;
+      lim = 2;
+    }
+  }
+  size_t i = start;
+  while (i < dest.size()) {
+    size_t j = dest.find('/', i);
+    if (j == std::string::npos) j = dest.size();
+    std::string comp = dest.substr(i, j - i);
+    i = j + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") {
+      while (out.size() > lim) {
+        out.pop_back();
+        if (out.back() == '/') break;
+      }
+      continue;
+    }
+    out += comp;
+    out.push_back('/');
+  }
+  if (out.size() > lim) out.pop_back();
+  return out;
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+std::string PhysicalCwd() {
+  char buf[PATH_MAX];
+  return getcwd(buf, sizeof buf) ? buf : "";
+}
+
+/// A line that /bin/sh runs (`$(SHELL) -c LINE`) and that is, for the shell, nothing but
+/// `[cd DIR &&] PROGRAM ARGS...` in plain words: *argv gets the words, *env what dash passes
+/// on (entries with invalid names dropped, PWD, and OLDPWD after cd), *dir the directory
+/// (empty: none). False for anything else.
+bool PlainShellLine(const ProcessSpec& spec, std::vector<std::string>* argv,
+                    std::vector<std::string>* env, std::string* dir) {
+  const auto& a = spec.argv;
+  if (a.size() != 3 || a[0] != "/bin/sh" || (a[1] != "-c" && a[1] != "-ec")) return false;
+  std::string_view line = a[2];
+  if (line.find('\n') != std::string_view::npos) return false;
+  std::vector<std::string> words;
+  // "cd DIR && REST": split at the first "&&" surrounded by blanks.
+  size_t amp = line.find("&&");
+  std::string_view rest = line;
+  std::string cd_dir;
+  if (amp != std::string_view::npos) {
+    std::vector<std::string> head;
+    if (!SplitPlainWords(line.substr(0, amp), &head) || head.size() != 2 || head[0] != "cd")
+      return false;
+    cd_dir = head[1];
+    if (cd_dir.empty() || cd_dir[0] == '-') return false;
+    rest = line.substr(amp + 2);
+    if (rest.find("&&") != std::string_view::npos) return false;
+  }
+  if (!SplitPlainWords(rest, &words) || words.empty()) return false;
+  if (words[0].find('=') != std::string::npos) return false;  // an assignment prefix
+  if (words[0] == "cd" || words[0] == "exec" || words[0] == "command") return false;
+  bool found = false;
+  for (const std::string& e : spec.env) {
+    if (e.rfind("CDPATH=", 0) == 0) found = true;
+  }
+  if (found && !cd_dir.empty()) return false;
+  // dash's environment: valid names only, PWD validated against ".", then cd.
+  std::string pwd = EnvValue(spec.env, "PWD", &found);
+  const std::string physical = PhysicalCwd();
+  if (physical.empty()) return false;
+  if (!found || pwd.empty() || pwd[0] != '/' || !SameFile(pwd, ".")) pwd = physical;
+  std::string newpwd = pwd;
+  if (!cd_dir.empty()) {
+    newpwd = UpdatePwd(pwd, cd_dir);
+    struct stat st;
+    if (stat(newpwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(newpwd.c_str(), X_OK))
+      return false;  // let the shell report it
+  }
+  env->clear();
+  for (const std::string& e : spec.env) {
+    size_t eq = e.find('=');
+    if (eq == std::string::npos || !ValidShellName(std::string_view(e).substr(0, eq))) continue;
+    if (e.rfind("PWD=", 0) == 0) continue;
+    if (!cd_dir.empty() && e.rfind("OLDPWD=", 0) == 0) continue;
+    env->push_back(e);
+  }
+  if (!cd_dir.empty()) env->push_back("OLDPWD=" + pwd);
+  env->push_back("PWD=" + newpwd);
+  *argv = std::move(words);
+  *dir = cd_dir.empty() ? "" : newpwd;
+  return true;
+}
+
 /// One sub-make running on its own thread.
 struct Submake {
   int id = 0;
@@ -58,6 +216,7 @@ struct Submake {
   int status = 0;
   int sig = 0;
   int cwd_fd = -1;  // the parent's working directory, taken when the line was started
+  std::string chdir_to;  // then this directory (a `cd DIR && ...` line), if not empty
   SubmakeHost* host = nullptr;
   Invocation inv;
 };
@@ -66,7 +225,8 @@ void* SubmakeThread(void* p) {
   auto* s = static_cast<Submake*>(p);
   // The thread's own working directory: a -C or chdir in the sub-make must not move its
   // parent or its siblings.
-  if (unshare(CLONE_FS) != 0 || fchdir(s->cwd_fd) != 0) {
+  if (unshare(CLONE_FS) != 0 || fchdir(s->cwd_fd) != 0 ||
+      (!s->chdir_to.empty() && chdir(s->chdir_to.c_str()) != 0)) {
     std::string msg = "make: unshare/fchdir: " + std::string(strerror(errno)) + "\n";
     ssize_t w = write(s->inv.err_fd, msg.data(), msg.size());
     (void)w;
@@ -110,11 +270,16 @@ class SubmakeRunner : public ProcessRunner {
   }
 
   int Start(const ProcessSpec& spec) override {
-    if (!host_->enabled() || !host_->IsSelf(spec.argv, spec.env)) return real_->Start(spec);
+    if (!host_->enabled()) return real_->Start(spec);
     auto s = std::make_unique<Submake>();
+    if (host_->IsSelf(spec.argv, spec.env)) {
+      s->inv.argv = spec.argv;
+      s->inv.env = spec.env;
+    } else if (!PlainShellLine(spec, &s->inv.argv, &s->inv.env, &s->chdir_to) ||
+               !host_->IsSelf(s->inv.argv, s->inv.env)) {
+      return real_->Start(spec);
+    }
     s->host = host_;
-    s->inv.argv = spec.argv;
-    s->inv.env = spec.env;
     s->inv.owns_process = false;
     s->inv.inherited_fds = spec.inherit_fds;
     if (!spec.good_stdin) {

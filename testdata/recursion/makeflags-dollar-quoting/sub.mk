@@ -1,0 +1,2 @@
+all:
+	@echo '[$(V)] [$(value V)] [$(W)] $(MAKEOVERRIDES)'
