@@ -127,12 +127,10 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     return {};
   }
   // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
-  std::string path = "/usr/bin:/bin";
-  for (const std::string& e : environ_)
-    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
   // After ^C a process would be gone already: start nothing more.
   if (int sig = PendingFatalSignal()) jobs_->HandleFatalSignal(sig);
-  ExecImage image(argv, environ_, path, Prefix(), false);
+  std::string storage;
+  ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     *status = 127;

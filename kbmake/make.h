@@ -128,7 +128,12 @@ class Make {
   /// GNU make's enter_file: for a name with :: rules, a new entry in the chain.
   File* EnterDoubleColon(std::string_view name);
   void SnapDeps();
+  /// Appends .EXTRA_PREREQS to the targets (GNU make 4.3's snap_file).
   void AddExtraPrereqs();
+  /// Appends the global .EXTRA_PREREQS to every pattern rule (snap_implicit_rules).
+  void AddExtraPrereqsToPatternRules();
+  /// The prerequisites named by an .EXTRA_PREREQS variable (none for null).
+  std::vector<Dep> ExpandExtraPrereqs(const Variable* v);
   /// Enters one rule read from a makefile (GNU make's record_files).
   void RecordRule(const std::vector<std::string>& targets, const std::string* pattern,
                   const std::string& depstr, const std::string* commands, long cmds_started,

@@ -308,6 +308,7 @@ int Make::ReadAndBuild() {
   SnapDeps();
   ConvertToPattern();
   InstallDefaultRules();
+  AddExtraPrereqsToPatternRules();
   BuildVpathLists();
   for (const std::string& o : opts.old_files) {
     File* f = EnterFile(o);

@@ -51,7 +51,10 @@ void Make::Expand(std::string_view text, std::string* out) {
     }
     out->append(text.substr(i, dollar - i));
     i = dollar + 1;
-    if (i >= n) return;  // a lone trailing '$' expands to nothing
+    if (i >= n) {  // a lone '$' at the end of the text is kept, as GNU make's '$\0' case
+      out->push_back('$');
+      return;
+    }
     char c = text[i];
     if (c == '$') {
       out->push_back('$');

@@ -210,6 +210,14 @@ void Reader::Run() {
     while (true) {
       if (count_lines_) loc_.line += nlines;
       if (!lines_.Next(&line, &nlines)) break;
+      // GNU make's eval(): a logical line that starts on line 1 loses a UTF-8 byte-order
+      // mark (every line of an $(eval) made on line 1, whose lines all count as that line).
+      if (loc_.line == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        line.erase(0, 3);
+        m_->Debug(kDbBasic, 0,
+                  loc_.file ? "Skipping UTF-8 BOM in makefile '" + *loc_.file + "'"
+                            : std::string("Skipping UTF-8 BOM in makefile buffer"));
+      }
       ProcessLine(line, nlines);
     }
     RecordWaitingFiles();

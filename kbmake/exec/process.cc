@@ -19,14 +19,6 @@
 namespace kbmake {
 namespace {
 
-std::string EnvLookup(const std::vector<std::string>& env, const std::string& name) {
-  for (const std::string& e : env) {
-    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
-      return e.substr(name.size() + 1);
-  }
-  return {};
-}
-
 // Signal state is process-wide by nature; it is only recorded here and acted on by each
 // instance's scheduler loop.
 std::atomic<int> g_fatal_signal{0};
@@ -60,9 +52,9 @@ class RealProcessRunner : public ProcessRunner {
         bad_stdin_ = fds[0];
       }
     }
-    std::string path = EnvLookup(spec.env, "PATH");
-    if (path.empty()) path = "/usr/bin:/bin";
-    ExecImage image(spec.argv, spec.env, path, spec.error_prefix, true);
+    std::string storage;
+    ExecImage image(spec.argv, spec.env, EnvValue(spec.env, "PATH", &storage),
+                    spec.error_prefix);
     const volatile int in_fd = !spec.good_stdin ? bad_stdin_ : spec.in_fd;
     const std::vector<int>& keep = spec.inherit_fds;
     if (fs_ != nullptr) fs_->ProcessStarted();
@@ -172,21 +164,45 @@ const char* ErrorText(int err) {
   return err >= 0 && err < static_cast<int>(texts.size()) ? texts[err].c_str() : "exec failed";
 }
 
+const std::string* EnvValue(const std::vector<std::string>& env, const std::string& name,
+                            std::string* storage) {
+  for (const std::string& e : env) {
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 &&
+        e[name.size()] == '=') {
+      *storage = e.substr(name.size() + 1);
+      return storage;
+    }
+  }
+  return nullptr;
+}
+
 ExecImage::ExecImage(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                     const std::string& path, const std::string& prefix, bool recipe)
-    : explicit_path_(argv[0].find('/') != std::string::npos),
-      recipe_(recipe),
-      prefix_(prefix),
-      prog_(argv[0]) {
+                     const std::string* path, const std::string& prefix)
+    : prefix_(prefix), prog_(argv[0]) {
   ErrorText(0);
-  if (explicit_path_) {
-    candidates_.push_back(prog_);
+  if (prog_.find('/') != std::string::npos) {
+    file_ = prog_;
   } else {
+    std::string dflt;
+    if (path == nullptr) {
+      // execvp's default search path, which GNU make emulates.
+      size_t l = confstr(_CS_PATH, nullptr, 0);
+      dflt.resize(l);
+      if (l) confstr(_CS_PATH, dflt.data(), l);
+      if (!dflt.empty() && dflt.back() == '\0') dflt.pop_back();
+      path = &dflt;
+    }
+    lookup_errno_ = ENOENT;
     size_t i = 0;
-    while (i <= path.size()) {
-      size_t j = path.find(':', i);
-      if (j == std::string::npos) j = path.size();
-      candidates_.push_back((j > i ? path.substr(i, j - i) : std::string(".")) + "/" + prog_);
+    while (i <= path->size()) {
+      size_t j = path->find(':', i);
+      if (j == std::string::npos) j = path->size();
+      std::string cand = (j > i ? path->substr(i, j - i) : std::string(".")) + "/" + prog_;
+      if (eaccess(cand.c_str(), X_OK) == 0) {
+        file_ = std::move(cand);
+        break;
+      }
+      if (errno != ENOENT) lookup_errno_ = errno;
       i = j + 1;
     }
   }
@@ -194,30 +210,23 @@ ExecImage::ExecImage(const std::vector<std::string>& argv, const std::vector<std
   argv_.push_back(nullptr);
   for (const std::string& e : env) envp_.push_back(const_cast<char*>(e.c_str()));
   envp_.push_back(nullptr);
-  // "/bin/sh FILE ARGS..." for a file without #! (slot 1 is set to the file in the child).
+  // "/bin/sh FILE ARGS..." for a file without #!.
   sh_argv_.push_back(const_cast<char*>("/bin/sh"));
-  sh_argv_.push_back(nullptr);
+  sh_argv_.push_back(const_cast<char*>(file_.c_str()));
   for (size_t k = 1; k + 1 < argv_.size(); ++k) sh_argv_.push_back(argv_[k]);
   sh_argv_.push_back(nullptr);
 }
 
 void ExecImage::Exec() {
-  int err = ENOENT;
-  bool eacces = false;
-  for (const std::string& cand : candidates_) {
-    execve(cand.c_str(), argv_.data(), envp_.data());
-    int e = errno;
-    if (explicit_path_) {
-      err = e;
-      break;
-    }
-    if (e == EACCES) eacces = true;
-    if (recipe_ && e == ENOEXEC) {
-      sh_argv_[1] = const_cast<char*>(cand.c_str());
+  int err = lookup_errno_;
+  if (!file_.empty()) {
+    execve(file_.c_str(), argv_.data(), envp_.data());
+    err = errno;
+    if (err == ENOEXEC) {
       execve("/bin/sh", sh_argv_.data(), envp_.data());
+      err = errno;
     }
   }
-  if (!explicit_path_) err = eacces ? EACCES : ENOENT;
   char buf[4096];
   size_t n = 0;
   for (const char* part : {prefix_.c_str(), ": ", prog_.c_str(), ": ", ErrorText(err), "\n"}) {
@@ -225,7 +234,8 @@ void ExecImage::Exec() {
   }
   ssize_t w = write(2, buf, n);
   (void)w;
-  _exit(recipe_ && err != ENOENT ? 126 : 127);
+  // GNU make reports a program it cannot start as exit status 127, whatever the reason.
+  _exit(127);
 }
 
 std::unique_ptr<ProcessRunner> MakeRealProcessRunner(FsCache* fs) {

@@ -56,26 +56,32 @@ class ProcessRunner {
   virtual void SetWakeOnSignal(bool wake) {}
 };
 
-/// A program to execute, prepared before vfork() so that the child only makes system calls:
-/// every candidate path of the PATH search, argv/envp arrays and the error text.
+/// A program to execute, prepared before vfork() so that the child only makes system calls.
+/// The program is looked up as GNU make 4.3 does before posix_spawn (gnulib's
+/// find_in_given_path): a name with a '/' is used as is, any other is the first executable
+/// (access X_OK, directories included) `dir/name` along `path`, an empty entry meaning ".".
 class ExecImage {
  public:
-  /// `path` is searched when argv[0] has no '/'. On failure the child writes
-  /// "<prefix>: <argv[0]>: <error>" to fd 2 and exits 127. With `recipe` (GNU make's recipe
-  /// rules): a file found in PATH without a #! line is run by /bin/sh, as execvp does, and a
-  /// failure other than "not found" exits 126.
+  /// `path` is null when the environment has no PATH (then confstr's default path is used).
+  /// On failure the child writes "<prefix>: <argv[0]>: <error>" to fd 2 and exits 127; the
+  /// error of a failed lookup is the last one other than "not found" (EACCES for a file that
+  /// is not executable, ENOTDIR for a PATH entry that is a file).
   ExecImage(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-            const std::string& path, const std::string& prefix, bool recipe);
-  /// In the (v)forked child: execs, or reports and _exits.
+            const std::string* path, const std::string& prefix);
+  /// In the (v)forked child: execs (a file without a #! line through /bin/sh, as execvp and
+  /// GNU make do on ENOEXEC), or reports and _exits.
   [[noreturn]] void Exec();
 
  private:
-  bool explicit_path_;
-  bool recipe_;
   std::string prefix_, prog_;
-  std::vector<std::string> candidates_;
+  std::string file_;   // the program found (empty: lookup failed with lookup_errno_)
+  int lookup_errno_ = 0;
   std::vector<char*> argv_, envp_, sh_argv_;
 };
+
+/// The value of NAME in an environment list, or null if it is not set.
+const std::string* EnvValue(const std::vector<std::string>& env, const std::string& name,
+                            std::string* storage);
 
 /// vfork/exec (GNU make 4.3 uses posix_spawn: neither copies make's page tables). Each runner
 /// waits only for its own children (through pidfds, never waitpid(-1)), so that several make

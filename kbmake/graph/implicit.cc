@@ -25,6 +25,7 @@ struct FoundDep {
   std::string name;
   std::unique_ptr<File> intermediate;  // set if made by a recursive search
   bool order_only = false;
+  bool extra = false;   // from .EXTRA_PREREQS
   std::string pattern;  // the rule's dependency pattern (for .PRECIOUS lookup)
 };
 
@@ -380,14 +381,17 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       // Each prerequisite is checked as soon as it is known; with second expansion the
       // rule's text is expanded word by word, so a failing word stops the expansion of
       // later ones (as in GNU make, whose $(info) side effects show it).
-      auto check = [&](const std::string& name, bool order_only, const std::string& pat) {
+      auto check = [&](const std::string& name, bool order_only, const std::string& pat,
+                       bool extra = false) {
         if (FileImpossible(name)) return false;
         FoundDep fd;
         fd.name = name;
         fd.order_only = order_only;
+        fd.extra = extra;
         fd.pattern = pat;
         File* f = LookupFile(name);
-        if ((f != nullptr && (f->is_target || f->mentioned)) || FileExists(name)) {
+        // An .EXTRA_PREREQS file is in the file table, which is all GNU make asks of it.
+        if ((f != nullptr && (f->is_target || f->mentioned || extra)) || FileExists(name)) {
           deplist.push_back(std::move(fd));
           return true;
         }
@@ -422,7 +426,7 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
             depname = dir + pat.substr(0, pc) + stem + pat.substr(pc + 1);
           }
           // The substituted name is one prerequisite even if the stem has blanks.
-          if (!check(depname, dep.order_only, dep.name)) failed = true;
+          if (!check(depname, dep.order_only, dep.name, dep.extra)) failed = true;
           if (failed) break;
           continue;
         }
@@ -507,6 +511,7 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
     Dep d;
     d.name = fd.name;
     d.order_only = fd.order_only;
+    d.extra = fd.extra;
     if (recursions == 0) {
       d.file = EnterFile(fd.name);
       if (!fd.intermediate && rule->terminal) d.file->tried_implicit = true;

@@ -541,36 +541,46 @@ void Make::ExpandDeps(File* f) {
   f->stem = file_stem;
 }
 
-void Make::AddExtraPrereqs() {
-  auto parse = [&](const std::string& text) {
-    std::vector<Dep> deps;
-    for (std::string& n : ParseFileSeq(text, true, nullptr, nullptr)) {
-      Dep d;
-      d.name = std::move(n);
-      d.extra = true;
-      d.file = EnterFile(d.name);
-      deps.push_back(std::move(d));
-    }
-    return deps;
-  };
-  Variable* gv = global_.Lookup(".EXTRA_PREREQS");
-  std::vector<Dep> global;
-  if (gv) global = parse(gv->recursive ? Expand(gv->value) : gv->value);
-  std::vector<File*> all = file_order_;
-  for (File* head : all) {
-    for (File* f = head; f; f = f->prev) {
-      Variable* tv = f->vars ? f->vars->Lookup(".EXTRA_PREREQS") : nullptr;
-      if (tv) {
-        std::string text = tv->recursive ? ExpandForFile(tv->value, f) : tv->value;
-        for (Dep& d : parse(text))
-          if (d.file != head) f->deps.push_back(std::move(d));
-      } else if (f->is_target && !global.empty()) {
-        // A target is never its own extra prerequisite.
-        for (const Dep& d : global)
-          if (d.file != head) f->deps.push_back(d);
-      }
-    }
+std::vector<Dep> Make::ExpandExtraPrereqs(const Variable* v) {
+  // GNU make's expand_extra_prereqs: the value is expanded (whatever the flavor) in the
+  // current (global) context, then split into prerequisites that no automatic variable shows.
+  std::vector<Dep> deps;
+  if (v == nullptr) return deps;
+  deps = SplitPrereqs(Expand(v->value), {});
+  for (Dep& d : deps) {
+    d.extra = true;
+    d.file = EnterFile(d.name);
   }
+  return deps;
+}
+
+void Make::AddExtraPrereqs() {
+  // GNU make 4.3's snap_file, for each file in its table (the head of a :: chain only): a
+  // file with variables of its own takes only its own .EXTRA_PREREQS (not the global one,
+  // even if it has none); any other target takes the global list. If the list names the
+  // file itself, none of it is added.
+  std::vector<Dep> global = ExpandExtraPrereqs(global_.Lookup(".EXTRA_PREREQS"));
+  std::vector<File*> all = file_order_;
+  for (File* f : all) {
+    std::vector<Dep> deps;
+    if (f->vars) {
+      deps = ExpandExtraPrereqs(f->vars->Lookup(".EXTRA_PREREQS"));
+    } else if (f->is_target) {
+      deps = global;
+    }
+    bool circular = false;
+    for (const Dep& d : deps) circular |= d.file->name == f->name;
+    if (!circular) f->deps.insert(f->deps.end(), deps.begin(), deps.end());
+  }
+}
+
+void Make::AddExtraPrereqsToPatternRules() {
+  // GNU make 4.3's snap_implicit_rules: the global list is expanded again and appended to
+  // every pattern rule, so a rule that had neither prerequisites nor a recipe now has
+  // prerequisites (and is skipped by the search as a rule without a recipe).
+  std::vector<Dep> global = ExpandExtraPrereqs(global_.Lookup(".EXTRA_PREREQS"));
+  if (global.empty()) return;
+  for (auto& r : pattern_rules_) r->deps.insert(r->deps.end(), global.begin(), global.end());
 }
 
 void Make::SnapDeps() {

@@ -1,0 +1,2 @@
+mkdir bin
+printf 'echo "plain: $*"\n' > bin/plain; chmod +x bin/plain

@@ -1,0 +1,1 @@
+printf '#!/bin/sh\necho prog in cwd\n' > prog; chmod +x prog

@@ -1,0 +1,2 @@
+touch -d @1000000000 old
+touch -d @1000000100 out

@@ -1,0 +1,1 @@
+all: ; @echo $(eval ﻿C = 3)[$(C)]

@@ -1,0 +1,4 @@
+define V
+A = 1
+﻿B = 2
+endef
