@@ -176,36 +176,35 @@ const std::string* EnvValue(const std::vector<std::string>& env, const std::stri
   return nullptr;
 }
 
+std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno) {
+  if (prog.find('/') != std::string::npos) return prog;
+  std::string dflt;
+  if (path == nullptr) {
+    // execvp's default search path, which GNU make emulates.
+    size_t l = confstr(_CS_PATH, nullptr, 0);
+    dflt.resize(l);
+    if (l) confstr(_CS_PATH, dflt.data(), l);
+    if (!dflt.empty() && dflt.back() == '\0') dflt.pop_back();
+    path = &dflt;
+  }
+  *lookup_errno = ENOENT;
+  size_t i = 0;
+  while (i <= path->size()) {
+    size_t j = path->find(':', i);
+    if (j == std::string::npos) j = path->size();
+    std::string cand = (j > i ? path->substr(i, j - i) : std::string(".")) + "/" + prog;
+    if (eaccess(cand.c_str(), X_OK) == 0) return cand;
+    if (errno != ENOENT) *lookup_errno = errno;
+    i = j + 1;
+  }
+  return "";
+}
+
 ExecImage::ExecImage(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                      const std::string* path, const std::string& prefix)
     : prefix_(prefix), prog_(argv[0]) {
   ErrorText(0);
-  if (prog_.find('/') != std::string::npos) {
-    file_ = prog_;
-  } else {
-    std::string dflt;
-    if (path == nullptr) {
-      // execvp's default search path, which GNU make emulates.
-      size_t l = confstr(_CS_PATH, nullptr, 0);
-      dflt.resize(l);
-      if (l) confstr(_CS_PATH, dflt.data(), l);
-      if (!dflt.empty() && dflt.back() == '\0') dflt.pop_back();
-      path = &dflt;
-    }
-    lookup_errno_ = ENOENT;
-    size_t i = 0;
-    while (i <= path->size()) {
-      size_t j = path->find(':', i);
-      if (j == std::string::npos) j = path->size();
-      std::string cand = (j > i ? path->substr(i, j - i) : std::string(".")) + "/" + prog_;
-      if (eaccess(cand.c_str(), X_OK) == 0) {
-        file_ = std::move(cand);
-        break;
-      }
-      if (errno != ENOENT) lookup_errno_ = errno;
-      i = j + 1;
-    }
-  }
+  file_ = FindProgram(prog_, path, &lookup_errno_);
   for (const std::string& a : argv) argv_.push_back(const_cast<char*>(a.c_str()));
   argv_.push_back(nullptr);
   for (const std::string& e : env) envp_.push_back(const_cast<char*>(e.c_str()));

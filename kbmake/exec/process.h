@@ -79,6 +79,12 @@ class ExecImage {
   std::vector<char*> argv_, envp_, sh_argv_;
 };
 
+/// The file GNU make 4.3 starts for `prog` (gnulib's find_in_given_path): `prog` itself if it
+/// has a '/', else the first `dir/prog` along `path` (null: confstr's default; an empty entry
+/// is ".") that is executable (eaccess X_OK, directories included), else "" with
+/// *lookup_errno the last error other than ENOENT (or ENOENT).
+std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno);
+
 /// The value of NAME in an environment list, or null if it is not set.
 const std::string* EnvValue(const std::vector<std::string>& env, const std::string& name,
                             std::string* storage);

@@ -33,24 +33,6 @@ std::string EnvValue(const std::vector<std::string>& env, std::string_view name,
   return {};
 }
 
-/// The file execve would run for `prog` (searched in `path` when it has no '/'), or "".
-std::string ResolveProgram(const std::string& prog, const std::string& path) {
-  auto runnable = [](const std::string& f) {
-    struct stat st;
-    return stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(f.c_str(), X_OK) == 0;
-  };
-  if (prog.find('/') != std::string::npos) return runnable(prog) ? prog : "";
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find(':', i);
-    if (j == std::string::npos) j = path.size();
-    std::string cand = (j > i ? path.substr(i, j - i) : std::string(".")) + "/" + prog;
-    if (runnable(cand)) return cand;
-    i = j + 1;
-  }
-  return "";
-}
-
 bool SafeWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("_./,:+@%^=-").find(c) != std::string_view::npos;
@@ -401,13 +383,13 @@ SubmakeHost::SubmakeHost(std::function<int(Invocation&)> run, bool enabled)
 bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env) const {
   if (!have_self_ || argv.empty() || argv[0].empty()) return false;
-  bool found;
-  std::string path = EnvValue(env, "PATH", &found);
-  if (path.empty()) path = "/usr/bin:/bin";
-  std::string file = ResolveProgram(argv[0], path);
+  std::string storage;
+  int err;
+  std::string file = FindProgram(argv[0], kbmake::EnvValue(env, "PATH", &storage), &err);
   if (file.empty()) return false;
   struct stat st;
-  return stat(file.c_str(), &st) == 0 && st.st_dev == self_dev_ && st.st_ino == self_ino_;
+  return stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == self_dev_ &&
+         st.st_ino == self_ino_;
 }
 
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
