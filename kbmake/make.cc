@@ -72,6 +72,7 @@ std::string Make::GetEnv(std::string_view name) const {
 }
 
 std::string Make::ExpandTilde(std::string name) const {
+  if (name.empty() || name[0] != '~') return name;  // the common case: no lookup
   for (const std::string& e : environ_) {
     if (e.rfind("HOME=", 0) == 0) {
       std::string home = e.substr(5);
