@@ -90,8 +90,17 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
     }
     std::string word;
     while (i < text.size() && !IsSpace(text[i])) {
+      // A run of ordinary characters is appended at once.
+      size_t run = i;
+      while (run < text.size() && !IsSpace(text[run]) && text[run] != '\\' &&
+             !(order_only && text[run] == '|'))
+        ++run;
+      word.append(text.data() + i, run - i);
+      i = run;
+      if (i >= text.size() || IsSpace(text[i])) break;
       if (order_only && text[i] == '|') break;
-      if (text[i] == '\\' && i + 1 < text.size() && IsBlank(text[i + 1])) {
+      // A backslash: "\ " is a blank inside the name.
+      if (i + 1 < text.size() && IsBlank(text[i + 1])) {
         word.push_back(text[i + 1]);
         i += 2;
         continue;
