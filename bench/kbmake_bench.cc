@@ -1,8 +1,14 @@
 // Engine micro-benchmarks: reading a large generated makefile, expanding a deep chain of
-// recursive variables, and function-heavy expansion over thousands of words.
+// recursive variables, function-heavy expansion over thousands of words, and a recursive
+// build of many directories run by the kbmake binary with sub-makes in-process or as
+// processes (what one sub-make costs).
 #include <benchmark/benchmark.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,6 +102,57 @@ void BM_FunctionHeavy(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * n);
 }
 BENCHMARK(BM_FunctionHeavy)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// A recursive build shaped like Kbuild's descent: the top makefile runs `$(MAKE) -C dK` for
+// N directories, each of which reads a shared rules file and finds its three objects up to
+// date. The kbmake binary built with this benchmark (KBMAKE_BINARY) runs it; the argument
+// selects sub-makes inside the process (0) or one process each (1, KBMAKE_SUBMAKE=process).
+void BM_RecursiveNullBuild(benchmark::State& state) {
+  const int dirs = 50;
+  char tmpl[] = "/tmp/kbmake-bench-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) {
+    state.SkipWithError("mkdtemp");
+    return;
+  }
+  const std::string root = tmpl;
+  auto write = [](const std::string& path, const std::string& text) {
+    FILE* f = fopen(path.c_str(), "w");
+    if (f == nullptr) return;
+    fwrite(text.data(), 1, text.size(), f);
+    fclose(f);
+  };
+  std::string top = "DIRS :=";
+  for (int d = 0; d < dirs; ++d) top += " d" + std::to_string(d);
+  top += "\nall: $(DIRS)\n$(DIRS):\n\t@$(MAKE) -s -C $@\n.PHONY: all $(DIRS)\n";
+  write(root + "/Makefile", top);
+  std::string rules = "CFLAGS := -O2\nobjs := a.o b.o c.o\nall: $(objs)\n%.o: %.c\n"
+                      "\t$(CC) $(CFLAGS) -c $< -o $@\n";
+  for (int i = 0; i < 40; ++i) {
+    rules += "v" + std::to_string(i) + " = $(patsubst %.o,%.c,$(objs)) $(CFLAGS)\n";
+  }
+  write(root + "/rules.mk", rules);
+  for (int d = 0; d < dirs; ++d) {
+    std::string dir = root + "/d" + std::to_string(d);
+    mkdir(dir.c_str(), 0755);
+    write(dir + "/Makefile", "include ../rules.mk\n");
+    for (const char* f : {"a.c", "b.c", "c.c"}) write(dir + "/" + f, "");
+    for (const char* f : {"a.o", "b.o", "c.o"}) write(dir + "/" + f, "");
+  }
+  const std::string mode = state.range(0) == 0 ? "inprocess" : "process";
+  const std::string cmd = std::string("cd ") + root + " && KBMAKE_SUBMAKE=" + mode + " " +
+                          KBMAKE_BINARY + " -s >/dev/null 2>&1";
+  for (auto _ : state) {
+    if (system(cmd.c_str()) != 0) {
+      state.SkipWithError("kbmake failed");
+      break;
+    }
+  }
+  state.counters["submakes"] = dirs;
+  std::string rm = "rm -rf " + root;
+  if (system(rm.c_str()) != 0) {
+  }
+}
+BENCHMARK(BM_RecursiveNullBuild)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
