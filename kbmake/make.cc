@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
@@ -139,6 +140,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   const int in_fd = io_.in, err_fd = io_.err;
   if (fs_ != nullptr) fs_->ProcessStarted();
+  const int64_t trace_t0 = trace_ != nullptr ? trace_->Now() : 0;
   pid_t pid = vfork();
   if (pid == 0) {
     // dup2 clears close-on-exec on the copies; the pipe itself stays invisible to the
@@ -162,6 +164,11 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }
   if (fs_ != nullptr) fs_->ProcessEnded();
+  if (trace_ != nullptr) {
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_,
+                  {{"directory", starting_dir_}, {"status", std::to_string(code)}});
+  }
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
   DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);

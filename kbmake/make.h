@@ -45,6 +45,8 @@ struct Options {
   std::string debug;
   bool debug_all = false;  // -d
   double max_load = -1;
+  std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
+  bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
 };
 
 /// GNU make's debug levels (--debug=b/v/i/j/m, -d = all). kbmake prints the basic trace.
@@ -59,6 +61,7 @@ enum DebugLevel : int {
 
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
 
+class BuildTrace;
 class JobRunner;
 class ProcessRunner;
 struct Child;
@@ -215,6 +218,11 @@ class Make {
   bool stdout_failed_ = false;
   /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
   void WriteFd(int fd, std::string_view text);
+  /// The build-wide trace (--build-trace/--summary; null: not traced) and this instance's
+  /// number in it (its lane is 100 + that number).
+  BuildTrace* trace_ = nullptr;
+  int trace_id_ = 0;
+  int64_t trace_start_ = 0;  // when this instance started (trace clock)
   /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;
   /// stat() of `name` (relative to this make's directory) through fs_.

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
 
@@ -178,6 +179,10 @@ void Make::PrintDirectory(bool entering) {
 int Make::Run() {
   starting_dir_ = GetCwd();
   dir_cache_.SetShared(fs_, &starting_dir_);
+  if (trace_ != nullptr) {
+    trace_start_ = trace_->Now();
+    trace_id_ = trace_->NewInstance(starting_dir_, makelevel);
+  }
   // Joining the jobserver comes first: its "jobserver unavailable" warning is printed before
   // any "Entering directory" line, as in GNU make.
   jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth, visible_fds_);
@@ -218,6 +223,10 @@ int Make::Run() {
     RemoveIntermediates(false);
   }
   if (entered && dir_entered_) PrintDirectory(false);
+  if (trace_ != nullptr) {
+    trace_->Event(Prefix() + " " + starting_dir_, "make", trace_start_, trace_->Now(),
+                  100 + trace_id_, {{"directory", starting_dir_}, {"status", std::to_string(status)}});
+  }
   return status;
 }
 
@@ -296,6 +305,10 @@ int Make::ReadAndBuild() {
     (void)found;
   }
   reading_makefiles_ = false;
+  if (trace_ != nullptr) {
+    trace_->Event("read makefiles", "make", trace_start_, trace_->Now(), 100 + trace_id_,
+                  {{"directory", starting_dir_}});
+  }
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
   if (opts.no_builtin_vars) opts.no_builtin_rules = true;

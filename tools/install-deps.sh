@@ -6,6 +6,7 @@ pkgs=(g++ clang cmake ninja-build make pkg-config
       libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
       binutils gcc libc6-dev kmod cpio time
       linux-headers-amd64
+      nlohmann-json3-dev
       dpkg-dev man-db groff-base bash-completion)  # packaging/ and its tests (.deb Depends,
                                                    # man page check, completion)
 missing=()

@@ -14,6 +14,7 @@
 #include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
+#include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
 
@@ -226,8 +227,18 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   }
   std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
   if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner));
+  // --build-trace / --summary: one trace for the whole build, started by the first make that
+  // asks for it and shared by the sub-makes of the process.
+  std::unique_ptr<BuildTrace> own_trace;
+  BuildTrace* trace = host != nullptr ? host->trace() : nullptr;
+  if (trace == nullptr && (!opts.build_trace.empty() || opts.summary)) {
+    own_trace = std::make_unique<BuildTrace>(opts.build_trace);
+    trace = own_trace.get();
+    if (host != nullptr) host->set_trace(trace);
+  }
   Make make(opts, program, makelevel, env, std::move(runner));
   make.fs_ = fs;
+  make.trace_ = trace;
   make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
   make.owns_process_ = inv.owns_process;
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
@@ -296,6 +307,13 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     make.NoteFsChange();
   }
   if (make.stdout_failed_) *out_failed = true;
+  if (own_trace != nullptr) {
+    if (host != nullptr) host->set_trace(nullptr);
+    if (!own_trace->Write()) {
+      errout(prefix + ": " + own_trace->path() + ": " + strerror(errno) + "\n");
+    }
+    if (opts.summary) errout(own_trace->Summary());
+  }
   return status;
 }
 

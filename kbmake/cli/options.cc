@@ -41,6 +41,8 @@ const LongOpt kLongOpts[] = {
     {"new-file", 'W', 1},           {"assume-new", 'W', 1},
     {"warn-undefined-variables", 0, 0}, {"jobserver-auth", 0, 1},
     {"jobserver-fds", 0, 1},
+    // kbmake's own (never passed on in MAKEFLAGS).
+    {"build-trace", 0, 1},          {"summary", 0, 0},
 };
 
 /// Applies one option; `arg` is its argument (possibly empty for optional ones).
@@ -88,6 +90,10 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         o->no_print_directory = true;
       } else if (longname == "warn-undefined-variables") {
         o->warn_undefined = true;
+      } else if (longname == "build-trace") {
+        if (!from_env) o->build_trace = arg;
+      } else if (longname == "summary") {
+        if (!from_env) o->summary = true;
       } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
         o->jobserver_auth = arg;
       }

@@ -14,6 +14,7 @@
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/make.h"
 
@@ -422,6 +423,13 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     if (int sig = PendingFatalSignal()) HandleFatalSignal(sig);
     m_->EnsureEntered();
+    if (m_->trace_ != nullptr && c->trace_start < 0) {
+      // A recipe that runs a sub-make holds no job-slot lane of its own: its sub-make's
+      // recipes do.
+      c->trace_start = m_->trace_->Now();
+      c->trace_submake = c->recursive;
+      c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
+    }
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
@@ -562,8 +570,23 @@ void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
                      o.st_ino == e.st_ino;
 }
 
+void JobRunner::TraceChildEnd(Child* c) {
+  if (m_->trace_ != nullptr && c->trace_start >= 0) {
+    std::string cmd;
+    for (const std::string& l : c->lines) cmd += (cmd.empty() ? "" : "\n") + l;
+    m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
+                      m_->trace_->Now(), c->trace_lane,
+                      {{"command", cmd}, {"directory", m_->starting_dir_},
+                       {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
+                       {"status", c->trace_status}});
+    if (!c->trace_submake) m_->trace_->FreeLane(c->trace_lane);
+    c->trace_start = -1;
+  }
+}
+
 void JobRunner::FreeChild(Child* c) {
   DumpOutput(c);
+  TraceChildEnd(c);
   if (c->sync.err >= 0 && c->sync.err != c->sync.out) close(c->sync.err);
   if (c->sync.out >= 0) close(c->sync.out);
   c->sync.out = c->sync.err = -1;
@@ -601,6 +624,11 @@ void JobRunner::ReapChildren(bool block, bool err) {
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;
+    if (exit_sig != 0) {
+      c->trace_status = std::string("signal ") + std::to_string(exit_sig);
+    } else if (exit_code != 0) {
+      c->trace_status = std::to_string(exit_code);
+    }
     bool child_failed = exit_sig != 0 || exit_code != 0;
     File* f = c->file;
     bool dontcare = f->dontcare;
@@ -689,12 +717,16 @@ void JobRunner::HandleFatalSignal(int sig) {
       if (exit_sig || exit_code) ChildError(ch.get(), exit_code, exit_sig, false, false);
       DeleteChildTargets(ch.get());
       ch->pid = 0;
+      ch->trace_status = exit_sig ? "signal " + std::to_string(exit_sig) : std::to_string(exit_code);
+      TraceChildEnd(ch.get());
     }
   }
   m_->RemoveIntermediates(true);
   // A make running inside the process ends as if killed by the signal; its parent instance
   // sees that and handles the signal in turn. Only the process's own make re-raises it.
   if (!m_->owns_process_) throw KilledBySignal{sig};
+  // The trace stays valid JSON after ^C: written before the signal ends the process.
+  if (m_->trace_ != nullptr) m_->trace_->Write();
   fflush(stdout);
   fflush(stderr);
   signal(sig, SIG_DFL);

@@ -34,6 +34,11 @@ struct Child {
   // current command line writes to them.
   OutputContext sync;
   bool syncout = false;
+  // --build-trace: when its first command started (-1: none yet), its lane, and how it ended.
+  int64_t trace_start = -1;
+  int trace_lane = 0;
+  bool trace_submake = false;
+  std::string trace_status = "0";
 };
 
 /// The GNU make jobserver: a pipe of tokens shared with sub-makes through MAKEFLAGS.
@@ -102,6 +107,8 @@ class JobRunner {
   void DeleteChildTargets(Child* c);
   void DeleteTarget(File* f, const std::string* on_behalf_of);
   void FreeChild(Child* c);
+  /// --build-trace: the event of a recipe that has ended (once).
+  void TraceChildEnd(Child* c);
   void SetupSyncFiles(Child* c);
   /// Copies what a job's temporary files hold to stdout/stderr as one block and empties them.
   void DumpOutput(Child* c);

@@ -40,6 +40,9 @@ class SubmakeHost {
   /// True if `argv` (with `env`'s PATH, as execve would search it) starts this program.
   bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env) const;
   int Run(Invocation& inv) const { return run_(inv); }
+  /// The build-wide trace, once the top make has started one (sub-makes record into it).
+  class BuildTrace* trace() const { return trace_; }
+  void set_trace(class BuildTrace* t) { trace_ = t; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -51,6 +54,7 @@ class SubmakeHost {
   dev_t self_dev_ = 0;
   ino_t self_ino_ = 0;
   std::atomic_int started_{0};
+  class BuildTrace* trace_ = nullptr;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else

@@ -1,0 +1,148 @@
+#include "kbmake/exec/build_trace.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace kbmake {
+
+BuildTrace::BuildTrace(std::string path)
+    : path_(std::move(path)), t0_(std::chrono::steady_clock::now()) {}
+
+int64_t BuildTrace::Now() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now() - t0_)
+      .count();
+}
+
+int BuildTrace::NewInstance(const std::string& dir, int level) {
+  std::lock_guard<std::mutex> lock(mu_);
+  instances_.push_back({dir, level});
+  return static_cast<int>(instances_.size());
+}
+
+int BuildTrace::TakeLane() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    if (!lanes_[i]) {
+      lanes_[i] = true;
+      return static_cast<int>(i) + 1;
+    }
+  }
+  lanes_.push_back(true);
+  max_lane_ = std::max(max_lane_, static_cast<int>(lanes_.size()));
+  return static_cast<int>(lanes_.size());
+}
+
+void BuildTrace::FreeLane(int lane) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lane >= 1 && lane <= static_cast<int>(lanes_.size())) lanes_[lane - 1] = false;
+}
+
+void BuildTrace::Event(const std::string& name, const std::string& cat, int64_t start,
+                       int64_t end, int tid, std::vector<std::pair<std::string, std::string>> args) {
+  std::lock_guard<std::mutex> lock(mu_);
+  events_.push_back({name, cat, start, std::max(end, start), tid, std::move(args)});
+}
+
+namespace {
+
+/// Names are bytes: anything that is not valid UTF-8 is written with U+FFFD in its place
+/// (nlohmann-json's "replace" error handler), so the file stays valid JSON.
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+bool BuildTrace::Write() {
+  if (path_.empty()) return true;
+  nlohmann::json events = nlohmann::json::array();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int lane = 1; lane <= max_lane_; ++lane) {
+      events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", lane},
+                        {"args", {{"name", "job slot " + std::to_string(lane)}}}});
+    }
+    for (size_t i = 0; i < instances_.size(); ++i) {
+      std::string label = "make[" + std::to_string(instances_[i].level) + "] #" +
+                          std::to_string(i + 1) + " " + instances_[i].dir;
+      events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1},
+                        {"tid", 100 + static_cast<int>(i) + 1}, {"args", {{"name", label}}}});
+    }
+    for (const Ev& e : events_) {
+      nlohmann::json args = nlohmann::json::object();
+      for (const auto& [k, v] : e.args) args[k] = v;
+      events.push_back({{"name", e.name}, {"cat", e.cat}, {"ph", "X"}, {"ts", e.start},
+                        {"dur", e.end - e.start}, {"pid", 1}, {"tid", e.tid}, {"args", args}});
+    }
+  }
+  nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
+  std::string tmp = path_ + ".tmp" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << Dump(doc) << '\n';
+    if (!out) {
+      int e = errno;
+      unlink(tmp.c_str());
+      errno = e;
+      return false;
+    }
+  }
+  if (rename(tmp.c_str(), path_.c_str()) != 0) {
+    int e = errno;
+    unlink(tmp.c_str());
+    errno = e;
+    return false;
+  }
+  return true;
+}
+
+std::string BuildTrace::Summary() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t wall = Now();
+  int64_t recipe_us = 0, shell_us = 0;
+  int nrecipes = 0, nshells = 0;
+  std::vector<const Ev*> recipes, submakes;
+  for (const Ev& e : events_) {
+    if (e.cat == "recipe") {
+      ++nrecipes;
+      recipe_us += e.end - e.start;
+      recipes.push_back(&e);
+    } else if (e.cat == "shell") {
+      ++nshells;
+      shell_us += e.end - e.start;
+    } else if (e.cat == "submake") {
+      submakes.push_back(&e);
+    }
+  }
+  auto slowest = [](std::vector<const Ev*>& v) {
+    std::sort(v.begin(), v.end(), [](const Ev* a, const Ev* b) {
+      return a->end - a->start > b->end - b->start;
+    });
+    if (v.size() > 10) v.resize(10);
+  };
+  slowest(recipes);
+  slowest(submakes);
+  auto sec = [](int64_t us) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(us) / 1e6);
+    return std::string(buf);
+  };
+  std::string s = "kbmake summary: wall " + sec(wall) + ", " + std::to_string(instances_.size()) +
+                  " make instance(s), " + std::to_string(nrecipes) + " recipe(s) using " +
+                  sec(recipe_us) + " in " + std::to_string(max_lane_) + " job slot(s), " +
+                  std::to_string(nshells) + " $(shell) using " + sec(shell_us) + "\n";
+  if (!recipes.empty()) s += "kbmake summary: slowest recipes:\n";
+  for (const Ev* e : recipes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
+  if (!submakes.empty()) s += "kbmake summary: slowest sub-makes:\n";
+  for (const Ev* e : submakes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
+  return s;
+}
+
+}  // namespace kbmake
