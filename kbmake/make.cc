@@ -65,22 +65,15 @@ void Make::WriteFd(int fd, std::string_view text) {
 }
 
 std::string Make::GetEnv(std::string_view name) const {
-  for (const std::string& e : environ_) {
-    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0)
-      return e.substr(name.size() + 1);
-  }
-  return {};
+  std::string storage;
+  const std::string* v = EnvValue(environ_, std::string(name), &storage);
+  return v != nullptr ? *v : "";
 }
 
 std::string Make::ExpandTilde(std::string name) const {
   if (name.empty() || name[0] != '~') return name;  // the common case: no lookup
-  for (const std::string& e : environ_) {
-    if (e.rfind("HOME=", 0) == 0) {
-      std::string home = e.substr(5);
-      return kbmake::ExpandTilde(std::move(name), &home);
-    }
-  }
-  return kbmake::ExpandTilde(std::move(name), nullptr);
+  std::string storage;
+  return kbmake::ExpandTilde(std::move(name), EnvValue(environ_, "HOME", &storage));
 }
 
 void Make::Error(const Loc* loc, std::string_view msg) {

@@ -37,18 +37,13 @@ bool WriteAll(int fd, std::string_view text) {
   return true;
 }
 
-std::string EnvValue(const std::vector<std::string>& env, std::string_view name) {
-  for (const std::string& e : env) {
-    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0)
-      return e.substr(name.size() + 1);
-  }
-  return {};
-}
 
 /// Copies standard input to $TMPDIR/GmXXXXXX (as GNU make does for "-f -"); returns its name,
 /// or "" after an error message.
 std::string CopyStdinToTempFile(const Invocation& inv, const std::string& prefix) {
-  std::string tmp = EnvValue(inv.env, "TMPDIR");
+  std::string storage;
+  const std::string* dir = EnvValue(inv.env, "TMPDIR", &storage);
+  std::string tmp = dir != nullptr ? *dir : "";
   std::string name = (tmp.empty() ? std::string("/tmp") : tmp) + "/GmXXXXXX";
   int fd = mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) {

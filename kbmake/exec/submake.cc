@@ -22,16 +22,6 @@
 namespace kbmake {
 namespace {
 
-std::string EnvValue(const std::vector<std::string>& env, std::string_view name, bool* found) {
-  for (const std::string& e : env) {
-    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) {
-      *found = true;
-      return e.substr(name.size() + 1);
-    }
-  }
-  *found = false;
-  return {};
-}
 
 bool SafeWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -157,16 +147,14 @@ bool PlainShellLine(const ProcessSpec& spec, std::vector<std::string>* argv,
   if (!SplitPlainWords(rest, &words) || words.empty()) return false;
   if (words[0].find('=') != std::string::npos) return false;  // an assignment prefix
   if (words[0] == "cd" || words[0] == "exec" || words[0] == "command") return false;
-  bool found = false;
-  for (const std::string& e : spec.env) {
-    if (e.rfind("CDPATH=", 0) == 0) found = true;
-  }
-  if (found && !cd_dir.empty()) return false;
+  std::string storage;
+  if (EnvValue(spec.env, "CDPATH", &storage) != nullptr && !cd_dir.empty()) return false;
   // dash's environment: valid names only, PWD validated against ".", then cd.
-  std::string pwd = EnvValue(spec.env, "PWD", &found);
+  const std::string* env_pwd = EnvValue(spec.env, "PWD", &storage);
+  std::string pwd = env_pwd != nullptr ? *env_pwd : "";
   const std::string physical = PhysicalCwd();
   if (physical.empty()) return false;
-  if (!found || pwd.empty() || pwd[0] != '/' || !SameFile(pwd, ".")) pwd = physical;
+  if (pwd.empty() || pwd[0] != '/' || !SameFile(pwd, ".")) pwd = physical;
   std::string newpwd = pwd;
   if (!cd_dir.empty()) {
     newpwd = UpdatePwd(pwd, cd_dir);
@@ -385,7 +373,7 @@ bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
   if (!have_self_ || argv.empty() || argv[0].empty()) return false;
   std::string storage;
   int err;
-  std::string file = FindProgram(argv[0], kbmake::EnvValue(env, "PATH", &storage), &err);
+  std::string file = FindProgram(argv[0], EnvValue(env, "PATH", &storage), &err);
   if (file.empty()) return false;
   struct stat st;
   return stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == self_dev_ &&
