@@ -44,12 +44,12 @@ std::string DirCache::Absolute(const std::string& name) const {
 }
 
 int DirCache::Lstat(const std::string& name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr) return lstat(name.c_str(), st);
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return lstat(name.c_str(), st);
   return fs_->Stat(Absolute(name), false, st);
 }
 
 int DirCache::Stat(const std::string& name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr) return stat(name.c_str(), st);
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return stat(name.c_str(), st);
   return fs_->Stat(Absolute(name), true, st);
 }
 
