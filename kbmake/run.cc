@@ -98,7 +98,7 @@ void Make::DefineMakeflags(bool all) {
   Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, false);
   v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
   makeflags_at_start_ = flags;
-  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kFile, false);
+  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
   if (mf->export_mode == ExportMode::kDefault) mf->export_mode = ExportMode::kExport;
 }
 
@@ -119,7 +119,8 @@ void Make::DefineStartupVariables() {
   DefineDefaultVariables();
   DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
   DefineGlobal("MAKE_HOST", "x86_64-pc-linux-gnu", Origin::kDefault, false);
-  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, false);
+  // GNU make keeps the flavor of an imported SHELL (recursive) but not its value.
+  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, !shell_env_value_.empty());
   sh->export_mode = ExportMode::kDefault;
   DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
   DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
@@ -153,7 +154,9 @@ void Make::DefineStartupVariables() {
     Variable* r = DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, true);
     r->export_mode = ExportMode::kNoExport;
   }
-  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, true);
+  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);
+  // GNU make empties GNUMAKEFLAGS once decoded, so it is not passed on twice.
+  DefineGlobal("GNUMAKEFLAGS", "", Origin::kOverride, false);
 }
 
 void Make::DefineCommandLineVariables() {
@@ -166,7 +169,9 @@ void Make::DefineCommandLineVariables() {
 
 void Make::PrintDirectory(bool entering) {
   if (!print_directory_) return;
-  std::string msg = Prefix() + ": " + (entering ? "Entering" : "Leaving") + " directory '" +
+  // With -p GNU make comments these lines out, as the rest of the data base dump.
+  std::string msg = (opts.print_data_base ? "# " : "") + Prefix() + ": " +
+                    (entering ? "Entering" : "Leaving") + " directory '" +
                     starting_dir_ + "'\n";
   fwrite(msg.data(), 1, msg.size(), stdout);
   fflush(stdout);
@@ -216,6 +221,7 @@ int Make::Run() {
     RemoveIntermediates(false);
   }
   fflush(stdout);
+  if (opts.print_data_base) PrintDataBase();  // as GNU make's die()
   if (entered && dir_entered_) PrintDirectory(false);
   return status;
 }

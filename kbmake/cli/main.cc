@@ -15,6 +15,7 @@
 #include "kbmake/cli/options.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
+#include "kbmake/rules/database_print.h"
 
 extern char** environ;
 
@@ -162,14 +163,13 @@ int main(int argc, char** argv) {
     Usage(program, stdout);
     return 0;
   }
+  bool version_printed = false;
   if (opts.print_version || (db_level & kbmake::kDbBasic)) {
     // The banner; debugging output starts with it too.
-    printf("GNU Make 4.3\nBuilt for x86_64-pc-linux-gnu\n"
-           "Copyright (C) 1988-2020 Free Software Foundation, Inc.\n"
-           "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
-           "This is free software: you are free to change and redistribute it.\n"
-           "There is NO WARRANTY, to the extent permitted by law.\n");
+    // With -p each line is a comment, and the data base does not print it again.
+    fputs(kbmake::VersionBanner(opts.print_data_base ? "# " : "").c_str(), stdout);
     fflush(stdout);
+    version_printed = true;
     if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
   std::string original_dir;
@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
   kbmake::Make make(opts, program, makelevel, env);
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
+  make.version_printed_ = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
   make.argv0_ = argv[0];

@@ -548,7 +548,8 @@ void Reader::DoExport(std::string_view rest, bool exporting) {
   std::string e = m_->Expand(rest);
   for (auto w : SplitWords(e)) {
     Variable* v = m_->Lookup(w);
-    if (v == nullptr) v = m_->DefineGlobal(w, "", Origin::kFile, true, &loc_);
+    // GNU make defines a name it has never seen as an empty simple variable.
+    if (v == nullptr) v = m_->DefineGlobal(w, "", Origin::kFile, false, &loc_);
     v->export_mode = exporting ? ExportMode::kExport : ExportMode::kNoExport;
   }
 }
@@ -1026,10 +1027,11 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string list = ml ? ml->value : "";
   if (!list.empty()) list.push_back(' ');
   list += path;
-  DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false);
+  const std::string* fname = InternFileName(path);
+  Loc first_line{fname, 1};  // GNU make defines it at the makefile's line 1 (-p shows it)
+  DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false, &first_line);
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string* fname = InternFileName(path);
   EvalBuffer(ss.str(), fname, 1, (flags & kRmNoDefaultGoal) == 0);
   return true;
 }

@@ -48,6 +48,7 @@ void Make::SetFileVariables(File* file) {
     // a known suffix.
     const std::string& base = percent.empty() ? at : percent;
     if (suffix_file_) {
+      suffix_file_->builtin = false;  // GNU make's enter_file (".SUFFIXES") here (-p shows it)
       for (const Dep& d : suffix_file_->deps) {
         const std::string& s = d.name;
         if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {

@@ -76,6 +76,7 @@ struct File {
   File* prev = nullptr;          // next :: rule for the same target
   File* last = nullptr;          // last :: rule (on the head)
   std::vector<File*> also_make;  // grouped / multi-target pattern siblings
+  std::vector<File*> group;      // grouped targets (&:): all of them, in rule order (-p)
   Timestamp last_mtime = kUnknownTime;
   Timestamp mtime_before_update = kUnknownTime;
   int command_flags = 0;

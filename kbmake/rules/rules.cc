@@ -30,7 +30,11 @@ File* Make::LookupFile(std::string_view name) {
 }
 
 File* Make::EnterFile(std::string_view name) {
-  if (File* f = LookupFile(name)) return f;
+  if (File* f = LookupFile(name)) {
+    // As GNU make's enter_file: a file entered again is no longer a built-in one (-p).
+    if (f->double_colon == nullptr) f->builtin = false;
+    return f;
+  }
   return EnterDoubleColon(name);
 }
 
@@ -364,6 +368,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     if (!cmds) Error(&loc, "grouped targets must provide a recipe");
     for (File* f : group) {
       f->grouped = true;
+      f->group = group;
       for (File* o : group)
         if (o != f && std::find(f->also_make.begin(), f->also_make.end(), o) ==
                           f->also_make.end())
@@ -435,12 +440,14 @@ void Make::UndefineDefaultVariables() {
 
 void Make::InstallDefaultSuffixRules() {
   suffix_file_ = EnterFile(".SUFFIXES");
+  suffix_file_->builtin = true;  // hidden from -p under -r, as in GNU make
   if (!opts.no_builtin_rules) {
     suffix_file_->builtin_deps = true;
     for (auto w : SplitWords(kDefaultSuffixes)) {
       Dep d;
       d.name = std::string(w);
       d.file = EnterFile(w);
+      d.file->builtin = true;  // as GNU make's set_default_suffixes (shown by -p)
       suffix_file_->deps.push_back(d);
     }
     for (const DefaultRule& r : kDefaultSuffixRules) {
