@@ -20,6 +20,16 @@ std::string GetCwd() {
   return buf;
 }
 
+/// Doubles every '$' (text stored in a recursive variable that must expand to itself).
+std::string EscapeDollars(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '$') out.push_back('$');
+    out.push_back(c);
+  }
+  return out;
+}
+
 /// Backslash-quotes blanks and backslashes for MAKEFLAGS.
 std::string QuoteForEnv(std::string_view s) {
   std::string out;
@@ -71,10 +81,20 @@ void Make::DefineMakeflags(bool all) {
   if (opts.trace) args += " --trace";
   if (opts.no_print_directory) args += " --no-print-directory";
   if (opts.warn_undefined) args += " --warn-undefined-variables";
-  // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start).
-  for (const std::string& e : opts.evals) args += " --eval=" + QuoteForEnv(e);
+  // MAKEFLAGS and MFLAGS are recursive, as in GNU make (-p shows them so): '$' is doubled.
+  args = EscapeDollars(args);
   std::string flags = letters + args;
   std::string mflags = letters.empty() ? std::string(TrimLeft(args)) : "-" + letters + args;
+  // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start),
+  // through a simple variable so that they are not expanded with MAKEFLAGS.
+  std::string evals;
+  for (const std::string& e : opts.evals) {
+    evals += (evals.empty() ? "--eval=" : " --eval=") + QuoteForEnv(e);
+  }
+  if (!evals.empty()) {
+    DefineGlobal("-*-eval-flags-*-", evals, Origin::kAutomatic, false);
+    flags += " $(-*-eval-flags-*-)";
+  }
   std::string vars;
   for (auto it = opts.cmdline_vars.rbegin(); it != opts.cmdline_vars.rend(); ++it) {
     if (!vars.empty()) vars.push_back(' ');
@@ -91,11 +111,11 @@ void Make::DefineMakeflags(bool all) {
     // keeps its command-line variables from sub-makes.
     Variable* mo = global_.Lookup("MAKEOVERRIDES");
     std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
-    if (!TrimSpace(over).empty()) flags += " -- " + over;
+    if (!TrimSpace(over).empty()) flags += " -- $(MAKEOVERRIDES)";
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
-  Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, false);
+  Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, true);
   v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
   makeflags_at_start_ = flags;
   Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
