@@ -292,6 +292,8 @@ int Make::ReadAndBuild() {
     (void)none;
     EvalString(e, nullptr);
   }
+  // GNU make's read_all_makefiles: MAKEFILE_LIST exists even if no makefile is read.
+  DefineGlobal("MAKEFILE_LIST", "", Origin::kFile, false);
   Debug(kDbBasic, 0, "Reading makefiles...");
   // MAKEFILES from the environment.
   if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
@@ -379,10 +381,24 @@ int Make::ReadAndBuild() {
 }
 
 int Make::RemakeMakefiles() {
-  if (!read_makefiles_.empty()) Debug(kDbBasic, 0, "Updating makefiles....");
   std::vector<File*> mfiles;
   std::vector<Timestamp> mtimes;
   std::vector<const ReadMakefile*> rms;
+  // No makefile at all: GNU make tries to make the default ones (quietly), and re-executes if
+  // one of them was made.
+  std::vector<ReadMakefile> defaults;
+  if (read_makefiles_.empty() && opts.makefiles.empty()) {
+    for (const char* name : {"GNUmakefile", "makefile", "Makefile"})
+      defaults.push_back(ReadMakefile{name, kRmDontCare, 0});
+  }
+  if (!read_makefiles_.empty() || !defaults.empty()) Debug(kDbBasic, 0, "Updating makefiles....");
+  for (const ReadMakefile& rm : defaults) {
+    File* f = EnterFile(rm.name);
+    f->dontcare = true;
+    mfiles.push_back(f);
+    mtimes.push_back(NameMtime(f->name));
+    rms.push_back(&rm);
+  }
   for (auto it = read_makefiles_.rbegin(); it != read_makefiles_.rend(); ++it) {
     const ReadMakefile& rm = *it;
     // The copy of a "-f -" makefile is never remade (GNU make marks it updated).
@@ -412,6 +428,7 @@ int Make::RemakeMakefiles() {
   db_level_ = db_level;
   opts.always_make = always;
   updating_makefiles_ = false;
+  for (size_t i = 0; i < defaults.size(); ++i) mfiles[i]->dontcare = false;
   bool reexec = false;
   switch (status) {
     case UpdateStatus::kQuestion:
