@@ -175,8 +175,9 @@ void Make::DefineStartupVariables() {
     r->export_mode = ExportMode::kNoExport;
   }
   default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);
-  // GNU make empties GNUMAKEFLAGS once decoded, so it is not passed on twice.
-  DefineGlobal("GNUMAKEFLAGS", "", Origin::kOverride, false);
+  // GNU make empties GNUMAKEFLAGS once decoded, so it is not passed on twice (and again,
+  // by override, after reading the makefiles).
+  DefineGlobal("GNUMAKEFLAGS", "", Origin::kEnv, false);
 }
 
 void Make::DefineCommandLineVariables() {
@@ -323,6 +324,7 @@ int Make::ReadAndBuild() {
     (void)found;
   }
   reading_makefiles_ = false;
+  DefineGlobal("GNUMAKEFLAGS", "", Origin::kOverride, false);
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
   if (opts.no_builtin_vars) opts.no_builtin_rules = true;
@@ -472,6 +474,7 @@ int Make::RemakeMakefiles() {
   RemoveIntermediates(false);
   fflush(stdout);
   fflush(stderr);
+  if (opts.print_data_base) PrintDataBase();  // GNU make prints it before re-executing too
   if (reexec_hook_) reexec_hook_(restarts_ + 1);
   return 0;
 }

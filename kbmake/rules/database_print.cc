@@ -64,6 +64,8 @@ std::string HashStats(size_t count) {
          std::to_string(count) + "=0%";
 }
 
+const std::string& DepName(const Dep& d);
+
 class Printer {
  public:
   Printer(const Make& m, std::string* out) : m_(m), out_(*out), cmd_prefix_(m.cmd_prefix_) {}
@@ -166,6 +168,10 @@ void Printer::Directories() {
           std::to_string(dirs) + " directories.\n";
 }
 
+// GNU make's dep_name: the file's name (which became its VPATH name if it needed no
+// remaking), else the name as written.
+const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
+
 // print_prereqs: normal prerequisites, then " | " and the order-only ones.
 void Printer::Prereqs(const std::vector<Dep>& deps) {
   bool any_order_only = false;
@@ -173,13 +179,13 @@ void Printer::Prereqs(const std::vector<Dep>& deps) {
     if (d.order_only) {
       any_order_only = true;
     } else {
-      out_ += " " + d.name;
+      out_ += " " + DepName(d);
     }
   }
   if (any_order_only) {
     out_ += " |";
     for (const Dep& d : deps)
-      if (d.order_only) out_ += " " + d.name;
+      if (d.order_only) out_ += " " + DepName(d);
   }
   out_ += "\n";
 }

@@ -98,7 +98,8 @@ Lines SortVariableRuns(const Lines& in) {
 }
 
 // The "# Files" section: entries are separated by blank lines; each entry's variables are
-// sorted, then the entries.
+// sorted, then the entries. A ".RECIPEPREFIX = X" line opening an entry is dropped: GNU make
+// prints it where the recipe prefix changes along its hash-table walk.
 Lines SortFileEntries(const Lines& in) {
   std::vector<std::string> entries;
   Lines entry;
@@ -109,7 +110,7 @@ Lines SortFileEntries(const Lines& in) {
   for (const std::string& line : in) {
     if (line.empty()) {
       flush();
-    } else {
+    } else if (!(entry.empty() && absl::StartsWith(line, ".RECIPEPREFIX = "))) {
       entry.push_back(line);
     }
   }
