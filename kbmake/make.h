@@ -181,7 +181,8 @@ class Make {
 
   // ---- execution (exec/) ----
   std::vector<std::string> TargetEnvironment(File* f);
-  void DefineMakeflags(bool all);
+  /// GNU make's define_makeflags; `makefiles`: while remaking makefiles (no -n, -q, -t).
+  void DefineMakeflags(bool all, bool makefiles = false);
 
   // ---- start-up and top level (run.cc) ----
   void DefineStartupVariables();

@@ -42,7 +42,7 @@ std::string QuoteForEnv(std::string_view s) {
 
 }  // namespace
 
-void Make::DefineMakeflags(bool all) {
+void Make::DefineMakeflags(bool all, bool makefiles) {
   std::string letters;
   auto add = [&](bool on, char c) {
     if (on) letters.push_back(c);
@@ -53,13 +53,13 @@ void Make::DefineMakeflags(bool all) {
   add(opts.ignore_errors && !ignore_from_special_, 'i');
   add(opts.keep_going, 'k');
   add(opts.check_symlinks, 'L');
-  add(opts.dry_run, 'n');
+  add(opts.dry_run && !makefiles, 'n');
   add(opts.print_data_base, 'p');
-  add(opts.question, 'q');
+  add(opts.question && !makefiles, 'q');
   add(opts.no_builtin_rules, 'r');
   add(opts.no_builtin_vars, 'R');
   add(opts.silent && !silent_from_special_, 's');
-  add(opts.touch, 't');
+  add(opts.touch && !makefiles, 't');
   add(opts.print_directory, 'w');
   // Options with arguments and the command-line variables are only added once the
   // makefiles have been read (GNU make's define_makeflags(all=1)).
@@ -111,7 +111,12 @@ void Make::DefineMakeflags(bool all) {
     // keeps its command-line variables from sub-makes.
     Variable* mo = global_.Lookup("MAKEOVERRIDES");
     std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
-    if (!TrimSpace(over).empty()) flags += " -- $(MAKEOVERRIDES)";
+    // In POSIX mode GNU make refers to the command-line variables themselves.
+    if (posix_) {
+      if (!vars.empty()) flags += " -- $(-*-command-variables-*-)";
+    } else if (!TrimSpace(over).empty()) {
+      flags += " -- $(MAKEOVERRIDES)";
+    }
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
@@ -283,7 +288,9 @@ int Make::ReadAndBuild() {
   for (const std::string& g : opts.goals) {
     if (!goals_text.empty()) goals_text.push_back(' ');
     goals_text += g;
-    EnterFile(g)->cmd_target = true;
+    File* gf = EnterFile(g);
+    gf->cmd_target = true;
+    gf->builtin = false;  // entered as in GNU make's enter_file (-p)
   }
   // Without goals on the command line MAKECMDGOALS stays undefined.
   if (!opts.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
@@ -425,6 +432,7 @@ int Make::RemakeMakefiles() {
   // Makefiles are traced only with --debug=m.
   int db_level = db_level_;
   if (!(db_level_ & kDbMakefiles)) db_level_ = 0;
+  DefineMakeflags(true, true);  // as GNU make: without -n, -q, -t while remaking makefiles
   UpdateStatus status = UpdateGoalChain(mfiles, true);
   jobs_->WaitAll(false);
   db_level_ = db_level;
@@ -470,7 +478,10 @@ int Make::RemakeMakefiles() {
       reexec = true;
       break;
   }
-  if (!reexec) return 0;
+  if (!reexec) {
+    DefineMakeflags(true);
+    return 0;
+  }
   RemoveIntermediates(false);
   fflush(stdout);
   fflush(stderr);

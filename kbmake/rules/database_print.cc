@@ -268,8 +268,9 @@ void Printer::File(const kbmake::File& f) {
     for (auto it = f.group.rbegin(); it != f.group.rend(); ++it) out_ += " " + (*it)->name;
     out_ += "\n";
   } else if (!f.also_make.empty()) {
+    // The other targets of a pattern rule, prepended one by one by GNU make's search.
     out_ += "#  Also makes:";
-    for (const kbmake::File* a : f.also_make) out_ += " " + a->name;
+    for (auto it = f.also_make.rbegin(); it != f.also_make.rend(); ++it) out_ += " " + (*it)->name;
     out_ += "\n";
   }
   if (f.last_mtime == kUnknownTime) {

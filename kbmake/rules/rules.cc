@@ -30,11 +30,7 @@ File* Make::LookupFile(std::string_view name) {
 }
 
 File* Make::EnterFile(std::string_view name) {
-  if (File* f = LookupFile(name)) {
-    // As GNU make's enter_file: a file entered again is no longer a built-in one (-p).
-    if (f->double_colon == nullptr) f->builtin = false;
-    return f;
-  }
+  if (File* f = LookupFile(name)) return f;
   return EnterDoubleColon(name);
 }
 
@@ -317,6 +313,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     File* f;
     if (!two_colon) {
       f = EnterFile(name);
+      f->builtin = false;  // GNU make's enter_file of a target: no longer built-in (-p)
       if (f->double_colon) {
         Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
       }

@@ -23,7 +23,7 @@ bool FilterLine(std::string* line) {
   static const RE2 kStats(
       "# (variable set |files |)hash-table stats:|"
       "# Load=\\d+/\\d+=\\d+%, Rehash=\\d+, Collisions=\\d+/\\d+=\\d+%|"
-      "# strcache .*|# current buf: .*|# No strcache buffers");
+      "# strcache .*|# current buf: .*|# other (used|free): .*|# No strcache buffers");
   if (RE2::FullMatch(*line, kStats)) return false;
   for (const char* prefix : {"# Make data base, printed on ", "# Finished Make data base on "}) {
     if (absl::StartsWith(*line, prefix)) *line = std::string(prefix) + "@DATE@";
