@@ -422,6 +422,8 @@ int Make::RemakeMakefiles() {
     f->dontcare = (rm.flags & kRmDontCare) != 0;
     mfiles.push_back(f);
     mtimes.push_back(NameMtime(f->name));
+    // GNU make records it as the file's mtime before remaking (file_mtime_no_search; -p).
+    if (f->last_mtime == kUnknownTime) f->last_mtime = mtimes.back();
     rms.push_back(&rm);
   }
   if (mfiles.empty()) return 0;
