@@ -622,6 +622,8 @@ void Make::SnapDeps() {
   }
   if (File* f = LookupFile(".SILENT"); f && f->is_target) {
     if (f->deps.empty()) {
+      // Like -s, but GNU make 4.3 does not pass it on in MAKEFLAGS.
+      if (!opts.silent) silent_from_special_ = true;
       opts.silent = true;
     } else {
       each_dep(".SILENT", [](File* g) { g->command_flags |= 1; });
