@@ -135,7 +135,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
     bool stop_all = false;
     while (gi < goals.size()) {
       Goal& g = goals[gi];
-      bool stop = false, any_not_updated = false;
+      bool stop = false, any_not_updated = false, end_pass_only = false;
       File* head = g.file->double_colon ? g.file->double_colon : g.file;
       current_goal_ = g.file;
       for (File* file = head; file; file = file->prev) {
@@ -164,7 +164,9 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
               if (!makefiles || (!opts.dry_run && !opts.question)) {
                 status = UpdateStatus::kSuccess;
               }
-              if (makefiles && file->dontcare) stop = true;
+              // A remade default/-include makefile ends this pass over the goals, but the
+              // other makefiles are still remade before re-executing (GNU make: one restart).
+              if (makefiles && file->dontcare) stop = end_pass_only = true;
             }
           }
         }
@@ -184,7 +186,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
         }
         goals.erase(goals.begin() + gi);
         if (stop) {
-          stop_all = true;
+          stop_all = !end_pass_only;
           break;
         }
       } else {
