@@ -58,15 +58,18 @@ bool IsOriginLine(const std::string& line) {
   return RE2::FullMatch(line, kOrigin);
 }
 
-// A variable printed as `define NAME` (optionally after a "# " or "target: " prefix).
+// A variable printed as `define NAME` (optionally after a "# " or "target: " prefix); not
+// a variable named "define" (`define = d`).
 bool StartsDefine(const std::string& line) {
-  static const RE2 kDefine("(# |[^:]*: )?define .*");
+  static const RE2 kDefine("(# |[^:]*: )?define \\S+");
   return RE2::FullMatch(line, kDefine);
 }
 
 // Sorts every run of consecutive printed variables (origin line, definition, and a define's
-// body through its `endef`); other lines keep their place.
-Lines SortVariableRuns(const Lines& in) {
+// body through its matching `endef`); other lines keep their place. With `continuations`
+// (the "# Variables" section, where nothing else follows a definition), the further lines
+// of a simple variable's multi-line value belong to it too.
+Lines SortVariableRuns(const Lines& in, bool continuations) {
   Lines out;
   std::vector<std::string> run;  // each element: one variable's lines joined with '\n'
   auto flush = [&]() {
@@ -86,10 +89,13 @@ Lines SortVariableRuns(const Lines& in) {
     bool define = StartsDefine(in[i + 1]);
     i += 2;
     if (define) {
-      while (i < in.size()) {
+      for (int depth = 1; i < in.size() && depth > 0; ++i) {
+        if (in[i] == "endef") --depth;
+        if (in[i] == "define" || absl::StartsWith(in[i], "define ")) ++depth;
         var += "\n" + in[i];
-        if (in[i++] == "endef") break;
       }
+    } else if (continuations) {
+      for (; i < in.size() && !in[i].empty() && !IsOriginLine(in[i]); ++i) var += "\n" + in[i];
     }
     run.push_back(std::move(var));
   }
@@ -104,7 +110,7 @@ Lines SortFileEntries(const Lines& in) {
   std::vector<std::string> entries;
   Lines entry;
   auto flush = [&]() {
-    if (!entry.empty()) entries.push_back(absl::StrJoin(SortVariableRuns(entry), "\n"));
+    if (!entry.empty()) entries.push_back(absl::StrJoin(SortVariableRuns(entry, false), "\n"));
     entry.clear();
   };
   for (const std::string& line : in) {
@@ -140,7 +146,7 @@ std::string CanonicalDataBaseOutput(const std::string& text) {
   Section section = Section::kOther;
   auto end_section = [&]() {
     if (section == Section::kVariables) {
-      for (std::string& l : SortVariableRuns(body)) out.push_back(std::move(l));
+      for (std::string& l : SortVariableRuns(body, true)) out.push_back(std::move(l));
     } else if (section == Section::kFiles) {
       for (std::string& l : SortFileEntries(body)) out.push_back(std::move(l));
     }
