@@ -338,7 +338,9 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     f->is_target = true;
     f->is_explicit = true;
     f->builtin_deps = false;  // a makefile rule for .SUFFIXES makes its list the user's
-    if (pattern && matched) f->stem = std::string(stem);
+    // GNU make: the stem is the target patsubst'ed by the pattern, so the whole name for a
+    // target the pattern does not match ($* and -p show it).
+    if (pattern) f->stem = matched ? std::string(stem) : name;
     if (pattern && matched && two_expand) {
       for (Dep& d : these) d.staticpattern = true;
       f->stem = std::string(stem);
