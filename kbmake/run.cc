@@ -120,7 +120,8 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
-  Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, true);
+  Origin origin = opts.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
+  Variable* v = DefineGlobal("MAKEFLAGS", flags, origin, true);
   v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
   makeflags_at_start_ = flags;
   Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
@@ -494,7 +495,10 @@ int Make::RemakeMakefiles() {
 
 void Make::ReparseMakeflags() {
   Variable* v = global_.Lookup("MAKEFLAGS");
-  if (v == nullptr || v->origin != Origin::kFile || v->value == makeflags_at_start_) return;
+  if (v == nullptr || (v->origin != Origin::kFile && v->origin != Origin::kEnvOverride) ||
+      v->value == makeflags_at_start_) {
+    return;
+  }
   std::string val = v->recursive ? Expand(v->value) : v->value;
   size_t nvars = opts.cmdline_vars.size();
   if (makeflags_hook_) makeflags_hook_(val, &opts);
