@@ -497,7 +497,6 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       f->also_make = imf->also_make;
       f->is_target = true;
       f->intermediate = true;
-      f->intermediate_by_secondary_all = false;
       f->tried_implicit = true;
       if (File* pf = LookupFile(fd.pattern); pf && pf->precious) f->precious = true;
       for (Dep& d : f->deps) {

@@ -261,9 +261,7 @@ void Printer::File(const kbmake::File& f) {
   if (!f.stem.empty() || (star && star->origin == Origin::kAutomatic)) {
     out_ += "#  Implicit/static pattern stem: '" + f.stem + "'\n";
   }
-  if (f.intermediate && !f.intermediate_by_secondary_all) {
-    out_ += "#  File is an intermediate prerequisite.\n";
-  }
+  if (f.intermediate) out_ += "#  File is an intermediate prerequisite.\n";
   if (!f.group.empty()) {
     // GNU make gives each grouped target the whole group, last target first.
     out_ += "#  Also makes:";

@@ -89,9 +89,6 @@ struct File {
   bool changed = false, deps_expanded = false, snapped = false, builtin = false;
   bool builtin_deps = false, is_explicit = false, mentioned = false, grouped = false, loaded_makefile = false;
   bool cmds_from_double_colon_head = false, vpath_checked = false, unlinked = false;
-  // `intermediate` only because of `.SECONDARY:` without prerequisites (GNU make's
-  // all_secondary): -p does not show these files as intermediate.
-  bool intermediate_by_secondary_all = false;
   int considered_pass = -1;
 
   const std::string& hn() const { return hname.empty() ? name : hname; }

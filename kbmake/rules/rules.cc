@@ -611,10 +611,7 @@ void Make::SnapDeps() {
       each_dep(".SECONDARY", [](File* g) { g->intermediate = g->secondary = true; });
     } else {
       all_secondary_ = true;
-      for (File* g : file_order_) {
-        if (!g->intermediate) g->intermediate_by_secondary_all = true;
-        g->intermediate = true;
-      }
+      for (File* g : file_order_) g->intermediate = true;
     }
   }
   if (File* f = LookupFile(".EXPORT_ALL_VARIABLES"); f && f->is_target) export_all_ = true;
