@@ -423,8 +423,9 @@ int Make::RemakeMakefiles() {
     f->dontcare = (rm.flags & kRmDontCare) != 0;
     mfiles.push_back(f);
     mtimes.push_back(NameMtime(f->name));
-    // GNU make records it as the file's mtime before remaking (file_mtime_no_search; -p).
-    if (f->last_mtime == kUnknownTime) f->last_mtime = mtimes.back();
+    // GNU make looks at its mtime before remaking (file_mtime_no_search), which also caches
+    // it and un-marks an existing file as intermediate (-p shows both).
+    if (f->last_mtime == kUnknownTime) FileMtime(f, false);
     rms.push_back(&rm);
   }
   if (mfiles.empty()) return 0;
