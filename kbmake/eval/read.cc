@@ -212,14 +212,12 @@ void Reader::Run() {
       if (!lines_.Next(&line, &nlines)) break;
       ProcessLine(line, nlines);
     }
+    // As GNU make's eval(): the check comes before the last rule is recorded (-p shows it).
+    if (!conds_.ignoring.empty()) m_->Fatal(&loc_, "missing 'endif'");
     RecordWaitingFiles();
   } catch (...) {
     m_->reading_loc_ = saved;
     throw;
-  }
-  if (!conds_.ignoring.empty()) {
-    m_->reading_loc_ = saved;
-    m_->Fatal(&loc_, "missing 'endif'");
   }
   m_->reading_loc_ = saved;
 }
