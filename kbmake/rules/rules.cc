@@ -541,7 +541,8 @@ void Make::ExpandDeps(File* f) {
     f->deps.insert(f->deps.begin() + i, nds.begin(), nds.end());
     i += nds.size();
   }
-  f->stem = file_stem;
+  // GNU make keeps the stem set_file_variables computed for an explicit rule (-p shows it).
+  if (!file_stem.empty() || f->stem.empty()) f->stem = file_stem;
 }
 
 void Make::AddExtraPrereqs() {
