@@ -58,6 +58,7 @@ void Make::SetFileVariables(File* file) {
       }
     }
   }
+  file->stem_set = true;
   std::string less;
   for (const Dep& d : file->deps) {
     if (d.extra) continue;

@@ -172,11 +172,18 @@ void Printer::Directories() {
 // remaking), else the name as written.
 const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
 
-// print_prereqs: normal prerequisites, then " | " and the order-only ones.
+// print_prereqs: normal prerequisites, then " | " and the order-only ones. A file listed
+// both ways is a normal prerequisite each time (GNU make clears the order-only bit).
 void Printer::Prereqs(const std::vector<Dep>& deps) {
+  auto order_only = [&](const Dep& d) {
+    if (!d.order_only) return false;
+    for (const Dep& o : deps)
+      if (!o.order_only && (d.file ? o.file == d.file : o.name == d.name)) return false;
+    return true;
+  };
   bool any_order_only = false;
   for (const Dep& d : deps) {
-    if (d.order_only) {
+    if (order_only(d)) {
       any_order_only = true;
     } else {
       out_ += " " + DepName(d);
@@ -185,7 +192,7 @@ void Printer::Prereqs(const std::vector<Dep>& deps) {
   if (any_order_only) {
     out_ += " |";
     for (const Dep& d : deps)
-      if (d.order_only) out_ += " " + DepName(d);
+      if (order_only(d)) out_ += " " + DepName(d);
   }
   out_ += "\n";
 }
@@ -256,9 +263,8 @@ void Printer::File(const kbmake::File& f) {
   out_ += f.tried_implicit ? "#  Implicit rule search has been done.\n"
                            : "#  Implicit rule search has not been done.\n";
   // GNU make's stem is set by a pattern match or, for an explicit rule, when the automatic
-  // variables are computed ($* then exists in the target's variables).
-  const kbmake::Variable* star = f.vars ? f.vars->Lookup("*") : nullptr;
-  if (!f.stem.empty() || (star && star->origin == Origin::kAutomatic)) {
+  // variables are computed.
+  if (!f.stem.empty() || f.stem_set) {
     out_ += "#  Implicit/static pattern stem: '" + f.stem + "'\n";
   }
   if (f.intermediate) out_ += "#  File is an intermediate prerequisite.\n";

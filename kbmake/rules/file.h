@@ -89,6 +89,7 @@ struct File {
   bool changed = false, deps_expanded = false, snapped = false, builtin = false;
   bool builtin_deps = false, is_explicit = false, mentioned = false, grouped = false, loaded_makefile = false;
   bool cmds_from_double_colon_head = false, vpath_checked = false, unlinked = false;
+  bool stem_set = false;  // $* was computed (GNU's stem is then non-null; -p shows it)
   int considered_pass = -1;
 
   const std::string& hn() const { return hname.empty() ? name : hname; }
