@@ -200,7 +200,7 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
         if (!v->exportable) continue;
         if (!export_all_ && v->origin != Origin::kCommand && v->origin != Origin::kEnv &&
             v->origin != Origin::kEnvOverride && v->name != "MAKEFLAGS" &&
-            v->name != "MFLAGS" && v->name != "MAKEOVERRIDES") {
+            v->name != "MFLAGS") {
           continue;
         }
         break;
