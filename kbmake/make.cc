@@ -95,10 +95,12 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   }
 }
 
+// .SHELLSTATUS goes to the current variable set, as GNU make's define_variable_cname does: a
+// $(shell) in a recipe sets it for that target only (-p shows it there).
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
   if (shell_hook_) {
     std::string r = shell_hook_(cmd, status);
-    DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+    DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
     return r;
   }
   std::string shell = Expand("$(SHELL)");
@@ -106,7 +108,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   std::vector<std::string> argv = CommandArgv(cmd, shell, flags, false);
   if (argv.empty()) {
     *status = 0;
-    DefineGlobal(".SHELLSTATUS", "0", Origin::kOverride, false);
+    DefineInSet(".SHELLSTATUS", "0", Origin::kOverride, false, current_->set, nullptr);
     return {};
   }
   // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
@@ -143,7 +145,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
-  DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+  DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
   // Fold newlines: "\r\n" and "\n" become spaces; trailing newlines are dropped.
   std::string r;
   r.reserve(out.size());
