@@ -335,7 +335,7 @@ int Make::ReadAndBuild() {
   DefineGlobal("GNUMAKEFLAGS", "", Origin::kOverride, false);
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
-  if (opts.no_builtin_vars) opts.no_builtin_rules = true;
+  // -R implies -r only when given at start (cli/); from MAKEFLAGS in a makefile it does not.
   if (opts.no_builtin_rules && !builtin_rules_removed_) {
     if (suffix_file_ && suffix_file_->builtin_deps) suffix_file_->deps.clear();
     DefineGlobal("SUFFIXES", "", Origin::kDefault, false);

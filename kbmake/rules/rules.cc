@@ -431,7 +431,7 @@ void Make::UndefineDefaultVariables() {
   // have their default values' origin; MAKECMDGOALS, MAKE_VERSION and the like stay.
   for (const DefaultVar& d : kDefaultVars) {
     std::string_view n = d.name;
-    if (n == "SUFFIXES" || n == ".LIBPATTERNS") continue;
+    if (n == "SUFFIXES") continue;  // not one of GNU make's default_variables
     Variable* v = global_.Lookup(n);
     if (v != nullptr && v->origin == Origin::kDefault) global_.Erase(std::string(n));
   }
