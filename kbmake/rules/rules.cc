@@ -509,7 +509,6 @@ void Make::ExpandDeps(File* f) {
     if (d.need_2nd_expansion) any = true;
   if (!any) return;
   std::string file_stem = f->stem;
-  bool stem_set = f->stem_set;
   InitializeFileVariables(f, false);
   // Expand in place: while one entry is expanded, $^ and friends list every prerequisite
   // already known (entries still waiting for expansion are skipped), as in GNU make.
@@ -542,9 +541,9 @@ void Make::ExpandDeps(File* f) {
     f->deps.insert(f->deps.begin() + i, nds.begin(), nds.end());
     i += nds.size();
   }
-  // GNU make keeps a stem set_file_variables computed from a suffix (-p shows it).
-  if (!file_stem.empty() || f->stem.empty()) f->stem = file_stem;
-  f->stem_set = stem_set || !f->stem.empty();
+  // GNU make's expand_deps keeps the stem set_file_variables computed (-p shows it, even
+  // when empty); a static pattern's stem was already there.
+  if (!file_stem.empty()) f->stem = file_stem;
 }
 
 void Make::AddExtraPrereqs() {
