@@ -107,10 +107,12 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   WriteFd(fd, text);
 }
 
+// .SHELLSTATUS goes to the current variable set, as GNU make's define_variable_cname does: a
+// $(shell) in a recipe sets it for that target only (-p shows it there).
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
   if (shell_hook_) {
     std::string r = shell_hook_(cmd, status);
-    DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+    DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
     return r;
   }
   std::string shell = Expand("$(SHELL)");
@@ -118,7 +120,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   std::vector<std::string> argv = CommandArgv(cmd, shell, flags, false);
   if (argv.empty()) {
     *status = 0;
-    DefineGlobal(".SHELLSTATUS", "0", Origin::kOverride, false);
+    DefineInSet(".SHELLSTATUS", "0", Origin::kOverride, false, current_->set, nullptr);
     return {};
   }
   // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
@@ -164,7 +166,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
-  DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
+  DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
   // Fold newlines: "\r\n" and "\n" become spaces; trailing newlines are dropped.
   std::string r;
   r.reserve(out.size());
@@ -221,7 +223,7 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
         if (!v->exportable) continue;
         if (!export_all_ && v->origin != Origin::kCommand && v->origin != Origin::kEnv &&
             v->origin != Origin::kEnvOverride && v->name != "MAKEFLAGS" &&
-            v->name != "MFLAGS" && v->name != "MAKEOVERRIDES") {
+            v->name != "MFLAGS") {
           continue;
         }
         break;

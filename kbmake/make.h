@@ -154,6 +154,7 @@ class Make {
   std::vector<std::string> ParseFileSeq(std::string_view text, bool glob, bool* order_only_split,
                                         std::vector<std::string>* order_only, bool noar = false);
   std::vector<std::string> Glob(std::string_view pattern);
+  /// -p: prints the data base (rules/database_print.cc) on stdout, as GNU make's die() does.
   void PrintDataBase();
 
   // ---- graph (graph/) ----
@@ -188,12 +189,15 @@ class Make {
 
   // ---- execution (exec/) ----
   std::vector<std::string> TargetEnvironment(File* f);
-  void DefineMakeflags(bool all);
+  /// GNU make's define_makeflags; `makefiles`: while remaking makefiles (no -n, -q, -t).
+  void DefineMakeflags(bool all, bool makefiles = false);
 
   // ---- start-up and top level (run.cc) ----
   void DefineStartupVariables();
   void DefineCommandLineVariables();
   void EvalCommandLineAssignment(const std::string& arg);
+  /// The (expanded) name a command-line assignment "NAME[:+?!]=value" defines.
+  std::string CommandLineVariableName(const std::string& arg);
   void PrintDirectory(bool entering);
   int ReadAndBuild();
   int RemakeMakefiles();
@@ -280,6 +284,7 @@ class Make {
   // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
   std::string stdin_makefile_;
   int db_level_ = 0;  // DebugLevel bits
+  bool version_printed_ = false;  // the banner was printed at start (--debug); -p skips it
   bool print_directory_around_run_ = true;
   bool dir_entered_ = false;
   /// GNU make prints "Entering directory" lazily, before the first message or job (so a

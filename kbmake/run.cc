@@ -21,6 +21,16 @@ std::string GetCwd() {
   return buf;
 }
 
+/// Doubles every '$' (text stored in a recursive variable that must expand to itself).
+std::string EscapeDollars(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '$') out.push_back('$');
+    out.push_back(c);
+  }
+  return out;
+}
+
 /// GNU make's quote_for_env: `$` doubled, blanks and backslashes backslash-quoted.
 std::string QuoteForEnv(std::string_view s) {
   std::string out;
@@ -37,7 +47,7 @@ std::string QuoteForEnv(std::string_view s) {
 
 }  // namespace
 
-void Make::DefineMakeflags(bool all) {
+void Make::DefineMakeflags(bool all, bool makefiles) {
   std::string letters;
   auto add = [&](bool on, char c) {
     if (on) letters.push_back(c);
@@ -48,13 +58,13 @@ void Make::DefineMakeflags(bool all) {
   add(opts.ignore_errors && !ignore_from_special_, 'i');
   add(opts.keep_going, 'k');
   add(opts.check_symlinks, 'L');
-  add(opts.dry_run, 'n');
+  add(opts.dry_run && !makefiles, 'n');
   add(opts.print_data_base, 'p');
-  add(opts.question, 'q');
+  add(opts.question && !makefiles, 'q');
   add(opts.no_builtin_rules, 'r');
   add(opts.no_builtin_vars, 'R');
   add(opts.silent && !silent_from_special_, 's');
-  add(opts.touch, 't');
+  add(opts.touch && !makefiles, 't');
   add(opts.print_directory, 'w');
   // Options with arguments and the command-line variables are only added once the
   // makefiles have been read (GNU make's define_makeflags(all=1)).
@@ -76,14 +86,31 @@ void Make::DefineMakeflags(bool all) {
   if (opts.trace) args += " --trace";
   if (opts.no_print_directory) args += " --no-print-directory";
   if (opts.warn_undefined) args += " --warn-undefined-variables";
-  // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start).
-  for (const std::string& e : opts.evals) args += " --eval=" + QuoteForEnv(e);
+  // MAKEFLAGS and MFLAGS are recursive, as in GNU make (-p shows them so): '$' is doubled.
+  args = EscapeDollars(args);
   std::string flags = letters + args;
   std::string mflags = letters.empty() ? std::string(TrimLeft(args)) : "-" + letters + args;
+  // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start),
+  // through a simple variable so that they are not expanded with MAKEFLAGS.
+  std::string evals;
+  for (const std::string& e : opts.evals) {
+    evals += (evals.empty() ? "--eval=" : " --eval=") + QuoteForEnv(e);
+  }
+  if (!evals.empty()) {
+    DefineGlobal("-*-eval-flags-*-", evals, Origin::kAutomatic, false);
+    flags += " $(-*-eval-flags-*-)";
+  }
+  // As GNU make: each command-line variable as it is now, "name=value" (recursive) or
+  // "name:=value", both quoted (so "V:=a$$b" is passed on as its value, "V:=a$$b").
   std::string vars;
   for (auto it = opts.cmdline_vars.rbegin(); it != opts.cmdline_vars.rend(); ++it) {
     if (!vars.empty()) vars.push_back(' ');
-    vars += QuoteForEnv(*it);
+    Variable* cv = global_.Lookup(CommandLineVariableName(*it));
+    if (cv != nullptr && cv->origin == Origin::kCommand) {
+      vars += QuoteForEnv(cv->name) + (cv->recursive ? "=" : ":=") + QuoteForEnv(cv->value);
+    } else {
+      vars += QuoteForEnv(*it);
+    }
   }
   if (!vars.empty()) {
     DefineGlobal("-*-command-variables-*-", vars, Origin::kAutomatic, false);
@@ -96,14 +123,20 @@ void Make::DefineMakeflags(bool all) {
     // keeps its command-line variables from sub-makes.
     Variable* mo = global_.Lookup("MAKEOVERRIDES");
     std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
-    if (!TrimSpace(over).empty()) flags += " -- " + over;
+    // In POSIX mode GNU make refers to the command-line variables themselves.
+    if (posix_) {
+      if (!vars.empty()) flags += " -- $(-*-command-variables-*-)";
+    } else if (!TrimSpace(over).empty()) {
+      flags += " -- $(MAKEOVERRIDES)";
+    }
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
-  Variable* v = DefineGlobal("MAKEFLAGS", flags, Origin::kFile, false);
+  Origin origin = opts.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
+  Variable* v = DefineGlobal("MAKEFLAGS", flags, origin, true);
   v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
   makeflags_at_start_ = flags;
-  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kFile, false);
+  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
   if (mf->export_mode == ExportMode::kDefault) mf->export_mode = ExportMode::kExport;
 }
 
@@ -124,7 +157,8 @@ void Make::DefineStartupVariables() {
   DefineDefaultVariables();
   DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
   DefineGlobal("MAKE_HOST", "x86_64-pc-linux-gnu", Origin::kDefault, false);
-  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, false);
+  // GNU make keeps the flavor of an imported SHELL (recursive) but not its value.
+  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, !shell_env_value_.empty());
   sh->export_mode = ExportMode::kDefault;
   DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
   DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
@@ -158,7 +192,10 @@ void Make::DefineStartupVariables() {
     Variable* r = DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, true);
     r->export_mode = ExportMode::kNoExport;
   }
-  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, true);
+  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);
+  // GNU make empties GNUMAKEFLAGS once decoded, so it is not passed on twice (and again,
+  // by override, after reading the makefiles).
+  DefineGlobal("GNUMAKEFLAGS", "", Origin::kEnv, false);
 }
 
 void Make::DefineCommandLineVariables() {
@@ -171,7 +208,9 @@ void Make::DefineCommandLineVariables() {
 
 void Make::PrintDirectory(bool entering) {
   if (!print_directory_) return;
-  std::string msg = Prefix() + ": " + (entering ? "Entering" : "Leaving") + " directory '" +
+  // With -p GNU make comments these lines out, as the rest of the data base dump.
+  std::string msg = (opts.print_data_base ? "# " : "") + Prefix() + ": " +
+                    (entering ? "Entering" : "Leaving") + " directory '" +
                     starting_dir_ + "'\n";
   WriteFd(io_.out, msg);
 }
@@ -222,6 +261,7 @@ int Make::Run() {
     }
     RemoveIntermediates(false);
   }
+  if (opts.print_data_base) PrintDataBase();  // as GNU make's die()
   if (entered && dir_entered_) PrintDirectory(false);
   if (trace_ != nullptr) {
     trace_->Event(Prefix() + " " + starting_dir_, "make", trace_start_, trace_->Now(),
@@ -234,26 +274,45 @@ int Make::Run() {
 
 namespace kbmake {
 
+namespace {
+
+/// Where the name of a command-line assignment ends and its flavor.
+size_t AssignmentNameEnd(const std::string& line, size_t eq, Flavor* flavor) {
+  *flavor = Flavor::kRecursive;
+  if (eq >= 2 && line.compare(eq - 2, 2, "::") == 0) {
+    *flavor = Flavor::kSimple;
+    return eq - 2;
+  }
+  if (eq >= 1) {
+    switch (line[eq - 1]) {
+      case ':': *flavor = Flavor::kSimple; return eq - 1;
+      case '+': *flavor = Flavor::kAppend; return eq - 1;
+      case '?': *flavor = Flavor::kConditional; return eq - 1;
+      case '!': *flavor = Flavor::kShell; return eq - 1;
+      default: break;
+    }
+  }
+  return eq;
+}
+
+}  // namespace
+
+std::string Make::CommandLineVariableName(const std::string& arg) {
+  size_t eq = arg.find('=');
+  if (eq == std::string::npos) return "";
+  Flavor flavor;
+  size_t name_end = AssignmentNameEnd(arg, eq, &flavor);
+  return Expand(TrimSpace(std::string_view(arg).substr(0, name_end)));
+}
+
 void Make::EvalCommandLineAssignment(const std::string& arg) {
   // Reuse the makefile parser's assignment detection through a one-line evaluation with
   // command-line origin.
   std::string line = arg;
   size_t eq = line.find('=');
   if (eq == std::string::npos) return;
-  Flavor flavor = Flavor::kRecursive;
-  size_t name_end = eq;
-  if (eq >= 2 && line.compare(eq - 2, 2, "::") == 0) {
-    flavor = Flavor::kSimple;
-    name_end = eq - 2;
-  } else if (eq >= 1) {
-    switch (line[eq - 1]) {
-      case ':': flavor = Flavor::kSimple; name_end = eq - 1; break;
-      case '+': flavor = Flavor::kAppend; name_end = eq - 1; break;
-      case '?': flavor = Flavor::kConditional; name_end = eq - 1; break;
-      case '!': flavor = Flavor::kShell; name_end = eq - 1; break;
-      default: break;
-    }
-  }
+  Flavor flavor;
+  size_t name_end = AssignmentNameEnd(line, eq, &flavor);
   std::string name(TrimSpace(std::string_view(line).substr(0, name_end)));
   name = Expand(name);
   std::string value(TrimLeft(std::string_view(line).substr(eq + 1)));
@@ -266,7 +325,9 @@ int Make::ReadAndBuild() {
   for (const std::string& g : opts.goals) {
     if (!goals_text.empty()) goals_text.push_back(' ');
     goals_text += g;
-    EnterFile(g)->cmd_target = true;
+    File* gf = EnterFile(g);
+    gf->cmd_target = true;
+    gf->builtin = false;  // entered as in GNU make's enter_file (-p)
   }
   // Without goals on the command line MAKECMDGOALS stays undefined.
   if (!opts.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
@@ -276,6 +337,8 @@ int Make::ReadAndBuild() {
     (void)none;
     EvalString(e, nullptr);
   }
+  // GNU make's read_all_makefiles: MAKEFILE_LIST exists even if no makefile is read.
+  DefineGlobal("MAKEFILE_LIST", "", Origin::kFile, false);
   Debug(kDbBasic, 0, "Reading makefiles...");
   // MAKEFILES from the environment.
   if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
@@ -309,9 +372,10 @@ int Make::ReadAndBuild() {
     trace_->Event("read makefiles", "make", trace_start_, trace_->Now(), 100 + trace_id_,
                   {{"directory", starting_dir_}});
   }
+  DefineGlobal("GNUMAKEFLAGS", "", Origin::kOverride, false);
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
-  if (opts.no_builtin_vars) opts.no_builtin_rules = true;
+  // -R implies -r only when given at start (cli/); from MAKEFLAGS in a makefile it does not.
   if (opts.no_builtin_rules && !builtin_rules_removed_) {
     if (suffix_file_ && suffix_file_->builtin_deps) suffix_file_->deps.clear();
     DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
@@ -368,10 +432,24 @@ int Make::ReadAndBuild() {
 }
 
 int Make::RemakeMakefiles() {
-  if (!read_makefiles_.empty()) Debug(kDbBasic, 0, "Updating makefiles....");
   std::vector<File*> mfiles;
   std::vector<Timestamp> mtimes;
   std::vector<const ReadMakefile*> rms;
+  // No makefile at all: GNU make tries to make the default ones (quietly), and re-executes if
+  // one of them was made.
+  std::vector<ReadMakefile> defaults;
+  if (read_makefiles_.empty() && opts.makefiles.empty()) {
+    for (const char* name : {"GNUmakefile", "makefile", "Makefile"})
+      defaults.push_back(ReadMakefile{name, kRmDontCare, 0});
+  }
+  if (!read_makefiles_.empty() || !defaults.empty()) Debug(kDbBasic, 0, "Updating makefiles....");
+  for (const ReadMakefile& rm : defaults) {
+    File* f = EnterFile(rm.name);
+    f->dontcare = true;
+    mfiles.push_back(f);
+    mtimes.push_back(NameMtime(f->name));
+    rms.push_back(&rm);
+  }
   for (auto it = read_makefiles_.rbegin(); it != read_makefiles_.rend(); ++it) {
     const ReadMakefile& rm = *it;
     // The copy of a "-f -" makefile is never remade (GNU make marks it updated).
@@ -386,6 +464,9 @@ int Make::RemakeMakefiles() {
     f->dontcare = (rm.flags & kRmDontCare) != 0;
     mfiles.push_back(f);
     mtimes.push_back(NameMtime(f->name));
+    // GNU make looks at its mtime before remaking (file_mtime_no_search), which also caches
+    // it and un-marks an existing file as intermediate (-p shows both).
+    if (f->last_mtime == kUnknownTime) FileMtime(f, false);
     rms.push_back(&rm);
   }
   if (mfiles.empty()) return 0;
@@ -396,11 +477,13 @@ int Make::RemakeMakefiles() {
   // Makefiles are traced only with --debug=m.
   int db_level = db_level_;
   if (!(db_level_ & kDbMakefiles)) db_level_ = 0;
+  DefineMakeflags(true, true);  // as GNU make: without -n, -q, -t while remaking makefiles
   UpdateStatus status = UpdateGoalChain(mfiles, true);
   jobs_->WaitAll(false);
   db_level_ = db_level;
   opts.always_make = always;
   updating_makefiles_ = false;
+  for (size_t i = 0; i < defaults.size(); ++i) mfiles[i]->dontcare = false;
   bool reexec = false;
   switch (status) {
     case UpdateStatus::kQuestion:
@@ -440,15 +523,22 @@ int Make::RemakeMakefiles() {
       reexec = true;
       break;
   }
-  if (!reexec) return 0;
+  if (!reexec) {
+    DefineMakeflags(true);
+    return 0;
+  }
   RemoveIntermediates(false);
+  if (opts.print_data_base) PrintDataBase();  // GNU make prints it before re-executing too
   if (reexec_hook_) reexec_hook_(restarts_ + 1);
   return 0;
 }
 
 void Make::ReparseMakeflags() {
   Variable* v = global_.Lookup("MAKEFLAGS");
-  if (v == nullptr || v->origin != Origin::kFile || v->value == makeflags_at_start_) return;
+  if (v == nullptr || (v->origin != Origin::kFile && v->origin != Origin::kEnvOverride) ||
+      v->value == makeflags_at_start_) {
+    return;
+  }
   std::string val = v->recursive ? Expand(v->value) : v->value;
   size_t nvars = opts.cmdline_vars.size();
   if (makeflags_hook_) makeflags_hook_(val, &opts);

@@ -104,7 +104,8 @@ size_t FindUnquoted(std::string* sp, std::string_view stops, bool skip_vars, siz
 }
 
 void RemoveComments(std::string* line) {
-  size_t p = FindUnquoted(line, "#", false);
+  // GNU make 4.3: a '#' inside a variable reference or function call is not a comment.
+  size_t p = FindUnquoted(line, "#", true);
   if (p != std::string::npos) line->resize(p);
 }
 

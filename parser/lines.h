@@ -30,7 +30,7 @@ void CollapseContinuations(std::string* line);
 /// set, text inside $(...)/${...} is skipped. Returns npos if none.
 size_t FindUnquoted(std::string* s, std::string_view stops, bool skip_vars, size_t from = 0);
 
-/// Cuts the line at the first unquoted '#'.
+/// Cuts the line at the first unquoted '#' outside variable references (GNU make 4.3).
 void RemoveComments(std::string* line);
 
 }  // namespace kbmake

@@ -3,6 +3,7 @@
 // $(wildcard) or implicit rule search; kbmake keeps the same snapshot semantics.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,18 @@ class DirCache {
   bool Exists(const std::string& path);
   /// Wildcard expansion (GNU glob with make's cached directory reading), sorted.
   std::vector<std::string> Glob(const std::string& pattern);
+  /// Calls f(dir, names) for each directory read so far, by name; names is null if the
+  /// directory could not be read (for -p's "# Directories").
+  template <typename F>
+  void ForEachDirectory(F f) const {
+    std::vector<const std::string*> keys;
+    for (const auto& [dir, entry] : dirs_) keys.push_back(&dir);
+    std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
+    for (const std::string* k : keys) {
+      const Entry& e = dirs_.at(*k);
+      f(*k, e.ok ? &e.names : nullptr);
+    }
+  }
 
  private:
   struct Entry {

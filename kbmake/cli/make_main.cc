@@ -17,6 +17,7 @@
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
+#include "kbmake/rules/database_print.h"
 
 namespace kbmake {
 namespace {
@@ -180,18 +181,19 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     out(UsageText(program));
     return 0;
   }
+  bool version_printed = false;
   if (opts.print_version || (db_level & kDbBasic)) {
-    // The banner; debugging output starts with it too.
-    out("GNU Make 4.3\nBuilt for x86_64-pc-linux-gnu\n"
-        "Copyright (C) 1988-2020 Free Software Foundation, Inc.\n"
-        "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\n"
-        "This is free software: you are free to change and redistribute it.\n"
-        "There is NO WARRANTY, to the extent permitted by law.\n");
+    // The banner; debugging output starts with it too. With -p each line is a comment, and
+    // the data base does not print it again.
+    const char* comment = opts.print_data_base ? "# " : "";
+    out(VersionBanner(comment));
     // kbmake's own version after GNU make's banner, whose first line scripts probe; only for
     // --version: the --debug trace keeps GNU make's banner alone.
     if (opts.print_version) {
-      out(std::string("kbmake ") + KbmakeVersion() + " (commit " + KbmakeCommit() + ")\n");
+      out(std::string(comment) + "kbmake " + KbmakeVersion() + " (commit " + KbmakeCommit() +
+          ")\n");
     }
+    version_printed = true;
     if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
   std::string original_dir;
@@ -239,6 +241,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
+  make.version_printed_ = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
   const std::string& argv0 = inv.argv.empty() ? program : inv.argv[0];

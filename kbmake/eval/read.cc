@@ -220,14 +220,12 @@ void Reader::Run() {
       }
       ProcessLine(line, nlines);
     }
+    // As GNU make's eval(): the check comes before the last rule is recorded (-p shows it).
+    if (!conds_.ignoring.empty()) m_->Fatal(&loc_, "missing 'endif'");
     RecordWaitingFiles();
   } catch (...) {
     m_->reading_loc_ = saved;
     throw;
-  }
-  if (!conds_.ignoring.empty()) {
-    m_->reading_loc_ = saved;
-    m_->Fatal(&loc_, "missing 'endif'");
   }
   m_->reading_loc_ = saved;
 }
@@ -556,7 +554,8 @@ void Reader::DoExport(std::string_view rest, bool exporting) {
   std::string e = m_->Expand(rest);
   for (auto w : SplitWords(e)) {
     Variable* v = m_->Lookup(w);
-    if (v == nullptr) v = m_->DefineGlobal(w, "", Origin::kFile, true, &loc_);
+    // GNU make defines a name it has never seen as an empty simple variable.
+    if (v == nullptr) v = m_->DefineGlobal(w, "", Origin::kFile, false, &loc_);
     v->export_mode = exporting ? ExportMode::kExport : ExportMode::kNoExport;
   }
 }
@@ -1034,10 +1033,11 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string list = ml ? ml->value : "";
   if (!list.empty()) list.push_back(' ');
   list += path;
-  DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false);
+  const std::string* fname = InternFileName(path);
+  Loc first_line{fname, 1};  // GNU make defines it at the makefile's line 1 (-p shows it)
+  DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false, &first_line);
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string* fname = InternFileName(path);
   EvalBuffer(ss.str(), fname, 1, (flags & kRmNoDefaultGoal) == 0);
   return true;
 }

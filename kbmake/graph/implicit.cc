@@ -305,7 +305,11 @@ bool Make::TryImplicitRule(File* file, int depth) {
   if (PatternSearch(file, false, depth, 0)) return true;
   // For "lib(member)" GNU make then searches rules for "(member)", e.g. the built-in
   // "(%): %".
-  return ArName(file->name) && PatternSearch(file, true, depth, 0);
+  if (ArName(file->name) && PatternSearch(file, true, depth, 0)) return true;
+  // GNU make leaves no stem after a failed search (-p shows none, even after a second
+  // expansion computed an empty one).
+  if (file->stem.empty()) file->stem_set = false;
+  return false;
 }
 
 bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {

@@ -48,6 +48,7 @@ void Make::SetFileVariables(File* file) {
     // a known suffix.
     const std::string& base = percent.empty() ? at : percent;
     if (suffix_file_) {
+      suffix_file_->builtin = false;  // GNU make's enter_file (".SUFFIXES") here (-p shows it)
       for (const Dep& d : suffix_file_->deps) {
         const std::string& s = d.name;
         if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {
@@ -57,6 +58,7 @@ void Make::SetFileVariables(File* file) {
       }
     }
   }
+  file->stem_set = true;
   std::string less;
   for (const Dep& d : file->deps) {
     if (d.extra) continue;
@@ -134,7 +136,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
     bool stop_all = false;
     while (gi < goals.size()) {
       Goal& g = goals[gi];
-      bool stop = false, any_not_updated = false;
+      bool stop = false, any_not_updated = false, end_pass_only = false;
       File* head = g.file->double_colon ? g.file->double_colon : g.file;
       current_goal_ = g.file;
       for (File* file = head; file; file = file->prev) {
@@ -163,7 +165,9 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
               if (!makefiles || (!opts.dry_run && !opts.question)) {
                 status = UpdateStatus::kSuccess;
               }
-              if (makefiles && file->dontcare) stop = true;
+              // A remade default/-include makefile ends this pass over the goals, but the
+              // other makefiles are still remade before re-executing (GNU make: one restart).
+              if (makefiles && file->dontcare) stop = end_pass_only = true;
             }
           }
         }
@@ -183,7 +187,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
         }
         goals.erase(goals.begin() + gi);
         if (stop) {
-          stop_all = true;
+          stop_all = !end_pass_only;
           break;
         }
       } else {

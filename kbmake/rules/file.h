@@ -76,6 +76,7 @@ struct File {
   File* prev = nullptr;          // next :: rule for the same target
   File* last = nullptr;          // last :: rule (on the head)
   std::vector<File*> also_make;  // grouped / multi-target pattern siblings
+  std::vector<File*> group;      // grouped targets (&:): all of them, in rule order (-p)
   Timestamp last_mtime = kUnknownTime;
   Timestamp mtime_before_update = kUnknownTime;
   int command_flags = 0;
@@ -88,6 +89,7 @@ struct File {
   bool changed = false, deps_expanded = false, snapped = false, builtin = false;
   bool builtin_deps = false, is_explicit = false, mentioned = false, grouped = false, loaded_makefile = false;
   bool cmds_from_double_colon_head = false, vpath_checked = false, unlinked = false;
+  bool stem_set = false;  // $* was computed (GNU's stem is then non-null; -p shows it)
   int considered_pass = -1;
 
   const std::string& hn() const { return hname.empty() ? name : hname; }

@@ -325,6 +325,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     File* f;
     if (!two_colon) {
       f = EnterFile(name);
+      f->builtin = false;  // GNU make's enter_file of a target: no longer built-in (-p)
       if (f->double_colon) {
         Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
       }
@@ -349,7 +350,9 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     f->is_target = true;
     f->is_explicit = true;
     f->builtin_deps = false;  // a makefile rule for .SUFFIXES makes its list the user's
-    if (pattern && matched) f->stem = std::string(stem);
+    // GNU make: the stem is the target patsubst'ed by the pattern, so the whole name for a
+    // target the pattern does not match ($* and -p show it).
+    if (pattern) f->stem = matched ? std::string(stem) : name;
     if (pattern && matched && two_expand) {
       for (Dep& d : these) d.staticpattern = true;
       f->stem = std::string(stem);
@@ -376,6 +379,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     if (!cmds) Error(&loc, "grouped targets must provide a recipe");
     for (File* f : group) {
       f->grouped = true;
+      f->group = group;
       for (File* o : group)
         if (o != f && std::find(f->also_make.begin(), f->also_make.end(), o) ==
                           f->also_make.end())
@@ -439,7 +443,7 @@ void Make::UndefineDefaultVariables() {
   // have their default values' origin; MAKECMDGOALS, MAKE_VERSION and the like stay.
   for (const DefaultVar& d : kDefaultVars) {
     std::string_view n = d.name;
-    if (n == "SUFFIXES" || n == ".LIBPATTERNS") continue;
+    if (n == "SUFFIXES") continue;  // not one of GNU make's default_variables
     Variable* v = global_.Lookup(n);
     if (v != nullptr && v->origin == Origin::kDefault) global_.Erase(std::string(n));
   }
@@ -447,12 +451,14 @@ void Make::UndefineDefaultVariables() {
 
 void Make::InstallDefaultSuffixRules() {
   suffix_file_ = EnterFile(".SUFFIXES");
+  suffix_file_->builtin = true;  // hidden from -p under -r, as in GNU make
   if (!opts.no_builtin_rules) {
     suffix_file_->builtin_deps = true;
     for (auto w : SplitWords(kDefaultSuffixes)) {
       Dep d;
       d.name = std::string(w);
       d.file = EnterFile(w);
+      d.file->builtin = true;  // as GNU make's set_default_suffixes (shown by -p)
       suffix_file_->deps.push_back(d);
     }
     for (const DefaultRule& r : kDefaultSuffixRules) {
@@ -547,7 +553,9 @@ void Make::ExpandDeps(File* f) {
     f->deps.insert(f->deps.begin() + i, nds.begin(), nds.end());
     i += nds.size();
   }
-  f->stem = file_stem;
+  // GNU make's expand_deps keeps the stem set_file_variables computed (-p shows it, even
+  // when empty); a static pattern's stem was already there.
+  if (!file_stem.empty()) f->stem = file_stem;
 }
 
 std::vector<Dep> Make::ExpandExtraPrereqs(const Variable* v) {
@@ -640,6 +648,8 @@ void Make::SnapDeps() {
   }
   if (File* f = LookupFile(".SILENT"); f && f->is_target) {
     if (f->deps.empty()) {
+      // Like -s, but GNU make 4.3 does not pass it on in MAKEFLAGS.
+      if (!opts.silent) silent_from_special_ = true;
       opts.silent = true;
     } else {
       each_dep(".SILENT", [](File* g) { g->command_flags |= 1; });

@@ -36,6 +36,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
+#include "tests/conformance/database_compare.h"
 
 namespace fs = std::filesystem;
 
@@ -47,7 +48,7 @@ constexpr size_t kDiffLineWidth = 200;               // longer diff lines are cu
 constexpr size_t kMaxCapturedBytes = 16 << 20;       // per stream; the rest is discarded
 constexpr char kSystemPath[] = "/usr/local/bin:/usr/bin:/bin";
 // Top-level entries of a case directory that are not inputs of the run.
-constexpr const char* kControlFiles[] = {"expected", "xfail", "cmd", "env", "setup.sh"};
+constexpr const char* kControlFiles[] = {"expected", "xfail", "cmd", "env", "setup.sh", "compare"};
 
 struct Options {
   std::string make_path;
@@ -322,19 +323,19 @@ ProcessResult RunShell(std::vector<std::string> args, const fs::path& cwd,
 
 class Normaliser {
  public:
+  // `work` becomes @DIR@ and the sandbox around it (whose bin/ is on PATH) @SANDBOX@.
   Normaliser(const fs::path& work, bool rename_program) : rename_program_(rename_program) {
-    std::error_code ec;
-    std::string real = fs::canonical(work, ec).string();
-    dirs_.push_back(work.string());
-    if (!ec && real != work.string()) dirs_.push_back(real);
+    Add(work, "@DIR@");
+    Add(work.parent_path(), "@SANDBOX@");
     // Longest first so that a path is never partially replaced by a prefix of itself.
-    std::sort(dirs_.begin(), dirs_.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::sort(dirs_.begin(), dirs_.end(), [](const auto& a, const auto& b) {
+      return a.first.size() > b.first.size();
+    });
   }
 
   std::string Apply(std::string text) const {
-    for (const auto& dir : dirs_) {
-      RE2::GlobalReplace(&text, RE2(RE2::QuoteMeta(dir)), "@DIR@");
+    for (const auto& [dir, replacement] : dirs_) {
+      RE2::GlobalReplace(&text, RE2(RE2::QuoteMeta(dir)), replacement);
     }
     if (rename_program_) {
       static const RE2 kProgram("\\bkbmake\\b");
@@ -344,7 +345,14 @@ class Normaliser {
   }
 
  private:
-  std::vector<std::string> dirs_;
+  void Add(const fs::path& dir, const char* replacement) {
+    std::error_code ec;
+    std::string real = fs::canonical(dir, ec).string();
+    dirs_.emplace_back(dir.string(), replacement);
+    if (!ec && real != dir.string()) dirs_.emplace_back(real, replacement);
+  }
+
+  std::vector<std::pair<std::string, std::string>> dirs_;
   bool rename_program_;
 };
 
@@ -485,11 +493,24 @@ std::string CompareWithExpected(const Case& c, const Outcome& got, int max_lines
       {"stderr", &got.stderr_text},
       {"status", &got.status},
       {"files", &got.files}};
+  kbconf::CompareMode mode = kbconf::CompareMode::kExact;
+  if (std::optional<std::string> text = ReadFile(c.dir / "compare")) {
+    std::optional<kbconf::CompareMode> parsed = kbconf::ParseCompareMode(*text);
+    if (!parsed) return absl::StrCat("  unknown mode in compare: ", FirstLine(*text), "\n");
+    mode = *parsed;
+  }
   std::string report;
   int budget = max_lines;
-  for (const auto& [name, actual] : parts) {
+  for (const auto& [name, actual_text] : parts) {
     std::optional<std::string> expected = ReadFile(c.dir / "expected" / name);
     if (!expected) return absl::StrCat("  missing expected/", name, " (not recorded?)\n");
+    const std::string* actual = actual_text;
+    std::string canonical;
+    if (mode == kbconf::CompareMode::kSectionsAsSets && std::string_view(name) == "stdout") {
+      *expected = kbconf::CanonicalDataBaseOutput(*expected);
+      canonical = kbconf::CanonicalDataBaseOutput(*actual);
+      actual = &canonical;
+    }
     if (*expected == *actual) continue;
     if (budget <= 0) break;
     std::string diff = ShortDiff(*expected, *actual, budget);

@@ -1,0 +1,4 @@
+generated.h: gen.sh
+	sh gen.sh > $@
+help:
+	@echo help

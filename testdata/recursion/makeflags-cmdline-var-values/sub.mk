@@ -1,0 +1,2 @@
+all:
+	@echo 'sub [$(CMDS)] [$(value CMDS)] [$(R)] [$(value R)] $(MAKEOVERRIDES)'
