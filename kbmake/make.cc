@@ -15,6 +15,7 @@
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
+#include "kbmake/exec/shell_memo.h"
 
 namespace kbmake {
 
@@ -95,6 +96,34 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   }
 }
 
+// Runs a $(shell) command: stdout into *out, stdin and stderr inherited. Returns the status.
+static int RunShellPlain(ExecImage& image, std::string* out) {
+  int fds[2];
+  if (pipe(fds) != 0) return 127;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = vfork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    image.Exec();
+  }
+  close(fds[1]);
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out->append(buf, n);
+  }
+  close(fds[0]);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
   if (shell_hook_) {
     std::string r = shell_hook_(cmd, status);
@@ -114,34 +143,14 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   for (const std::string& e : environ_)
     if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
   ExecImage image(argv, environ_, path, Prefix(), false);
-  int fds[2];
-  if (pipe(fds) != 0) {
-    *status = 127;
-    return {};
-  }
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = vfork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    close(fds[0]);
-    close(fds[1]);
-    image.Exec();
-  }
-  close(fds[1]);
   std::string out;
-  char buf[65536];
-  while (true) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, n);
+  std::string note;
+  if (shell_memo_ && shell_memo_->Run({argv, environ_, shell, flags, Prefix()}, image, &out,
+                                      status, &note)) {
+    Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
+  } else {
+    *status = RunShellPlain(image, &out);
   }
-  close(fds[0]);
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
   DefineGlobal(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false);
   // Fold newlines: "\r\n" and "\n" become spaces; trailing newlines are dropped.

@@ -14,6 +14,7 @@
 #include "kbmake/base/bigstack.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/exec/jobs.h"
+#include "kbmake/exec/shell_memo.h"
 #include "kbmake/make.h"
 
 extern char** environ;
@@ -201,6 +202,10 @@ int main(int argc, char** argv) {
   kbmake::Make make(opts, program, makelevel, env);
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
+  if (kbmake::ShellMemo::Enabled(env, opts.shell_cache)) {
+    std::string memo_file = kbmake::ShellMemo::DefaultFile(env);
+    if (!memo_file.empty()) make.shell_memo_ = std::make_shared<kbmake::ShellMemo>(memo_file);
+  }
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
   make.argv0_ = argv[0];
@@ -228,6 +233,7 @@ int main(int argc, char** argv) {
       for (char** a = argv; *a; ++a) printf(" %s", *a);
       putchar('\n');
     }
+    if (make.shell_memo_) make.shell_memo_->Save();
     fflush(stdout);
     fflush(stderr);
     execve("/proc/self/exe", argv, ev.data());
@@ -249,6 +255,7 @@ int main(int argc, char** argv) {
   };
   int status = 2;
   kbmake::RunWithBigStack([&] { status = make.Run(); });
+  if (make.shell_memo_) make.shell_memo_->Save();
   fflush(stdout);
   fflush(stderr);
   // GNU make 4.3 leaves the copy behind; kbmake removes it (docs/DIFFERENCES.md).

@@ -40,7 +40,8 @@ const LongOpt kLongOpts[] = {
     {"no-print-directory", 0, 0},   {"what-if", 'W', 1},
     {"new-file", 'W', 1},           {"assume-new", 'W', 1},
     {"warn-undefined-variables", 0, 0}, {"jobserver-auth", 0, 1},
-    {"jobserver-fds", 0, 1},
+    {"jobserver-fds", 0, 1},        {"shell-cache", 0, 0},
+    {"no-shell-cache", 0, 0},
 };
 
 /// Applies one option; `arg` is its argument (possibly empty for optional ones).
@@ -88,6 +89,8 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         o->no_print_directory = true;
       } else if (longname == "warn-undefined-variables") {
         o->warn_undefined = true;
+      } else if (longname == "shell-cache" || longname == "no-shell-cache") {
+        if (!from_env) o->shell_cache = longname == "shell-cache";
       } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
         o->jobserver_auth = arg;
       }
@@ -141,7 +144,10 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
           nmatch = 1;
           break;
         }
-        if (strncmp(lo.name, name.c_str(), name.size()) == 0) {
+        // kbmake's own options are never abbreviated, so GNU make's abbreviations keep
+        // their meaning (--no-s is still --no-silent).
+        bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr;
+        if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {
           if (!match || match->short_equiv != lo.short_equiv ||
               strcmp(match->name, lo.name) != 0) {
             if (!match) match = &lo;
