@@ -37,6 +37,25 @@
 
 namespace kbmake {
 
+namespace {
+
+// Kernel files whose content is the whole of what they say and rarely changes: a dependency
+// on one is its content (libselinux, linked into coreutils, reads /proc/filesystems).
+bool IsContentFile(const std::string& path) { return path == "/proc/filesystems"; }
+
+uint64_t ContentHash(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  std::string data;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) data.append(buf, n);
+  close(fd);
+  return Fnv1a64(data);
+}
+
+}  // namespace
+
 PathFact ObservePath(const std::string& path, bool follow) {
   PathFact f;
   f.path = path;
@@ -52,6 +71,10 @@ PathFact ObservePath(const std::string& path, bool follow) {
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     // A device node's times say nothing about what reading it gives; its number does.
     f.size = static_cast<int64_t>(st.st_rdev);
+    return f;
+  }
+  if (IsContentFile(path)) {
+    f.size = static_cast<int64_t>(ContentHash(path));
     return f;
   }
   f.size = st.st_size;
@@ -178,6 +201,8 @@ class Tracer {
     bool capture = false;      // write to make's stderr
     bool skipped = false;      // not run by the kernel: the tracer sets its result
     long skipped_ret = -ENOSYS;
+    bool empty_path = false;   // "" names nothing: the call fails with ENOENT
+    std::vector<std::string> new_mods;  // names first changed by this call
   };
   struct Proc {
     Pending sc;
@@ -185,7 +210,12 @@ class Tracer {
   };
 
   void Refuse(const std::string& why) {
-    if (r_.refusal.empty()) r_.refusal = why;
+    if (!r_.refusal.empty()) return;
+    r_.refusal = why;
+    if (cur_tid_ > 0) {
+      std::string exe = ReadLink("/proc/" + std::to_string(cur_tid_) + "/exe");
+      if (!exe.empty()) r_.refusal += " (" + exe.substr(exe.rfind('/') + 1) + ")";
+    }
   }
   bool Refused() const { return !r_.refusal.empty(); }
 
@@ -250,11 +280,12 @@ class Tracer {
 
   // A dependency first observed now (the syscall's own result must agree with it).
   void Dep(const std::string& abs, bool follow, long ret, bool listed = false) {
+    if (abs.empty() && ret == -ENOENT && procs_cur_ && procs_cur_->sc.empty_path) return;
     if (abs.empty()) {
       Refuse("a path the tracer could not resolve");
       return;
     }
-    std::string key = abs + (follow ? "\1" : "\0");
+    std::string key = abs + std::string(1, follow ? '\1' : '\0');
     auto it = deps_.find(key);
     if (it != deps_.end()) {
       it->second.listed |= listed;
@@ -267,7 +298,7 @@ class Tracer {
     }
     // Whether a name exists under /proc or /sys is checked like any other name; what an
     // existing one holds changes without its times moving.
-    if (f.err == 0 && (abs.rfind("/proc/", 0) == 0 || abs.rfind("/sys/", 0) == 0 ||
+    if (f.err == 0 && !IsContentFile(abs) && (abs.rfind("/proc/", 0) == 0 || abs.rfind("/sys/", 0) == 0 ||
                        abs == "/proc" || abs == "/sys"))
       Refuse("looks at " + abs);
     deps_.emplace(key, std::move(f));
@@ -279,7 +310,21 @@ class Tracer {
       Refuse("changes a path the tracer could not resolve");
       return;
     }
-    if (!modified_.count(abs)) modified_.emplace(abs, ObservePath(abs, false));
+    if (!modified_.count(abs)) {
+      modified_.emplace(abs, ObservePath(abs, false));
+      if (procs_cur_) procs_cur_->sc.new_mods.push_back(abs);
+    }
+  }
+
+  // Is `fd` a file the tree created itself?
+  bool OwnFd(pid_t tid, long fd) {
+    std::string p = FdPath(tid, fd);
+    const char kDeleted[] = " (deleted)";
+    if (p.size() > sizeof kDeleted && p.compare(p.size() - sizeof kDeleted + 1, std::string::npos, kDeleted) == 0)
+      p.resize(p.size() - sizeof kDeleted + 1);
+    for (const auto& [m, pre] : modified_)
+      if (Under(p, m)) return true;
+    return false;
   }
 
   // fd-based change: only files the tree created itself may be changed.
@@ -313,6 +358,14 @@ class Tracer {
     struct statfs sf;
     if (statfs(proc.c_str(), &sf) != 0) {
       Refuse("cannot inspect an opened file's file system");
+      return;
+    }
+    std::string canon = FdPath(tid, fd);
+    if (IsContentFile(canon)) return;
+    // A program's own memory map (GNU grep's stack-overflow handler reads it): its files are
+    // dependencies already, its addresses differ in the verification run.
+    if (canon == "/proc/" + std::to_string(tid) + "/maps") {
+      s_own_maps_ = true;
       return;
     }
     switch (sf.f_type) {
@@ -362,12 +415,17 @@ class Tracer {
   bool root_exec_done_ = false;
   std::vector<int> extras_;  // descriptors beyond 0-2 the command inherited
   std::map<pid_t, Proc> procs_;
+  Proc* procs_cur_ = nullptr;  // the process whose system call is being handled
+  pid_t cur_tid_ = 0;
+  bool s_own_maps_ = false;  // the open being handled opened the caller's own maps
   std::map<std::string, PathFact> deps_;
   std::map<std::string, PathFact> modified_;
   TraceResult r_;
 };
 
 void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
+  procs_cur_ = &p;
+  cur_tid_ = tid;
   Pending& s = p.sc;
   s = Pending();
   s.in = true;
@@ -376,7 +434,9 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
   a[0] = rg.rdi, a[1] = rg.rsi, a[2] = rg.rdx, a[3] = rg.r10, a[4] = rg.r8, a[5] = rg.r9;
   auto path_at = [&](int dirarg, int patharg) {
     long dirfd = dirarg < 0 ? AT_FDCWD : static_cast<long>(a[dirarg]);
-    return Abs(tid, dirfd, ReadStr(tid, a[patharg]));
+    std::string raw = ReadStr(tid, a[patharg]);
+    if (raw.empty()) s.empty_path = true;
+    return Abs(tid, dirfd, raw);
   };
   auto open_common = [&](long dirfd_arg, int patharg, uint64_t flags) {
     s.p1 = path_at(static_cast<int>(dirfd_arg), patharg);
@@ -416,9 +476,11 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
     case SYS_getrandom:
       break;
     case SYS_statfs:
-      // Probing for a file system (libselinux probes /sys/fs/selinux): only a failed lookup
-      // is accepted; a success would tell free space and the like.
+      // The file system's type and size are fixed; its free space is not, and differs in the
+      // verification run (see OnExit), so a result that prints it is not remembered.
       s.p1 = path_at(-1, 0);
+      break;
+    case SYS_fstatfs:
       break;
     case SYS_socketpair:
       if (a[0] != AF_UNIX) Refuse("creates a socket");
@@ -584,7 +646,9 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       switch (a[1]) {
         case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
         case F_OFD_SETLKW: case F_SETOWN: case F_SETSIG: case F_SETLEASE: case F_NOTIFY:
-          Refuse("file locks or notifications");
+          // A lock on a file of the run's own (gcc locks its .gcno) meets no other process.
+          if (!OwnFd(tid, static_cast<long>(a[0])))
+            Refuse("file locks or notifications (fcntl " + std::to_string(a[1]) + ")");
           break;
         default:
           break;
@@ -614,6 +678,8 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
 }
 
 void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
+  procs_cur_ = &p;
+  cur_tid_ = tid;
   Pending& s = p.sc;
   s.in = false;
   long ret = static_cast<long>(rg.rax);
@@ -626,16 +692,26 @@ void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
   if (Refused()) {
     return;
   }
+  if (ret < 0 && !s.new_mods.empty()) {
+    // A change that failed changed nothing (mkdir -p of an existing directory); what the
+    // name was (EEXIST, ENOENT...) is what the command learnt.
+    for (const std::string& m : s.new_mods) {
+      PathFact pre = modified_[m];
+      modified_.erase(m);
+      if (!deps_.count(m + std::string(1, '\0'))) deps_.emplace(m + std::string(1, '\0'), pre);
+    }
+  }
   switch (s.nr) {
     case SYS_open: case SYS_openat: case SYS_creat:
+      s_own_maps_ = false;
       if (ret >= 0) CheckOpened(tid, ret);
-      if (!s.write_open) Dep(s.p1, s.follow, ret);
+      if (!s.write_open && !s_own_maps_) Dep(s.p1, s.follow, ret);
       break;
     case SYS_stat: case SYS_access: case SYS_chdir: case SYS_getxattr: case SYS_listxattr:
     case SYS_lstat: case SYS_readlink: case SYS_lgetxattr: case SYS_llistxattr:
     case SYS_newfstatat: case SYS_statx: case SYS_faccessat: case SYS_faccessat2:
     case SYS_readlinkat:
-      if (!s.p1.empty()) {
+      if (!s.p1.empty() || s.empty_path) {
         Dep(s.p1, s.follow, ret);
       } else if (!(s.nr == SYS_newfstatat || s.nr == SYS_statx)) {
         Refuse("a path the tracer could not resolve");
@@ -692,9 +768,57 @@ void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
         }
       }
       break;
-    case SYS_statfs:
-      if (ret == 0) Refuse("reads file system statistics");
-      Dep(s.p1, true, ret);
+    case SYS_sysinfo:
+      if (ret == 0) {
+        std::string b;
+        if (!ReadMem(tid, a[0], sizeof(struct sysinfo), &b)) {
+          Refuse("sysinfo");
+          break;
+        }
+        struct sysinfo si;
+        memcpy(&si, b.data(), sizeof si);
+        for (unsigned long v : {static_cast<unsigned long>(si.uptime), si.freeram,
+                                si.sharedram, si.bufferram, si.freeswap})
+          ValueToken(static_cast<long>(v));
+        if (verify_) {
+          si.uptime += kShiftSec;
+          si.freeram = si.freeram > 0 ? si.freeram - 1 : 1;
+          si.bufferram += 1, si.sharedram += 1, si.procs += 1;
+          si.loads[0] += 1, si.loads[1] += 1, si.loads[2] += 1;
+          WriteMem(tid, a[0], &si, sizeof si);
+        }
+      }
+      break;
+    case SYS_getrusage:
+      if (ret == 0) {
+        std::string b;
+        if (!ReadMem(tid, a[1], sizeof(struct rusage), &b)) {
+          Refuse("getrusage");
+          break;
+        }
+        struct rusage ru;
+        memcpy(&ru, b.data(), sizeof ru);
+        if (verify_) {
+          ru.ru_utime.tv_sec += 1, ru.ru_stime.tv_sec += 1;
+          ru.ru_maxrss += 1, ru.ru_minflt += 1, ru.ru_nvcsw += 1;
+          WriteMem(tid, a[1], &ru, sizeof ru);
+        }
+      }
+      break;
+    case SYS_statfs: case SYS_fstatfs:
+      if (s.nr == SYS_statfs) Dep(s.p1, true, ret);
+      if (verify_ && ret == 0) {
+        uint64_t buf = a[1];
+        std::string b;
+        if (ReadMem(tid, buf, sizeof(struct statfs), &b)) {
+          struct statfs sf;
+          memcpy(&sf, b.data(), sizeof sf);
+          sf.f_bfree = sf.f_bfree > 0 ? sf.f_bfree - 1 : 1;
+          sf.f_bavail = sf.f_bavail > 0 ? sf.f_bavail - 1 : 1;
+          sf.f_ffree = sf.f_ffree > 0 ? sf.f_ffree - 1 : 1;
+          WriteMem(tid, buf, &sf, sizeof sf);
+        }
+      }
       break;
     case SYS_execve:
       if (!s.p1.empty()) {
@@ -837,6 +961,7 @@ TraceResult Tracer::Run() {
       continue;
     }
     if (!WIFSTOPPED(st)) continue;
+    cur_tid_ = tid;
     Proc& p = procs_[tid];
     int sig = WSTOPSIG(st);
     int event = st >> 16;
@@ -890,6 +1015,7 @@ TraceResult Tracer::Run() {
     }
     ptrace(PTRACE_SYSCALL, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(inject)));
   }
+  cur_tid_ = 0;
   if (!root_done) Refuse("lost the command");
   if (!root_exec_done_) Refuse("the command did not start");
   if (!extras_.empty()) {
