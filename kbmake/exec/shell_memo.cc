@@ -311,7 +311,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
     }
   }
   TraceResult r;
-  if (!RunTraced(image, false, out, &r)) return false;
+  if (!RunTraced(image, false, out, &r) || r.not_run) return false;
   *status = r.status;
   if (r.refusal.empty()) {
     for (const std::string& t : r.leak_tokens) {

@@ -102,6 +102,7 @@ constexpr long kShiftNs = 123456789;
 
 void EncodeResult(const TraceResult& r, ByteWriter* w) {
   w->I64(r.status);
+  w->U64(r.not_run);
   w->Str(r.refusal);
   w->Str(r.err_bytes);
   w->U64(r.deps.size());
@@ -122,6 +123,7 @@ void EncodeResult(const TraceResult& r, ByteWriter* w) {
 
 bool DecodeResult(ByteReader* rd, TraceResult* r) {
   r->status = static_cast<int>(rd->I64());
+  r->not_run = rd->U64() != 0;
   r->refusal = rd->Str();
   r->err_bytes = rd->Str();
   uint64_t n = rd->U64();
@@ -413,6 +415,7 @@ class Tracer {
   bool verify_;
   bool stdin_null_ = false, have_stderr_ = false;
   bool root_exec_done_ = false;
+  bool root_seen_ = false;
   std::vector<int> extras_;  // descriptors beyond 0-2 the command inherited
   std::map<pid_t, Proc> procs_;
   Proc* procs_cur_ = nullptr;  // the process whose system call is being handled
@@ -955,6 +958,10 @@ TraceResult Tracer::Run() {
       procs_.erase(tid);
       if (tid == root_) {
         root_done = true;
+        if (!root_seen_) {
+          r_.not_run = true;
+          Refuse("could not trace the command");
+        }
         r_.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         if (!procs_.empty()) Refuse("left processes running");
       }
@@ -969,6 +976,7 @@ TraceResult Tracer::Run() {
     if (!p.seen && sig == SIGSTOP && event == 0) {
       p.seen = true;
       if (tid == root_) {
+        root_seen_ = true;
         ptrace(PTRACE_SETOPTIONS, tid, nullptr,
                PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
@@ -1083,7 +1091,9 @@ TracedRun::TracedRun(ExecImage& image, int out_fd, bool verify) {
     pid_t cmd = fork();
     if (cmd == 0) {
       close(res[1]);
-      ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+      // Already traced (strace -f, a debugger): the command is not run here; the caller
+      // runs it the ordinary way (TraceResult::not_run).
+      if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) _exit(127);
       prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
       raise(SIGSTOP);
       dup2(out_fd, 1);

@@ -31,6 +31,7 @@ bool SameState(const PathFact& a, const PathFact& b);
 /// The outcome of a traced run.
 struct TraceResult {
   int status = 0;           // exit code, or 128 + signal
+  bool not_run = false;     // could not be traced (already traced): the command did not run
   std::string refusal;      // empty: the result may be remembered; else why not
   std::string err_bytes;    // what the tree wrote to the inherited stderr (already shown)
   std::vector<PathFact> deps;
