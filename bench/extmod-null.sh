@@ -20,13 +20,15 @@ unset MAKEFLAGS MFLAGS MAKELEVEL KBMAKE_SHELL_CACHE
 run() { # label command...
   local t0 t1
   t0=$(date +%s%N)
-  "${@:2}" -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
+  env -u _ "${@:2}" -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
   t1=$(date +%s%N)
   echo "$1 $(( (t1 - t0) / 1000 ))" >> "$work/times"
 }
 # Build once with each (the memo is filled by its first run).
-"$GNU" -s -C "$KDIR" M="$work" modules >/dev/null
-"$KBMAKE" --shell-cache -s -C "$KDIR" M="$work" modules >/dev/null
+# (`env -u _`: bash sets $_ to the program it starts, and the environment is part of the
+# memo's key; strace would otherwise see other keys than the timed runs.)
+env -u _ "$GNU" -s -C "$KDIR" M="$work" modules >/dev/null
+env -u _ "$KBMAKE" --shell-cache -s -C "$KDIR" M="$work" modules >/dev/null
 for _ in $(seq 1 "$REPS"); do
   run gnu "$GNU"
   run kbmake "$KBMAKE" --no-shell-cache
@@ -38,7 +40,7 @@ awk -v g="$g" -v k="$k" -v m="$m" 'BEGIN { printf "median ms: gnu %.1f  kbmake %
 awk -v g="$g" -v k="$k" -v m="$m" 'BEGIN { printf "ratio gnu/kbmake %.2f  gnu/kbmake+memo %.2f\n", g / k, g / m }'
 if command -v strace >/dev/null; then
   for prog in gnu:"$GNU" memo:"$KBMAKE --shell-cache"; do
-    strace -f -e trace=execve -o "$work/strace" ${prog#*:} -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
+    strace -f -e trace=execve -o "$work/strace" env -u _ ${prog#*:} -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
     total=$(grep -c 'execve(' "$work/strace" || true)
     tools=$(grep 'execve(' "$work/strace" | grep -cE '/(cc1|gcc[^"]*|as|ld[^"]*|x86_64-linux-gnu-[^"]*)", ' || true)
     echo "${prog%%:*}: $total execve, $tools of them compiler/assembler/linker"
