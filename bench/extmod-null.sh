@@ -27,8 +27,8 @@ run() { # label command...
 # Build once with each (the memo is filled by its first run).
 # (`env -u _`: bash sets $_ to the program it starts, and the environment is part of the
 # memo's key; strace would otherwise see other keys than the timed runs.)
-env -u _ "$GNU" -s -C "$KDIR" M="$work" modules >/dev/null
-env -u _ "$KBMAKE" --shell-cache -s -C "$KDIR" M="$work" modules >/dev/null
+env -u _ "$GNU" -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
+env -u _ "$KBMAKE" --shell-cache -s -C "$KDIR" M="$work" modules >/dev/null 2>&1
 for _ in $(seq 1 "$REPS"); do
   run gnu "$GNU"
   run kbmake "$KBMAKE" --no-shell-cache

@@ -26,7 +26,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
 #include <cerrno>
 #include <cstring>
@@ -209,6 +208,7 @@ class Tracer {
   struct Proc {
     Pending sc;
     bool seen = false;
+    bool stop_sent = false;  // detaching: a SIGSTOP is on its way
   };
 
   void Refuse(const std::string& why) {
@@ -391,7 +391,6 @@ class Tracer {
   void OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg);
   void OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg);
   void OnExec(pid_t tid);
-  bool OnSegv(pid_t tid);
 
   // Adds the verification run's clock shift to a timespec/timeval at `addr`.
   void ShiftTimespec(pid_t tid, uint64_t addr, long long unit) {
@@ -416,6 +415,7 @@ class Tracer {
   bool stdin_null_ = false, have_stderr_ = false;
   bool root_exec_done_ = false;
   bool root_seen_ = false;
+  bool detaching_ = false;  // the shell is gone: remaining processes are let go
   std::vector<int> extras_;  // descriptors beyond 0-2 the command inherited
   std::map<pid_t, Proc> procs_;
   Proc* procs_cur_ = nullptr;  // the process whose system call is being handled
@@ -495,7 +495,7 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
         Refuse("looks at another process's limits");
       break;
     case SYS_prctl:
-      if (a[0] == PR_SET_TSC || a[0] == PR_SET_SECCOMP) Refuse("changes TSC/seccomp mode");
+      if (a[0] == PR_SET_SECCOMP) Refuse("changes its seccomp mode");
       break;
     case SYS_rseq: {
       // With rseq registered, glibc's sched_getcpu reads the CPU number without a system call.
@@ -903,47 +903,6 @@ void Tracer::OnExec(pid_t tid) {
   }
 }
 
-// rdtsc/rdtscp with the TSC disabled (PR_TSC_SIGSEGV): emulate it. The dynamic loader reads
-// it at start for LD_DEBUG=statistics only; anywhere else the result may depend on the time.
-bool Tracer::OnSegv(pid_t tid) {
-  siginfo_t si;
-  if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0 || si.si_code != SI_KERNEL)
-    return false;
-  struct user_regs_struct rg;
-  if (ptrace(PTRACE_GETREGS, tid, nullptr, &rg) != 0) return false;
-  errno = 0;
-  long text = ptrace(PTRACE_PEEKTEXT, tid, reinterpret_cast<void*>(rg.rip), nullptr);
-  if (errno != 0) return false;
-  unsigned char b[8];
-  memcpy(b, &text, 8);
-  int len = 0;
-  if (b[0] == 0x0f && b[1] == 0x31) len = 2;
-  if (b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xf9) len = 3;
-  if (len == 0) return false;
-  unsigned aux = 0;
-  uint64_t t = len == 3 ? __rdtscp(&aux) : __rdtsc();
-  rg.rax = t & 0xffffffffu;
-  rg.rdx = t >> 32;
-  if (len == 3) rg.rcx = 0;
-  bool in_loader = false;
-  FILE* maps = fopen(("/proc/" + std::to_string(tid) + "/maps").c_str(), "re");
-  if (maps) {
-    char line[4096];
-    while (fgets(line, sizeof line, maps)) {
-      unsigned long lo, hi;
-      if (sscanf(line, "%lx-%lx", &lo, &hi) != 2 || rg.rip < lo || rg.rip >= hi) continue;
-      const char* slash = strrchr(line, '/');
-      in_loader = slash && strncmp(slash + 1, "ld-linux", 8) == 0;
-      break;
-    }
-    fclose(maps);
-  }
-  if (!in_loader) Refuse("reads the time stamp counter");
-  rg.rip += len;
-  ptrace(PTRACE_SETREGS, tid, nullptr, &rg);
-  return true;
-}
-
 TraceResult Tracer::Run() {
   procs_[root_].seen = false;
   bool root_done = false;
@@ -963,7 +922,18 @@ TraceResult Tracer::Run() {
           Refuse("could not trace the command");
         }
         r_.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        if (!procs_.empty()) Refuse("left processes running");
+        if (!procs_.empty()) {
+          // Background processes outlive the shell: let them go on untraced, as they would
+          // under GNU make. A SIGSTOP brings each to a stop where it can be detached (the
+          // stop itself is then discarded); new children detach at their first stop.
+          Refuse("left processes running");
+          detaching_ = true;
+          for (auto& [t, pr] : procs_) {
+            if (!pr.seen) continue;
+            syscall(SYS_tkill, t, SIGSTOP);
+            pr.stop_sent = true;
+          }
+        }
       }
       continue;
     }
@@ -973,6 +943,26 @@ TraceResult Tracer::Run() {
     int sig = WSTOPSIG(st);
     int event = st >> 16;
     int inject = 0;
+    if (detaching_) {
+      siginfo_t si;
+      bool delivery = event == 0 && sig != (SIGTRAP | 0x80) &&
+                      ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) == 0;
+      if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+          event == PTRACE_EVENT_CLONE) {
+        unsigned long child = 0;
+        ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child);
+        procs_[static_cast<pid_t>(child)];
+      }
+      if (sig == SIGSTOP && event == 0 && (!p.seen || (p.stop_sent && delivery))) {
+        ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
+        procs_.erase(tid);
+        continue;
+      }
+      p.seen = true;
+      ptrace(PTRACE_CONT, tid, nullptr,
+             reinterpret_cast<void*>(static_cast<long>(delivery ? sig : 0)));
+      continue;
+    }
     if (!p.seen && sig == SIGSTOP && event == 0) {
       p.seen = true;
       if (tid == root_) {
@@ -1009,17 +999,13 @@ TraceResult Tracer::Run() {
       }
     } else {
       p.seen = true;
-      if (sig == SIGSEGV && OnSegv(tid)) {
-        inject = 0;
-      } else {
-        siginfo_t si;
-        if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0) {
-          Refuse("stopped by a signal");  // group-stop
-        } else if (si.si_code <= 0 && si.si_pid != 0 && !procs_.count(si.si_pid)) {
-          Refuse("received a signal from outside the command");
-        }
-        inject = sig;
+      siginfo_t si;
+      if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0) {
+        Refuse("stopped by a signal");  // group-stop
+      } else if (si.si_code <= 0 && si.si_pid != 0 && !procs_.count(si.si_pid)) {
+        Refuse("received a signal from outside the command");
       }
+      inject = sig;
     }
     ptrace(PTRACE_SYSCALL, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(inject)));
   }
@@ -1094,7 +1080,6 @@ TracedRun::TracedRun(ExecImage& image, int out_fd, bool verify) {
       // Already traced (strace -f, a debugger): the command is not run here; the caller
       // runs it the ordinary way (TraceResult::not_run).
       if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) _exit(127);
-      prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
       raise(SIGSTOP);
       dup2(out_fd, 1);
       if (out_fd != 1) close(out_fd);
