@@ -307,6 +307,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         return true;
       }
       *note = "miss (" + changed->path + " changed)";
+      dropped_.insert(it->first);
       entries_.erase(it);
       dirty_ = true;
     } else {
@@ -366,6 +367,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
   *note += ", remembered";
   std::lock_guard<std::mutex> lock(mu_);
   std::string k = e.key;
+  dropped_.erase(k);
   entries_[k] = std::move(e);
   dirty_ = true;
   return true;
@@ -386,7 +388,8 @@ void ShellMemo::Save() {
       while ((n = read(fd, buf, sizeof buf)) > 0) bytes.append(buf, n);
       close(fd);
       if (DecodeShellMemo(bytes, &disk)) {
-        for (ShellMemoEntry& e : disk) entries_.try_emplace(e.key, std::move(e));
+        for (ShellMemoEntry& e : disk)
+          if (!dropped_.count(e.key)) entries_.try_emplace(e.key, std::move(e));
       }
     }
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/exec/trace.h"
 
@@ -69,6 +70,7 @@ class ShellMemo {
   bool dirty_ = false;
   std::string context_;  // key material that is the same for every call of the process
   absl::flat_hash_map<std::string, ShellMemoEntry> entries_;
+  absl::flat_hash_set<std::string> dropped_;  // found stale: not merged back from the file
 };
 
 }  // namespace kbmake

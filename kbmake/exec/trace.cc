@@ -231,13 +231,14 @@ class Tracer {
       if (room < sizeof buf) local.iov_len = room;
       struct iovec remote = {reinterpret_cast<void*>(addr), local.iov_len};
       ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
-      if (n <= 0) return s;
+      if (n <= 0) break;
       for (ssize_t i = 0; i < n; ++i) {
         if (buf[i] == '\0') return s;
         s.push_back(buf[i]);
       }
       addr += n;
     }
+    Refuse("could not read a path argument");
     return s;
   }
 
@@ -536,8 +537,9 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       s.follow = false;
       break;
     case SYS_newfstatat: case SYS_statx: {
-      std::string raw = ReadStr(tid, a[1]);
       uint64_t flags = a[s.nr == SYS_newfstatat ? 3 : 2];
+      if (a[1] == 0 && (flags & AT_EMPTY_PATH)) break;
+      std::string raw = ReadStr(tid, a[1]);
       if (raw.empty() && (flags & AT_EMPTY_PATH)) break;  // fstat of an open descriptor
       s.p1 = Abs(tid, static_cast<long>(a[0]), raw);
       s.follow = !(flags & AT_SYMLINK_NOFOLLOW);
@@ -1012,9 +1014,6 @@ TraceResult Tracer::Run() {
   cur_tid_ = 0;
   if (!root_done) Refuse("lost the command");
   if (!root_exec_done_) Refuse("the command did not start");
-  if (!extras_.empty()) {
-    // Allowed only if never used: every use was checked above.
-  }
   // Names the run created must be gone again, and must not have existed before.
   for (const auto& [path, pre] : modified_) {
     if (pre.err != ENOENT) {
