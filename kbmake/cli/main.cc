@@ -203,8 +203,8 @@ int main(int argc, char** argv) {
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
   if (kbmake::ShellMemo::Enabled(env, opts.shell_cache)) {
-    std::string memo_file = kbmake::ShellMemo::DefaultFile(env);
-    if (!memo_file.empty()) make.shell_memo_ = std::make_shared<kbmake::ShellMemo>(memo_file);
+    std::string memo_dir = kbmake::ShellMemo::DefaultDir(env);
+    if (!memo_dir.empty()) make.shell_memo_ = std::make_shared<kbmake::ShellMemo>(memo_dir);
   }
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.

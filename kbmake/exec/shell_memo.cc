@@ -1,6 +1,7 @@
 #include "kbmake/exec/shell_memo.h"
 
 #include <cpuid.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -26,8 +27,9 @@ namespace {
 constexpr char kMagic[] = "KBMKSHM\n";
 constexpr uint64_t kVersion = 2;
 // Bounds of the memo file: least recently used entries are dropped beyond them.
-constexpr size_t kMaxEntries = 4096;
-constexpr size_t kMaxBytes = 32u << 20;
+constexpr size_t kMaxEntries = 2048;
+constexpr size_t kMaxBytes = 16u << 20;
+constexpr size_t kMaxShards = 64;  // directories remembered
 constexpr size_t kMaxEntryBytes = 1u << 20;
 
 std::string EnvLookup(const std::vector<std::string>& env, std::string_view name) {
@@ -216,11 +218,17 @@ bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entr
   return true;
 }
 
-ShellMemo::ShellMemo(std::string file) : file_(std::move(file)), context_(ProcessContext()) {}
+ShellMemo::ShellMemo(std::string dir) : dir_(std::move(dir)), context_(ProcessContext()) {}
+
+std::string ShellMemo::ShardFile(const std::string& dir, const std::string& cwd) {
+  char name[17];
+  snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(Fnv1a64(cwd)));
+  return dir + "/" + name;
+}
 
 ShellMemo::~ShellMemo() = default;
 
-std::string ShellMemo::DefaultFile(const std::vector<std::string>& env) {
+std::string ShellMemo::DefaultDir(const std::vector<std::string>& env) {
   std::string base = EnvLookup(env, "XDG_CACHE_HOME");
   if (base.empty() || base[0] != '/') {
     std::string home = EnvLookup(env, "HOME");
@@ -236,7 +244,7 @@ bool ShellMemo::Enabled(const std::vector<std::string>& env, int option) {
   return v == "1" || v == "on" || v == "yes";
 }
 
-std::string ShellMemo::Key(const ShellCall& call) {
+std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
   ByteWriter w;
   w.Str(context_);
   w.U64(call.argv.size());
@@ -244,7 +252,8 @@ std::string ShellMemo::Key(const ShellCall& call) {
   w.U64(call.env.size());
   for (const std::string& e : call.env) w.Str(e);
   char cwd[PATH_MAX];
-  w.Str(getcwd(cwd, sizeof cwd) ? cwd : "");
+  *cwd_out = getcwd(cwd, sizeof cwd) ? cwd : "";
+  w.Str(*cwd_out);
   w.Str(call.shell);
   w.Str(call.shellflags);
   w.Str(call.prefix);
@@ -253,29 +262,43 @@ std::string ShellMemo::Key(const ShellCall& call) {
   return std::move(w.bytes());
 }
 
-void ShellMemo::LoadLocked() {
-  if (loaded_) return;
-  loaded_ = true;
-  int fd = open(file_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
+namespace {
+
+std::string ReadWholeFile(const std::string& path) {
   std::string bytes;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return bytes;
   char buf[65536];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0) bytes.append(buf, n);
   close(fd);
-  std::vector<ShellMemoEntry> list;
-  if (!DecodeShellMemo(bytes, &list)) return;  // damaged or foreign: start afresh
-  for (ShellMemoEntry& e : list) entries_[e.key] = std::move(e);
+  return bytes;
+}
+
+}  // namespace
+
+ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
+  std::string file = dir_.empty() ? std::string() : ShardFile(dir_, cwd);
+  Shard& sh = shards_[file];
+  if (!sh.loaded) {
+    sh.loaded = true;
+    std::vector<ShellMemoEntry> list;
+    if (!file.empty() && DecodeShellMemo(ReadWholeFile(file), &list)) {
+      for (ShellMemoEntry& e : list) sh.entries[e.key] = std::move(e);
+    }  // else: none yet, damaged or foreign: start afresh
+  }
+  return sh;
 }
 
 bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
                     std::string* note) {
-  std::string key = Key(call);
+  std::string cwd;
+  std::string key = Key(call, &cwd);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    LoadLocked();
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
+    Shard& sh = ShardLocked(cwd);
+    auto it = sh.entries.find(key);
+    if (it != sh.entries.end()) {
       const ShellMemoEntry& e = it->second;
       const PathFact* changed = nullptr;
       for (const PathFact& f : e.deps) {
@@ -293,7 +316,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         int64_t now = NowSeconds();
         if (now - it->second.last_used > 86400) {
           it->second.last_used = now;
-          dirty_ = true;
+          sh.dirty = true;
         }
         *note = "hit";
         fflush(stdout);
@@ -307,9 +330,9 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         return true;
       }
       *note = "miss (" + changed->path + " changed)";
-      dropped_.insert(it->first);
-      entries_.erase(it);
-      dirty_ = true;
+      sh.dropped.insert(it->first);
+      sh.entries.erase(it);
+      sh.dirty = true;
     } else {
       *note = "miss";
     }
@@ -367,58 +390,83 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
   *note += ", remembered";
   std::lock_guard<std::mutex> lock(mu_);
   std::string k = e.key;
-  dropped_.erase(k);
-  entries_[k] = std::move(e);
-  dirty_ = true;
+  Shard& sh = ShardLocked(cwd);
+  sh.dropped.erase(k);
+  sh.entries[k] = std::move(e);
+  sh.dirty = true;
   return true;
 }
 
 void ShellMemo::Save() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!dirty_ || file_.empty()) return;
-  dirty_ = false;
-  // Entries written meanwhile by other kbmake processes are kept (ours win for equal keys).
-  {
+  if (dir_.empty()) return;
+  bool wrote = false;
+  for (auto& [file, sh] : shards_) {
+    if (!sh.dirty || file.empty()) continue;
+    sh.dirty = false;
+    // Entries written meanwhile by other kbmake processes are kept (ours win for equal keys).
     std::vector<ShellMemoEntry> disk;
-    int fd = open(file_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      std::string bytes;
-      char buf[65536];
-      ssize_t n;
-      while ((n = read(fd, buf, sizeof buf)) > 0) bytes.append(buf, n);
-      close(fd);
-      if (DecodeShellMemo(bytes, &disk)) {
-        for (ShellMemoEntry& e : disk)
-          if (!dropped_.count(e.key)) entries_.try_emplace(e.key, std::move(e));
-      }
+    if (DecodeShellMemo(ReadWholeFile(file), &disk)) {
+      for (ShellMemoEntry& e : disk)
+        if (!sh.dropped.count(e.key)) sh.entries.try_emplace(e.key, std::move(e));
+    }
+    std::vector<const ShellMemoEntry*> list;
+    for (const auto& [k, e] : sh.entries) list.push_back(&e);
+    std::sort(list.begin(), list.end(), [](const ShellMemoEntry* a, const ShellMemoEntry* b) {
+      return a->last_used != b->last_used ? a->last_used > b->last_used : a->key < b->key;
+    });
+    size_t bytes = 0, keep = 0;
+    while (keep < list.size() && keep < kMaxEntries &&
+           bytes + EntryBytes(*list[keep]) <= kMaxBytes)
+      bytes += EntryBytes(*list[keep++]);
+    list.resize(keep);
+    std::string data = EncodeShellMemo(list);
+    // mkdir -p of the memo's directory; a plain file in its place is an old memo: removed.
+    for (size_t p = dir_.find('/', 1);; p = dir_.find('/', p + 1)) {
+      mkdir(p == std::string::npos ? dir_.c_str() : dir_.substr(0, p).c_str(), 0755);
+      if (p == std::string::npos) break;
+    }
+    struct stat st;
+    if (stat(dir_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode) && unlink(dir_.c_str()) == 0)
+      mkdir(dir_.c_str(), 0755);
+    std::string tmp = file + ".tmp." + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = write(fd, data.data() + off, data.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      off += n;
+    }
+    bool ok = off == data.size();
+    ok &= close(fd) == 0;
+    if (!ok || rename(tmp.c_str(), file.c_str()) != 0) {
+      unlink(tmp.c_str());
+    } else {
+      wrote = true;
     }
   }
-  std::vector<const ShellMemoEntry*> list;
-  for (const auto& [k, e] : entries_) list.push_back(&e);
-  std::sort(list.begin(), list.end(), [](const ShellMemoEntry* a, const ShellMemoEntry* b) {
-    return a->last_used != b->last_used ? a->last_used > b->last_used : a->key < b->key;
-  });
-  size_t bytes = 0, keep = 0;
-  while (keep < list.size() && keep < kMaxEntries && bytes + EntryBytes(*list[keep]) <= kMaxBytes)
-    bytes += EntryBytes(*list[keep++]);
-  list.resize(keep);
-  std::string data = EncodeShellMemo(list);
-  // mkdir -p of the memo's directory.
-  for (size_t p = file_.find('/', 1); p != std::string::npos; p = file_.find('/', p + 1))
-    mkdir(file_.substr(0, p).c_str(), 0755);
-  std::string tmp = file_ + ".tmp." + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    off += n;
+  if (wrote) PruneShards();
+}
+
+// At most kMaxShards directories are remembered: the least recently written go first.
+void ShellMemo::PruneShards() {
+  DIR* d = opendir(dir_.c_str());
+  if (!d) return;
+  std::vector<std::pair<int64_t, std::string>> files;
+  while (struct dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() != 16) continue;  // shard files only (not temporaries, not . and ..)
+    struct stat st;
+    std::string path = dir_ + "/" + name;
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      files.emplace_back(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, path);
   }
-  bool ok = off == data.size();
-  ok &= close(fd) == 0;
-  if (!ok || rename(tmp.c_str(), file_.c_str()) != 0) unlink(tmp.c_str());
+  closedir(d);
+  if (files.size() <= kMaxShards) return;
+  std::sort(files.begin(), files.end());
+  for (size_t i = 0; i + kMaxShards < files.size(); ++i) unlink(files[i].second.c_str());
 }
 
 }  // namespace kbmake

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -39,13 +40,16 @@ bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entr
 /// The memo of one build: shared by every make instance of the process (thread-safe).
 class ShellMemo {
  public:
-  /// `file`: where the memo is kept; loaded on first use, written by Save().
-  explicit ShellMemo(std::string file);
+  /// `dir`: where the memo is kept (one file per working directory); loaded on first use,
+  /// written by Save(). Empty: nothing is read or written.
+  explicit ShellMemo(std::string dir);
   ~ShellMemo();
 
-  /// The memo file for a process started with `env` in the current directory:
-  /// $XDG_CACHE_HOME/kbmake/shell-memo (or ~/.cache/...); "" if neither variable is set.
-  static std::string DefaultFile(const std::vector<std::string>& env);
+  /// The memo directory for a process started with `env`: $XDG_CACHE_HOME/kbmake/shell-memo
+  /// (or ~/.cache/...); "" if neither variable is set.
+  static std::string DefaultDir(const std::vector<std::string>& env);
+  /// The file in `dir` holding the entries of commands run in `cwd`.
+  static std::string ShardFile(const std::string& dir, const std::string& cwd);
 
   /// Whether the memo is on for a make started with `env` and the command-line choice
   /// `option` (-1 none, 0 --no-shell-cache, 1 --shell-cache).
@@ -57,20 +61,25 @@ class ShellMemo {
   bool Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
            std::string* note);
 
-  /// Merges the memo into its file (write to a temporary file, then rename).
+  /// Merges what changed into the memo's files (each written to a temporary file, then
+  /// renamed over) and drops the files of the least recently built directories beyond 64.
   void Save();
 
  private:
-  std::string Key(const ShellCall& call);
-  void LoadLocked();
+  struct Shard {
+    bool loaded = false;
+    bool dirty = false;
+    absl::flat_hash_map<std::string, ShellMemoEntry> entries;
+    absl::flat_hash_set<std::string> dropped;  // found stale: not merged back from the file
+  };
+  std::string Key(const ShellCall& call, std::string* cwd);
+  Shard& ShardLocked(const std::string& cwd);
+  void PruneShards();
 
   std::mutex mu_;
-  std::string file_;
-  bool loaded_ = false;
-  bool dirty_ = false;
+  std::string dir_;
   std::string context_;  // key material that is the same for every call of the process
-  absl::flat_hash_map<std::string, ShellMemoEntry> entries_;
-  absl::flat_hash_set<std::string> dropped_;  // found stale: not merged back from the file
+  std::map<std::string, Shard> shards_;  // by file name (references stay valid)
 };
 
 }  // namespace kbmake

@@ -90,13 +90,15 @@ class ShellMemoRun : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/kbmake-memo-test-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    file_ = dir_ + "/memo";
+    memo_dir_ = dir_ + "/memo";
+    char cwd[4096];
+    file_ = ShellMemo::ShardFile(memo_dir_, getcwd(cwd, sizeof cwd) ? cwd : "");
   }
   void TearDown() override { system(("rm -rf '" + dir_ + "'").c_str()); }
 
   // Runs `sh -c cmd` through a memo backed by file_; returns stdout; *note says hit/miss.
   std::string Run(const std::string& cmd, std::string* note, int* status = nullptr) {
-    ShellMemo memo(file_);
+    ShellMemo memo(memo_dir_);
     ShellCall call;
     call.argv = {"/bin/sh", "-c", cmd};
     call.env = {"PATH=/usr/bin:/bin"};
@@ -115,7 +117,7 @@ class ShellMemoRun : public ::testing::Test {
     std::ofstream(dir_ + "/" + name) << text;
   }
 
-  std::string dir_, file_;
+  std::string dir_, memo_dir_, file_;
 };
 
 TEST_F(ShellMemoRun, HitThenMissAfterChange) {
@@ -145,6 +147,15 @@ TEST_F(ShellMemoRun, DamagedFileIsRebuilt) {
   EXPECT_EQ(Run("echo hi", &note), "hi\n");
   EXPECT_EQ(note, "miss, remembered");
   EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "hit");
+}
+
+TEST_F(ShellMemoRun, OldSingleFileMemoIsReplaced) {
+  std::ofstream(memo_dir_) << "an old memo file where the directory goes";
+  std::string note;
+  Run("echo hi", &note);
+  EXPECT_EQ(note, "miss, remembered");
+  Run("echo hi", &note);
   EXPECT_EQ(note, "hit");
 }
 
