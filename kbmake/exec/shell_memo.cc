@@ -252,7 +252,7 @@ std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
   w.U64(call.env.size());
   for (const std::string& e : call.env) w.Str(e);
   char cwd[PATH_MAX];
-  *cwd_out = getcwd(cwd, sizeof cwd) ? cwd : "";
+  *cwd_out = !call.cwd.empty() ? call.cwd : getcwd(cwd, sizeof cwd) ? cwd : "";
   w.Str(*cwd_out);
   w.Str(call.shell);
   w.Str(call.shellflags);

@@ -21,6 +21,7 @@ struct ShellCall {
   std::vector<std::string> env;   // the environment the command receives
   std::string shell, shellflags;  // $(SHELL), $(.SHELLFLAGS)
   std::string prefix;             // make's message prefix (exec failure messages)
+  std::string cwd;                // where it runs; empty: the process's working directory
 };
 
 /// A remembered result and what it depended on.
