@@ -1,6 +1,8 @@
 #include "kbmake/exec/shell_memo.h"
 
+#if defined(__x86_64__)
 #include <cpuid.h>
+#endif
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -133,6 +135,7 @@ std::string ProcessContext() {
         w.Str(u.machine), w.Str(u.domainname);
   }
   // cpuid is not a system call: programs such as `gcc -march=native` read it directly.
+#if defined(__x86_64__)
   for (unsigned leaf : {0u, 1u, 7u, 0xdu, 0x80000000u, 0x80000001u, 0x80000002u,
                         0x80000003u, 0x80000004u}) {
     unsigned a = 0, b = 0, c = 0, d = 0;
@@ -140,6 +143,7 @@ std::string ProcessContext() {
     if (leaf == 1) b &= 0x00ffffffu;  // bits 24-31: the APIC id of the CPU we run on
     w.U64(a), w.U64(b), w.U64(c), w.U64(d);
   }
+#endif
   struct sysinfo si;
   if (sysinfo(&si) == 0) w.U64(si.totalram), w.U64(si.totalswap), w.U64(si.totalhigh), w.U64(si.mem_unit);
   cpu_set_t set;
