@@ -467,7 +467,7 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
     case SYS_restart_syscall: case SYS_fchdir: case SYS_setpgid: case SYS_setsid:
     case SYS_memfd_create: case SYS_nanosleep: case SYS_clock_nanosleep:
     case SYS_clock_getres: case SYS_fsync: case SYS_fdatasync:
-    case SYS_fgetxattr: case SYS_flistxattr: case SYS_execve:
+    case SYS_fgetxattr: case SYS_flistxattr:
     case SYS_sched_getparam: case SYS_sched_getscheduler: case SYS_sched_setaffinity:
     case SYS_sched_get_priority_max: case SYS_sched_get_priority_min:
     case SYS_setrlimit: case SYS_clone: case SYS_clone3: case SYS_fork: case SYS_vfork:
@@ -532,6 +532,7 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
     case SYS_creat: open_common(-1, 0, O_CREAT | O_WRONLY | O_TRUNC); break;
     case SYS_openat: open_common(0, 1, a[2]); break;
     case SYS_stat: case SYS_access: case SYS_chdir: case SYS_getxattr: case SYS_listxattr:
+    case SYS_execve:  // every PATH candidate tried, found or not
       s.p1 = path_at(-1, 0);
       break;
     case SYS_lstat: case SYS_readlink: case SYS_lgetxattr: case SYS_llistxattr:

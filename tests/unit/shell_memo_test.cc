@@ -2,6 +2,7 @@
 #include "kbmake/exec/shell_memo.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -98,14 +99,20 @@ class ShellMemoRun : public ::testing::Test {
 
   // Runs `sh -c cmd` through a memo backed by file_; returns stdout; *note says hit/miss.
   std::string Run(const std::string& cmd, std::string* note, int* status = nullptr) {
+    return RunArgv({"/bin/sh", "-c", cmd}, "/usr/bin:/bin", note, status);
+  }
+  // Runs argv as make does for a command without shell metacharacters (PATH searched by
+  // kbmake's ExecImage, one execve per candidate).
+  std::string RunArgv(const std::vector<std::string>& argv, const std::string& path,
+                      std::string* note, int* status = nullptr) {
     ShellMemo memo(memo_dir_);
     ShellCall call;
-    call.argv = {"/bin/sh", "-c", cmd};
-    call.env = {"PATH=/usr/bin:/bin"};
+    call.argv = argv;
+    call.env = {"PATH=" + path};
     call.shell = "/bin/sh";
     call.shellflags = "-c";
     call.prefix = "kbmake";
-    ExecImage image(call.argv, call.env, "/usr/bin:/bin", "kbmake", false);
+    ExecImage image(call.argv, call.env, path, "kbmake", false);
     std::string out;
     int st = -1;
     EXPECT_TRUE(memo.Run(call, image, &out, &st, note));
@@ -132,6 +139,24 @@ TEST_F(ShellMemoRun, HitThenMissAfterChange) {
   WriteFile("data", "two\n");
   EXPECT_EQ(Run(cmd, &note), "two\n");
   EXPECT_EQ(note.rfind("miss (" + dir_ + "/data changed)", 0), 0u) << note;
+}
+
+TEST_F(ShellMemoRun, ProgramAddedEarlierInPath) {
+  mkdir((dir_ + "/d1").c_str(), 0755);
+  mkdir((dir_ + "/d2").c_str(), 0755);
+  WriteFile("d2/tool", "#!/bin/sh\necho two\n");
+  chmod((dir_ + "/d2/tool").c_str(), 0755);
+  usleep(200000);
+  std::string path = dir_ + "/d1:" + dir_ + "/d2:/usr/bin:/bin";
+  std::string note;
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "two\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "two\n");
+  EXPECT_EQ(note, "hit");
+  WriteFile("d1/tool", "#!/bin/sh\necho one\n");
+  chmod((dir_ + "/d1/tool").c_str(), 0755);
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "one\n");
+  EXPECT_EQ(note.rfind("miss (" + dir_ + "/d1/tool changed)", 0), 0u) << note;
 }
 
 TEST_F(ShellMemoRun, DamagedFileIsRebuilt) {
