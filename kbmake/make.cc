@@ -16,6 +16,7 @@
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
+#include "kbmake/exec/shell_memo.h"
 
 namespace kbmake {
 
@@ -107,6 +108,35 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   WriteFd(fd, text);
 }
 
+// Runs a $(shell) command: stdout into *out, stdin and stderr this make's own (a sub-make in
+// the process may have others than 0 and 2). Returns the status.
+static int RunShellPlain(ExecImage& image, std::string* out, int in_fd, int err_fd) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return 127;
+  pid_t pid = vfork();
+  if (pid == 0) {
+    // dup2 clears close-on-exec on the copies; the pipe itself stays invisible to the
+    // children other make instances of this process start meanwhile.
+    dup2(fds[1], 1);
+    if (in_fd != 0) dup2(in_fd, 0);
+    if (err_fd != 2) dup2(err_fd, 2);
+    image.Exec();
+  }
+  close(fds[1]);
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out->append(buf, n);
+  }
+  close(fds[0]);
+  int st = 0;
+  while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 // .SHELLSTATUS goes to the current variable set, as GNU make's define_variable_cname does: a
 // $(shell) in a recipe sets it for that target only (-p shows it there).
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
@@ -128,43 +158,24 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   if (int sig = PendingFatalSignal()) jobs_->HandleFatalSignal(sig);
   std::string storage;
   ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    *status = 127;
-    return {};
-  }
-  const int in_fd = io_.in, err_fd = io_.err;
   if (fs_ != nullptr) fs_->ProcessStarted();
   const int64_t trace_t0 = trace_ != nullptr ? trace_->Now() : 0;
-  pid_t pid = vfork();
-  if (pid == 0) {
-    // dup2 clears close-on-exec on the copies; the pipe itself stays invisible to the
-    // children other make instances of this process start meanwhile.
-    dup2(fds[1], 1);
-    if (in_fd != 0) dup2(in_fd, 0);
-    if (err_fd != 2) dup2(err_fd, 2);
-    image.Exec();
-  }
-  close(fds[1]);
   std::string out;
-  char buf[65536];
-  while (true) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, n);
-  }
-  close(fds[0]);
-  int st = 0;
-  while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  std::string note;
+  // The memo runs commands with the process's standard descriptors: only for a make whose
+  // own are those.
+  const bool std_io = io_.in == 0 && io_.out == 1 && io_.err == 2;
+  if (std_io && shell_memo_ && shell_memo_->Run({argv, environ_, shell, flags, Prefix()}, image,
+                                                &out, status, &note)) {
+    Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
+  } else {
+    *status = RunShellPlain(image, &out, io_.in, io_.err);
   }
   if (fs_ != nullptr) fs_->ProcessEnded();
   if (trace_ != nullptr) {
-    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_,
-                  {{"directory", starting_dir_}, {"status", std::to_string(code)}});
+                  {{"directory", starting_dir_}, {"status", std::to_string(*status)}});
   }
-  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   shell_status_ = *status;
   DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
   // Fold newlines: "\r\n" and "\n" become spaces; trailing newlines are dropped.

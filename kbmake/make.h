@@ -47,6 +47,7 @@ struct Options {
   double max_load = -1;
   std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
+  int shell_cache = -1;  // --shell-cache (1) / --no-shell-cache (0); kbmake's own, never in MAKEFLAGS
 };
 
 /// GNU make's debug levels (--debug=b/v/i/j/m, -d = all). kbmake prints the basic trace.
@@ -64,6 +65,7 @@ enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendV
 class BuildTrace;
 class JobRunner;
 class ProcessRunner;
+class ShellMemo;
 struct Child;
 
 /// The evaluator, rule database, dependency graph and scheduler of one make invocation.
@@ -253,6 +255,9 @@ class Make {
   std::function<void(int restarts)> reexec_hook_;
   /// If set, runs $(shell)/!= commands instead of a real shell (tests and fuzzing).
   std::function<std::string(std::string_view cmd, int* status)> shell_hook_;
+  /// If set, $(shell)/!= results are remembered across runs (exec/shell_memo.h); may be
+  /// shared by several make instances.
+  std::shared_ptr<ShellMemo> shell_memo_;
   /// Re-decodes MAKEFLAGS set by a makefile into the options (set by cli/).
   std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
   Options opts;

@@ -16,6 +16,7 @@
 #include "kbmake/cli/version.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/jobs.h"
+#include "kbmake/exec/shell_memo.h"
 #include "kbmake/make.h"
 #include "kbmake/rules/database_print.h"
 
@@ -241,6 +242,20 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
+  // The $(shell) memo (docs/SHELL-MEMO.md, opt-in): one per build, shared by the sub-makes of
+  // the process; the make that opened it saves it.
+  std::shared_ptr<ShellMemo> own_memo;
+  if (ShellMemo::Enabled(env, opts.shell_cache)) {
+    make.shell_memo_ = host != nullptr ? host->shell_memo() : nullptr;
+    if (make.shell_memo_ == nullptr) {
+      std::string memo_dir = ShellMemo::DefaultDir(env);
+      if (!memo_dir.empty()) {
+        own_memo = std::make_shared<ShellMemo>(memo_dir);
+        make.shell_memo_ = own_memo;
+        if (host != nullptr) host->set_shell_memo(own_memo);
+      }
+    }
+  }
   make.version_printed_ = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
@@ -263,7 +278,9 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       for (const std::string& a : argv) line += " " + a;
       out(line + "\n");
     }
+    if (own_memo != nullptr) own_memo->Save();
     if (!inv.owns_process) {
+      if (own_memo != nullptr && host != nullptr) host->set_shell_memo(nullptr);
       inv.argv = argv;
       throw Restart{r};
     }
@@ -303,6 +320,10 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   if (!stdin_makefile.empty()) {
     unlink(stdin_makefile.c_str());
     make.NoteFsChange();
+  }
+  if (own_memo != nullptr) {
+    own_memo->Save();
+    if (host != nullptr) host->set_shell_memo(nullptr);
   }
   if (make.stdout_failed_) *out_failed = true;
   if (own_trace != nullptr) {

@@ -43,6 +43,7 @@ const LongOpt kLongOpts[] = {
     {"jobserver-fds", 0, 1},
     // kbmake's own (never passed on in MAKEFLAGS).
     {"build-trace", 0, 1},          {"summary", 0, 0},
+    {"shell-cache", 0, 0},          {"no-shell-cache", 0, 0},
 };
 
 /// Applies one option; `arg` is its argument (possibly empty for optional ones).
@@ -94,6 +95,8 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         if (!from_env) o->build_trace = arg;
       } else if (longname == "summary") {
         if (!from_env) o->summary = true;
+      } else if (longname == "shell-cache" || longname == "no-shell-cache") {
+        if (!from_env) o->shell_cache = longname == "shell-cache";
       } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
         o->jobserver_auth = arg;
       }
@@ -147,7 +150,11 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
           nmatch = 1;
           break;
         }
-        if (strncmp(lo.name, name.c_str(), name.size()) == 0) {
+        // kbmake's own options are never abbreviated, so GNU make's abbreviations keep
+        // their meaning (--no-s is still --no-silent).
+        bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr ||
+                           strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0;
+        if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {
           if (!match || match->short_equiv != lo.short_equiv ||
               strcmp(match->name, lo.name) != 0) {
             if (!match) match = &lo;

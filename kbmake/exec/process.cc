@@ -176,7 +176,8 @@ const std::string* EnvValue(const std::vector<std::string>& env, const std::stri
   return nullptr;
 }
 
-std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno) {
+std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno,
+                        std::vector<std::string>* probed) {
   if (prog.find('/') != std::string::npos) return prog;
   std::string dflt;
   if (path == nullptr) {
@@ -193,6 +194,7 @@ std::string FindProgram(const std::string& prog, const std::string* path, int* l
     size_t j = path->find(':', i);
     if (j == std::string::npos) j = path->size();
     std::string cand = (j > i ? path->substr(i, j - i) : std::string(".")) + "/" + prog;
+    if (probed != nullptr) probed->push_back(cand);
     if (eaccess(cand.c_str(), X_OK) == 0) return cand;
     if (errno != ENOENT) *lookup_errno = errno;
     i = j + 1;
@@ -204,7 +206,7 @@ ExecImage::ExecImage(const std::vector<std::string>& argv, const std::vector<std
                      const std::string* path, const std::string& prefix)
     : prefix_(prefix), prog_(argv[0]) {
   ErrorText(0);
-  file_ = FindProgram(prog_, path, &lookup_errno_);
+  file_ = FindProgram(prog_, path, &lookup_errno_, &probed_);
   for (const std::string& a : argv) argv_.push_back(const_cast<char*>(a.c_str()));
   argv_.push_back(nullptr);
   for (const std::string& e : env) envp_.push_back(const_cast<char*>(e.c_str()));

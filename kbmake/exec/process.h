@@ -70,12 +70,16 @@ class ExecImage {
             const std::string* path, const std::string& prefix);
   /// In the (v)forked child: execs (a file without a #! line through /bin/sh, as execvp and
   /// GNU make do on ENOEXEC), or reports and _exits.
+  /// The PATH candidates make itself looked at to find the program (none for a name with
+  /// '/'): what the program found depends on them too (the $(shell) memo records them).
+  const std::vector<std::string>& probed() const { return probed_; }
   [[noreturn]] void Exec();
 
  private:
   std::string prefix_, prog_;
   std::string file_;   // the program found (empty: lookup failed with lookup_errno_)
   int lookup_errno_ = 0;
+  std::vector<std::string> probed_;
   std::vector<char*> argv_, envp_, sh_argv_;
 };
 
@@ -83,7 +87,9 @@ class ExecImage {
 /// has a '/', else the first `dir/prog` along `path` (null: confstr's default; an empty entry
 /// is ".") that is executable (eaccess X_OK, directories included), else "" with
 /// *lookup_errno the last error other than ENOENT (or ENOENT).
-std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno);
+/// `probed` (if given) gets every candidate looked at, in order.
+std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno,
+                        std::vector<std::string>* probed = nullptr);
 
 /// The value of NAME in an environment list, or null if it is not set.
 const std::string* EnvValue(const std::vector<std::string>& env, const std::string& name,

@@ -40,6 +40,9 @@ class SubmakeHost {
   /// True if `argv` (with `env`'s PATH, as execve would search it) starts this program.
   bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env) const;
   int Run(Invocation& inv) const { return run_(inv); }
+  /// The build-wide $(shell) memo, once a make of the process has opened it (shared).
+  std::shared_ptr<class ShellMemo> shell_memo() const { return shell_memo_; }
+  void set_shell_memo(std::shared_ptr<class ShellMemo> m) { shell_memo_ = std::move(m); }
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
@@ -55,6 +58,7 @@ class SubmakeHost {
   ino_t self_ino_ = 0;
   std::atomic_int started_{0};
   class BuildTrace* trace_ = nullptr;
+  std::shared_ptr<class ShellMemo> shell_memo_;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else

@@ -1,0 +1,484 @@
+#include "kbmake/exec/shell_memo.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "kbmake/base/bytes.h"
+
+namespace kbmake {
+namespace {
+
+constexpr char kMagic[] = "KBMKSHM\n";
+constexpr uint64_t kVersion = 2;
+// Bounds of the memo file: least recently used entries are dropped beyond them.
+constexpr size_t kMaxEntries = 2048;
+constexpr size_t kMaxBytes = 16u << 20;
+constexpr size_t kMaxShards = 64;  // directories remembered
+constexpr size_t kMaxEntryBytes = 1u << 20;
+
+std::string EnvLookup(const std::vector<std::string>& env, std::string_view name) {
+  for (const std::string& e : env)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return e.substr(name.size() + 1);
+  return {};
+}
+
+int64_t NowSeconds() { return static_cast<int64_t>(time(nullptr)); }
+
+void EncodeEntry(const ShellMemoEntry& e, ByteWriter* w) {
+  w->Str(e.key);
+  w->Str(e.out);
+  w->Str(e.err);
+  w->I64(e.status);
+  w->I64(e.last_used);
+  w->U64(e.deps.size());
+  for (const PathFact& f : e.deps) {
+    w->Str(f.path);
+    w->U64(f.follow | (f.listed << 1));
+    w->I64(f.err);
+    w->U64(f.dev);
+    w->U64(f.ino);
+    w->U64(f.mode);
+    w->I64(f.size);
+    w->I64(f.mtime_ns);
+    w->I64(f.ctime_ns);
+  }
+}
+
+bool DecodeEntry(ByteReader* r, ShellMemoEntry* e) {
+  e->key = r->Str();
+  e->out = r->Str();
+  e->err = r->Str();
+  e->status = static_cast<int>(r->I64());
+  e->last_used = r->I64();
+  uint64_t n = r->U64();
+  if (!r->ok() || n > (1u << 24)) return false;
+  for (uint64_t i = 0; i < n && r->ok(); ++i) {
+    PathFact f;
+    f.path = r->Str();
+    uint64_t bits = r->U64();
+    f.follow = bits & 1;
+    f.listed = (bits & 2) != 0;
+    f.err = static_cast<int>(r->I64());
+    f.dev = r->U64();
+    f.ino = r->U64();
+    f.mode = static_cast<uint32_t>(r->U64());
+    f.size = r->I64();
+    f.mtime_ns = r->I64();
+    f.ctime_ns = r->I64();
+    e->deps.push_back(std::move(f));
+  }
+  return r->ok();
+}
+
+size_t EntryBytes(const ShellMemoEntry& e) {
+  size_t n = e.key.size() + e.out.size() + e.err.size() + 64;
+  for (const PathFact& f : e.deps) n += f.path.size() + 80;
+  return n;
+}
+
+// Does `token` occur in `text`? A number only as a whole run of digits.
+bool Leaks(const std::string& text, const std::string& token) {
+  if (token.empty()) return false;
+  bool numeric = std::all_of(token.begin(), token.end(), [](char c) { return isdigit(static_cast<unsigned char>(c)); });
+  for (size_t p = text.find(token); p != std::string::npos; p = text.find(token, p + 1)) {
+    if (!numeric) return true;
+    bool before = p > 0 && isdigit(static_cast<unsigned char>(text[p - 1]));
+    size_t e = p + token.size();
+    bool after = e < text.size() && isdigit(static_cast<unsigned char>(text[e]));
+    if (!before && !after) return true;
+  }
+  return false;
+}
+
+// What every command of this process inherits besides its command line, environment and
+// directory: credentials, umask, limits, kernel, CPU model and features, CPU set.
+std::string ProcessContext() {
+  ByteWriter w;
+  w.Str("context-v1");
+  // Entries recorded by another kbmake build (another tracer policy) are not reused.
+  PathFact self = ObservePath("/proc/self/exe", true);
+  w.U64(self.dev), w.U64(self.ino), w.I64(self.size), w.I64(self.mtime_ns);
+  w.U64(getuid()), w.U64(geteuid()), w.U64(getgid()), w.U64(getegid());
+  gid_t groups[256];
+  int ng = getgroups(256, groups);
+  for (int i = 0; i < ng; ++i) w.U64(groups[i]);
+  mode_t um = umask(022);
+  umask(um);
+  w.U64(um);
+  for (int res = 0; res < RLIM_NLIMITS; ++res) {
+    struct rlimit rl = {};
+    getrlimit(res, &rl);
+    w.U64(rl.rlim_cur), w.U64(rl.rlim_max);
+  }
+  struct utsname u;
+  if (uname(&u) == 0) {
+    w.Str(u.sysname), w.Str(u.nodename), w.Str(u.release), w.Str(u.version),
+        w.Str(u.machine), w.Str(u.domainname);
+  }
+  // cpuid is not a system call: programs such as `gcc -march=native` read it directly.
+#if defined(__x86_64__)
+  for (unsigned leaf : {0u, 1u, 7u, 0xdu, 0x80000000u, 0x80000001u, 0x80000002u,
+                        0x80000003u, 0x80000004u}) {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    __cpuid_count(leaf, 0, a, b, c, d);
+    if (leaf == 1) b &= 0x00ffffffu;  // bits 24-31: the APIC id of the CPU we run on
+    w.U64(a), w.U64(b), w.U64(c), w.U64(d);
+  }
+#endif
+  struct sysinfo si;
+  if (sysinfo(&si) == 0) w.U64(si.totalram), w.U64(si.totalswap), w.U64(si.totalhigh), w.U64(si.mem_unit);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    w.Str(std::string_view(reinterpret_cast<const char*>(&set), sizeof set));
+  return w.bytes();
+}
+
+// The kind of make's stdin and stderr (the command inherits them): type, device, tty.
+void DescribeFd(int fd, ByteWriter* w) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    w->U64(0xffffffff);
+    return;
+  }
+  w->U64(st.st_mode & S_IFMT);
+  w->U64(S_ISCHR(st.st_mode) ? st.st_rdev : 0);
+  w->U64(isatty(fd));
+}
+
+// Runs `image` traced; stdout into *out.
+bool RunTraced(ExecImage& image, bool verify, std::string* out, TraceResult* r) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
+  TracedRun run(image, fds[1], verify);
+  close(fds[1]);
+  if (!run.ok()) {
+    close(fds[0]);
+    return false;
+  }
+  out->clear();
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out->append(buf, n);
+  }
+  close(fds[0]);
+  *r = run.Finish();
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries) {
+  ByteWriter w;
+  w.bytes().append(kMagic, 8);
+  w.U64(kVersion);
+  w.U64(entries.size());
+  for (const ShellMemoEntry* e : entries) EncodeEntry(*e, &w);
+  uint64_t sum = Fnv1a64(w.bytes());
+  w.U64(sum);
+  return std::move(w.bytes());
+}
+
+bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entries) {
+  entries->clear();
+  if (bytes.size() < 8 + 8 + 8 + 8 || bytes.compare(0, 8, kMagic) != 0) return false;
+  std::string_view body(bytes.data(), bytes.size() - 8);
+  ByteReader tail(std::string_view(bytes).substr(bytes.size() - 8));
+  if (tail.U64() != Fnv1a64(body)) return false;
+  ByteReader r(body.substr(8));
+  if (r.U64() != kVersion) return false;
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    ShellMemoEntry e;
+    if (!DecodeEntry(&r, &e)) break;
+    entries->push_back(std::move(e));
+  }
+  if (!r.ok() || !r.done() || entries->size() != n) {
+    entries->clear();
+    return false;
+  }
+  return true;
+}
+
+ShellMemo::ShellMemo(std::string dir) : dir_(std::move(dir)), context_(ProcessContext()) {}
+
+std::string ShellMemo::ShardFile(const std::string& dir, const std::string& cwd) {
+  char name[17];
+  snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(Fnv1a64(cwd)));
+  return dir + "/" + name;
+}
+
+ShellMemo::~ShellMemo() = default;
+
+std::string ShellMemo::DefaultDir(const std::vector<std::string>& env) {
+  std::string base = EnvLookup(env, "XDG_CACHE_HOME");
+  if (base.empty() || base[0] != '/') {
+    std::string home = EnvLookup(env, "HOME");
+    if (home.empty()) return {};
+    base = home + "/.cache";
+  }
+  return base + "/kbmake/shell-memo";
+}
+
+bool ShellMemo::Enabled(const std::vector<std::string>& env, int option) {
+  if (option >= 0) return option == 1;
+  std::string v = EnvLookup(env, "KBMAKE_SHELL_CACHE");
+  return v == "1" || v == "on" || v == "yes";
+}
+
+std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
+  ByteWriter w;
+  w.Str(context_);
+  w.U64(call.argv.size());
+  for (const std::string& a : call.argv) w.Str(a);
+  w.U64(call.env.size());
+  for (const std::string& e : call.env) w.Str(e);
+  char cwd[PATH_MAX];
+  *cwd_out = !call.cwd.empty() ? call.cwd : getcwd(cwd, sizeof cwd) ? cwd : "";
+  w.Str(*cwd_out);
+  w.Str(call.shell);
+  w.Str(call.shellflags);
+  w.Str(call.prefix);
+  DescribeFd(0, &w);
+  DescribeFd(2, &w);
+  return std::move(w.bytes());
+}
+
+namespace {
+
+std::string ReadWholeFile(const std::string& path) {
+  std::string bytes;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return bytes;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) bytes.append(buf, n);
+  close(fd);
+  return bytes;
+}
+
+}  // namespace
+
+ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
+  std::string file = dir_.empty() ? std::string() : ShardFile(dir_, cwd);
+  Shard& sh = shards_[file];
+  if (!sh.loaded) {
+    sh.loaded = true;
+    std::vector<ShellMemoEntry> list;
+    if (!file.empty() && DecodeShellMemo(ReadWholeFile(file), &list)) {
+      for (ShellMemoEntry& e : list) sh.entries[e.key] = std::move(e);
+    }  // else: none yet, damaged or foreign: start afresh
+  }
+  return sh;
+}
+
+bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
+                    std::string* note) {
+  std::string cwd;
+  std::string key = Key(call, &cwd);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Shard& sh = ShardLocked(cwd);
+    auto it = sh.entries.find(key);
+    if (it != sh.entries.end()) {
+      const ShellMemoEntry& e = it->second;
+      const PathFact* changed = nullptr;
+      for (const PathFact& f : e.deps) {
+        PathFact now = ObservePath(f.path, f.follow);
+        now.listed = f.listed;
+        if (!SameState(f, now)) {
+          changed = &f;
+          break;
+        }
+      }
+      if (!changed) {
+        *out = e.out;
+        *status = e.status;
+        std::string err = e.err;
+        int64_t now = NowSeconds();
+        if (now - it->second.last_used > 86400) {
+          it->second.last_used = now;
+          sh.dirty = true;
+        }
+        *note = "hit";
+        fflush(stdout);
+        fflush(stderr);
+        for (size_t off = 0; off < err.size();) {
+          ssize_t n = write(2, err.data() + off, err.size() - off);
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) break;
+          off += n;
+        }
+        return true;
+      }
+      *note = "miss (" + changed->path + " changed)";
+      sh.dropped.insert(it->first);
+      sh.entries.erase(it);
+      sh.dirty = true;
+    } else {
+      *note = "miss";
+    }
+  }
+  TraceResult r;
+  if (!RunTraced(image, false, out, &r) || r.not_run) return false;
+  *status = r.status;
+  // make's own PATH search (ExecImage, before the traced process starts) decided which
+  // program ran: every candidate it looked at is a dependency as well.
+  for (const std::string& cand : image.probed()) {
+    std::string abs = cand[0] == '/' ? cand : cwd + "/" + cand;
+    bool have = false;
+    for (const PathFact& f : r.deps) have |= f.path == abs && f.follow;
+    if (!have) r.deps.push_back(ObservePath(abs, true));
+  }
+  if (r.refusal.empty()) {
+    for (const std::string& t : r.leak_tokens) {
+      if (Leaks(*out, t) || Leaks(r.err_bytes, t)) {
+        r.refusal = "prints a process id or a changing system value (" + t + ")";
+        break;
+      }
+    }
+  }
+  if (r.refusal.empty()) {
+    // The second run: other pids, random bytes and addresses, a shifted clock. Only a result
+    // that does not change is remembered.
+    std::string out2;
+    TraceResult r2;
+    if (!RunTraced(image, true, &out2, &r2)) {
+      r.refusal = "the verification run failed to start";
+    } else if (!r2.refusal.empty()) {
+      r.refusal = "verification run: " + r2.refusal;
+    } else if (out2 != *out || r2.err_bytes != r.err_bytes || r2.status != r.status) {
+      r.refusal = "a second run gave a different result";
+    } else {
+      // Both runs' dependencies must hold for a reuse; one that looked different to the two
+      // runs is something the runs change themselves.
+      std::map<std::pair<std::string, bool>, const PathFact*> seen;
+      for (const PathFact& f : r.deps) seen.emplace(std::make_pair(f.path, f.follow), &f);
+      for (PathFact& f : r2.deps) {
+        auto [it, fresh] = seen.emplace(std::make_pair(f.path, f.follow), &f);
+        if (fresh) {
+          r.deps.push_back(f);
+        } else if (!SameState(*it->second, f)) {
+          r.refusal = f.path + " looked different to the two runs";
+          break;
+        }
+      }
+    }
+  }
+  ShellMemoEntry e;
+  e.key = std::move(key);
+  e.out = *out;
+  e.err = std::move(r.err_bytes);
+  e.status = r.status;
+  e.last_used = NowSeconds();
+  e.deps = std::move(r.deps);
+  if (r.refusal.empty() && EntryBytes(e) > kMaxEntryBytes) r.refusal = "result too large";
+  if (!r.refusal.empty()) {
+    *note += ", not remembered: " + r.refusal;
+    return true;
+  }
+  *note += ", remembered";
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string k = e.key;
+  Shard& sh = ShardLocked(cwd);
+  sh.dropped.erase(k);
+  sh.entries[k] = std::move(e);
+  sh.dirty = true;
+  return true;
+}
+
+void ShellMemo::Save() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (dir_.empty()) return;
+  bool wrote = false;
+  for (auto& [file, sh] : shards_) {
+    if (!sh.dirty || file.empty()) continue;
+    sh.dirty = false;
+    // Entries written meanwhile by other kbmake processes are kept (ours win for equal keys).
+    std::vector<ShellMemoEntry> disk;
+    if (DecodeShellMemo(ReadWholeFile(file), &disk)) {
+      for (ShellMemoEntry& e : disk)
+        if (!sh.dropped.count(e.key)) sh.entries.try_emplace(e.key, std::move(e));
+    }
+    std::vector<const ShellMemoEntry*> list;
+    for (const auto& [k, e] : sh.entries) list.push_back(&e);
+    std::sort(list.begin(), list.end(), [](const ShellMemoEntry* a, const ShellMemoEntry* b) {
+      return a->last_used != b->last_used ? a->last_used > b->last_used : a->key < b->key;
+    });
+    size_t bytes = 0, keep = 0;
+    while (keep < list.size() && keep < kMaxEntries &&
+           bytes + EntryBytes(*list[keep]) <= kMaxBytes)
+      bytes += EntryBytes(*list[keep++]);
+    list.resize(keep);
+    std::string data = EncodeShellMemo(list);
+    // mkdir -p of the memo's directory; a plain file in its place is an old memo: removed.
+    for (size_t p = dir_.find('/', 1);; p = dir_.find('/', p + 1)) {
+      mkdir(p == std::string::npos ? dir_.c_str() : dir_.substr(0, p).c_str(), 0755);
+      if (p == std::string::npos) break;
+    }
+    struct stat st;
+    if (stat(dir_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode) && unlink(dir_.c_str()) == 0)
+      mkdir(dir_.c_str(), 0755);
+    std::string tmp = file + ".tmp." + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = write(fd, data.data() + off, data.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      off += n;
+    }
+    bool ok = off == data.size();
+    ok &= close(fd) == 0;
+    if (!ok || rename(tmp.c_str(), file.c_str()) != 0) {
+      unlink(tmp.c_str());
+    } else {
+      wrote = true;
+    }
+  }
+  if (wrote) PruneShards();
+}
+
+// At most kMaxShards directories are remembered: the least recently written go first.
+void ShellMemo::PruneShards() {
+  DIR* d = opendir(dir_.c_str());
+  if (!d) return;
+  std::vector<std::pair<int64_t, std::string>> files;
+  while (struct dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() != 16) continue;  // shard files only (not temporaries, not . and ..)
+    struct stat st;
+    std::string path = dir_ + "/" + name;
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      files.emplace_back(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, path);
+  }
+  closedir(d);
+  if (files.size() <= kMaxShards) return;
+  std::sort(files.begin(), files.end());
+  for (size_t i = 0; i + kMaxShards < files.size(); ++i) unlink(files[i].second.c_str());
+}
+
+}  // namespace kbmake

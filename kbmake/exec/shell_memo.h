@@ -1,0 +1,86 @@
+// The $(shell)/!= memo: results of shell commands remembered across runs and reused only
+// while everything the command's process tree observed is unchanged (docs/SHELL-MEMO.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "kbmake/exec/process.h"
+#include "kbmake/exec/trace.h"
+
+namespace kbmake {
+
+/// One $(shell) call as make is about to run it.
+struct ShellCall {
+  std::vector<std::string> argv;  // the command as executed (shell, flags, text)
+  std::vector<std::string> env;   // the environment the command receives
+  std::string shell, shellflags;  // $(SHELL), $(.SHELLFLAGS)
+  std::string prefix;             // make's message prefix (exec failure messages)
+  std::string cwd;                // where it runs; empty: the process's working directory
+};
+
+/// A remembered result and what it depended on.
+struct ShellMemoEntry {
+  std::string key;
+  std::string out, err;
+  int status = 0;
+  int64_t last_used = 0;  // seconds since the epoch
+  std::vector<PathFact> deps;
+};
+
+/// Encodes/decodes a whole memo file (versioned, checksummed). Decode returns false for a
+/// damaged or foreign file; `entries` is then empty.
+std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries);
+bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entries);
+
+/// The memo of one build: shared by every make instance of the process (thread-safe).
+class ShellMemo {
+ public:
+  /// `dir`: where the memo is kept (one file per working directory); loaded on first use,
+  /// written by Save(). Empty: nothing is read or written.
+  explicit ShellMemo(std::string dir);
+  ~ShellMemo();
+
+  /// The memo directory for a process started with `env`: $XDG_CACHE_HOME/kbmake/shell-memo
+  /// (or ~/.cache/...); "" if neither variable is set.
+  static std::string DefaultDir(const std::vector<std::string>& env);
+  /// The file in `dir` holding the entries of commands run in `cwd`.
+  static std::string ShardFile(const std::string& dir, const std::string& cwd);
+
+  /// Whether the memo is on for a make started with `env` and the command-line choice
+  /// `option` (-1 none, 0 --no-shell-cache, 1 --shell-cache).
+  static bool Enabled(const std::vector<std::string>& env, int option);
+
+  /// Runs `call` as $(shell) does (stdout collected into *out, stderr shown), or replays a
+  /// remembered result. Returns false when it could not run the command (the caller then
+  /// runs it itself). *note says what happened (for --debug).
+  bool Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
+           std::string* note);
+
+  /// Merges what changed into the memo's files (each written to a temporary file, then
+  /// renamed over) and drops the files of the least recently built directories beyond 64.
+  void Save();
+
+ private:
+  struct Shard {
+    bool loaded = false;
+    bool dirty = false;
+    absl::flat_hash_map<std::string, ShellMemoEntry> entries;
+    absl::flat_hash_set<std::string> dropped;  // found stale: not merged back from the file
+  };
+  std::string Key(const ShellCall& call, std::string* cwd);
+  Shard& ShardLocked(const std::string& cwd);
+  void PruneShards();
+
+  std::mutex mu_;
+  std::string dir_;
+  std::string context_;  // key material that is the same for every call of the process
+  std::map<std::string, Shard> shards_;  // by file name (references stay valid)
+};
+
+}  // namespace kbmake

@@ -1,0 +1,2 @@
+echo alpha
+echo probe-stderr >&2

@@ -1,0 +1,210 @@
+// The $(shell) memo's file format and its use across runs (kbmake/exec/shell_memo.h).
+#include "kbmake/exec/shell_memo.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace kbmake {
+namespace {
+
+ShellMemoEntry Sample(const std::string& key) {
+  ShellMemoEntry e;
+  e.key = key;
+  e.out = "out of " + key + "\n";
+  e.err = "warning\n";
+  e.status = 3;
+  e.last_used = 1700000000;
+  PathFact f;
+  f.path = "/usr/bin/cc";
+  f.dev = 1, f.ino = 2, f.mode = 0100755, f.size = 4, f.mtime_ns = 5, f.ctime_ns = 6;
+  e.deps.push_back(f);
+  PathFact missing;
+  missing.path = "/nowhere";
+  missing.follow = false;
+  missing.err = 2;
+  e.deps.push_back(missing);
+  PathFact dir;
+  dir.path = "/usr/include";
+  dir.listed = true;
+  dir.mode = 040755;
+  e.deps.push_back(dir);
+  return e;
+}
+
+TEST(ShellMemoFormat, RoundTrip) {
+  ShellMemoEntry a = Sample("a"), b = Sample("b");
+  std::string bytes = EncodeShellMemo({&a, &b});
+  std::vector<ShellMemoEntry> back;
+  ASSERT_TRUE(DecodeShellMemo(bytes, &back));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].key, "a");
+  EXPECT_EQ(back[1].out, "out of b\n");
+  EXPECT_EQ(back[1].err, "warning\n");
+  EXPECT_EQ(back[1].status, 3);
+  ASSERT_EQ(back[0].deps.size(), 3u);
+  EXPECT_EQ(back[0].deps[0].path, "/usr/bin/cc");
+  EXPECT_EQ(back[0].deps[0].ctime_ns, 6);
+  EXPECT_FALSE(back[0].deps[1].follow);
+  EXPECT_EQ(back[0].deps[1].err, 2);
+  EXPECT_TRUE(back[0].deps[2].listed);
+  EXPECT_FALSE(back[0].deps[0].listed);
+}
+
+TEST(ShellMemoFormat, DamagedFileIsIgnored) {
+  ShellMemoEntry a = Sample("a");
+  std::string good = EncodeShellMemo({&a});
+  std::vector<ShellMemoEntry> back;
+  // Every single flipped byte and every truncation is detected.
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] ^= 0x20;
+    EXPECT_FALSE(DecodeShellMemo(bad, &back)) << "flipped byte " << i;
+    EXPECT_TRUE(back.empty());
+    EXPECT_FALSE(DecodeShellMemo(good.substr(0, i), &back)) << "truncated at " << i;
+  }
+  EXPECT_FALSE(DecodeShellMemo(good + "x", &back));
+  EXPECT_FALSE(DecodeShellMemo("", &back));
+  EXPECT_FALSE(DecodeShellMemo("not a memo file at all, but long enough", &back));
+}
+
+TEST(ShellMemoFormat, ForeignVersionIsIgnored) {
+  ShellMemoEntry a = Sample("a");
+  std::string bytes = EncodeShellMemo({&a});
+  // The version follows the 8-byte magic; a different one with a valid checksum is refused.
+  std::string other = bytes.substr(0, bytes.size() - 8);
+  other[8] = static_cast<char>(other[8] + 1);
+  uint64_t sum = 0xcbf29ce484222325ull;
+  for (unsigned char c : other) sum = (sum ^ c) * 0x100000001b3ull;
+  for (int i = 0; i < 8; ++i) other.push_back(static_cast<char>(sum >> (8 * i)));
+  std::vector<ShellMemoEntry> back;
+  EXPECT_FALSE(DecodeShellMemo(other, &back));
+}
+
+class ShellMemoRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/kbmake-memo-test-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    memo_dir_ = dir_ + "/memo";
+    char cwd[4096];
+    file_ = ShellMemo::ShardFile(memo_dir_, getcwd(cwd, sizeof cwd) ? cwd : "");
+  }
+  void TearDown() override { system(("rm -rf '" + dir_ + "'").c_str()); }
+
+  // Runs `sh -c cmd` through a memo backed by file_; returns stdout; *note says hit/miss.
+  std::string Run(const std::string& cmd, std::string* note, int* status = nullptr) {
+    return RunArgv({"/bin/sh", "-c", cmd}, "/usr/bin:/bin", note, status);
+  }
+  // Runs argv as make does for a command without shell metacharacters (PATH searched by
+  // kbmake's ExecImage, one execve per candidate).
+  std::string RunArgv(const std::vector<std::string>& argv, const std::string& path,
+                      std::string* note, int* status = nullptr) {
+    ShellMemo memo(memo_dir_);
+    ShellCall call;
+    call.argv = argv;
+    call.env = {"PATH=" + path};
+    call.shell = "/bin/sh";
+    call.shellflags = "-c";
+    call.prefix = "kbmake";
+    ExecImage image(call.argv, call.env, &path, "kbmake");
+    std::string out;
+    int st = -1;
+    EXPECT_TRUE(memo.Run(call, image, &out, &st, note));
+    memo.Save();
+    if (status) *status = st;
+    return out;
+  }
+  void WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name) << text;
+  }
+
+  std::string dir_, memo_dir_, file_;
+};
+
+TEST_F(ShellMemoRun, HitThenMissAfterChange) {
+  WriteFile("data", "one\n");
+  usleep(200000);  // older than the memo's 100 ms racy window
+  std::string note;
+  std::string cmd = "cat " + dir_ + "/data";
+  EXPECT_EQ(Run(cmd, &note), "one\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run(cmd, &note), "one\n");
+  EXPECT_EQ(note, "hit");
+  WriteFile("data", "two\n");
+  EXPECT_EQ(Run(cmd, &note), "two\n");
+  EXPECT_EQ(note.rfind("miss (" + dir_ + "/data changed)", 0), 0u) << note;
+}
+
+TEST_F(ShellMemoRun, ProgramAddedEarlierInPath) {
+  mkdir((dir_ + "/d1").c_str(), 0755);
+  mkdir((dir_ + "/d2").c_str(), 0755);
+  WriteFile("d2/tool", "#!/bin/sh\necho two\n");
+  chmod((dir_ + "/d2/tool").c_str(), 0755);
+  usleep(200000);
+  std::string path = dir_ + "/d1:" + dir_ + "/d2:/usr/bin:/bin";
+  std::string note;
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "two\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "two\n");
+  EXPECT_EQ(note, "hit");
+  WriteFile("d1/tool", "#!/bin/sh\necho one\n");
+  chmod((dir_ + "/d1/tool").c_str(), 0755);
+  EXPECT_EQ(RunArgv({"tool"}, path, &note), "one\n");
+  EXPECT_EQ(note.rfind("miss (" + dir_ + "/d1/tool changed)", 0), 0u) << note;
+}
+
+TEST_F(ShellMemoRun, DamagedFileIsRebuilt) {
+  std::string note;
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "hit");
+  FILE* f = fopen(file_.c_str(), "r+b");
+  ASSERT_NE(f, nullptr);
+  fseek(f, 20, SEEK_SET);
+  fputc('#', f);
+  fclose(f);
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "hit");
+}
+
+TEST_F(ShellMemoRun, OldSingleFileMemoIsReplaced) {
+  std::ofstream(memo_dir_) << "an old memo file where the directory goes";
+  std::string note;
+  Run("echo hi", &note);
+  EXPECT_EQ(note, "miss, remembered");
+  Run("echo hi", &note);
+  EXPECT_EQ(note, "hit");
+}
+
+TEST_F(ShellMemoRun, StatusIsRemembered) {
+  std::string note;
+  int st = 0;
+  Run("echo x; exit 3", &note, &st);
+  EXPECT_EQ(st, 3);
+  Run("echo x; exit 3", &note, &st);
+  EXPECT_EQ(note, "hit");
+  EXPECT_EQ(st, 3);
+}
+
+TEST_F(ShellMemoRun, NotRemembered) {
+  std::string note;
+  for (const char* cmd : {"date +%s%N", "echo $$", "echo $(($$ * 7 + 1))", "od -An -N4 /dev/urandom",
+                          "cat /proc/uptime", "kill -0 1", "sleep 1 &"}) {
+    Run(cmd, &note);
+    EXPECT_NE(note.find("not remembered"), std::string::npos) << cmd << ": " << note;
+  }
+  std::string cmd = "touch " + dir_ + "/made";
+  Run(cmd, &note);
+  EXPECT_NE(note.find("not remembered: leaves " + dir_ + "/made behind"), std::string::npos) << note;
+}
+
+}  // namespace
+}  // namespace kbmake
