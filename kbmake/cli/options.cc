@@ -1,5 +1,6 @@
 #include "kbmake/cli/options.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -96,6 +97,15 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
   }
 }
 
+/// Whether `-j`/`-l` without an attached argument takes the next word as one: GNU make takes
+/// a number for -j, and for -l any word starting with a digit or '.' (read with atof).
+bool TakesNextWord(char c, const std::string& next) {
+  if (c == 'l') {
+    return !next.empty() && (isdigit(static_cast<unsigned char>(next[0])) || next[0] == '.');
+  }
+  return IsDigits(next);
+}
+
 constexpr const char* kShortWithArg = "CEfIoW";
 constexpr const char* kShortOptArg = "jlO";
 constexpr const char* kShortNoArg = "bmBdehikLnpqrRsStvw";
@@ -167,7 +177,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
       }
       if (match->arg == 2 && !has_value && (match->short_equiv == 'j' ||
                                              match->short_equiv == 'l')) {
-        if (i + 1 < args.size() && IsDigits(args[i + 1])) {
+        if (i + 1 < args.size() && TakesNextWord(match->short_equiv, args[i + 1])) {
           value = args[++i];
           has_value = true;
         }
@@ -201,7 +211,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         if (k + 1 < a.size()) {
           v = a.substr(k + 1);
           has = true;
-        } else if (c != 'O' && i + 1 < args.size() && IsDigits(args[i + 1])) {
+        } else if (c != 'O' && i + 1 < args.size() && TakesNextWord(c, args[i + 1])) {
           v = args[++i];
           has = true;
         }

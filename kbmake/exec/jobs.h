@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/load.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/rules/file.h"
 
@@ -81,9 +82,13 @@ class JobRunner {
   std::string JobserverAuth() const { return jobserver_.enabled() ? jobserver_.Auth() : ""; }
   int job_slots() const { return job_slots_; }
   void WaitAll(bool err);
+  /// Starts the jobs that wait for the load to go down (GNU make's start_waiting_jobs).
+  void StartWaitingJobs();
 
  private:
   void NewJob(File* f);
+  /// Starts the job, or (-l) puts it on the waiting list; false if it is waiting.
+  bool StartWaitingJob(std::unique_ptr<Child> c);
   void StartJobCommand(Child* c);
   bool NextCommand(Child* c);
   void ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored);
@@ -105,6 +110,8 @@ class JobRunner {
   std::unique_ptr<ProcessRunner> runner_;
   bool good_stdin_used_ = false;
   int printed_waiting_ = 0;
+  LoadLimiter load_;  // -l
+  std::vector<std::unique_ptr<Child>> waiting_;  // -l: most recent first
 };
 
 /// Records a fatal signal (SIGINT/TERM/HUP/QUIT) for the instance to act on.
