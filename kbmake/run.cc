@@ -269,7 +269,8 @@ int Make::ReadAndBuild() {
   Debug(kDbBasic, 0, "Reading makefiles...");
   // MAKEFILES from the environment.
   if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
-    for (auto w : SplitWords(Expand(mfs->value))) {
+    const std::string names = Expand(mfs->value);  // the words below point into it
+    for (auto w : SplitWords(names)) {
       int err;
       EvalMakefile(std::string(w), kRmIncluded | kRmDontCare | kRmNoDefaultGoal, &err);
     }
@@ -316,13 +317,19 @@ int Make::ReadAndBuild() {
     f->update_status = UpdateStatus::kSuccess;
     f->command_state = CmdState::kFinished;
   }
-  for (const std::string& w : opts.new_files) {
-    File* f = EnterFile(w);
-    f->last_mtime = f->mtime_before_update = kNewTime;
-  }
+  // -W files: after a re-exec they count only for the goals, not for remaking the makefiles
+  // again (GNU make's main), or a makefile depending on one would be remade forever.
+  auto apply_new_files = [&] {
+    for (const std::string& w : opts.new_files) {
+      File* f = EnterFile(w);
+      f->last_mtime = f->mtime_before_update = kNewTime;
+    }
+  };
+  if (restarts_ == 0) apply_new_files();
   DefineMakeflags(true);
   int remade = RemakeMakefiles();
   if (remade != 0) return remade;
+  if (restarts_ > 0) apply_new_files();
   // The goals.
   std::vector<File*> goals;
   for (const std::string& g : opts.goals) {
