@@ -118,6 +118,9 @@ class Make {
   /// Returns false if the file could not be read (errno in *err).
   bool EvalMakefile(const std::string& filename, int flags, int* err);
   void EvalString(std::string_view text, const Loc* loc);
+  /// GNU make's construct_include_path: the -I directories that exist (trailing slashes
+  /// dropped), then the default ones, into the search path and .INCLUDE_DIRS.
+  void ConstructIncludePath();
   void EvalBuffer(const std::string& text, const std::string* filename, long first_line,
                   bool set_default);
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -75,8 +76,25 @@ void Make::DefineMakeflags(bool all) {
   for (const std::string& e : opts.evals) args += " --eval=" + QuoteForEnv(e);
   std::string flags = letters + args;
   std::string mflags = letters.empty() ? std::string(TrimLeft(args)) : "-" + letters + args;
+  // GNU make records a command-line variable once (X=1 both in MAKEFLAGS and on the command
+  // line of a sub-make), at its first place, with its last definition.
+  std::vector<std::string> unique;
+  for (const std::string& a : opts.cmdline_vars) {
+    auto name = [](const std::string& d) {
+      std::string n = d.substr(0, d.find('='));
+      while (!n.empty() && strchr(":+?! \t", n.back())) n.pop_back();
+      return n;
+    };
+    auto it = std::find_if(unique.begin(), unique.end(),
+                           [&](const std::string& u) { return name(u) == name(a); });
+    if (it == unique.end()) {
+      unique.push_back(a);
+    } else {
+      *it = a;
+    }
+  }
   std::string vars;
-  for (auto it = opts.cmdline_vars.rbegin(); it != opts.cmdline_vars.rend(); ++it) {
+  for (auto it = unique.rbegin(); it != unique.rend(); ++it) {
     if (!vars.empty()) vars.push_back(' ');
     vars += QuoteForEnv(*it);
   }
@@ -134,13 +152,7 @@ void Make::DefineStartupVariables() {
                "oneshell nocomment grouped-target extra-prereqs archives jobserver output-sync "
                "check-symlink load",
                Origin::kDefault, false);
-  std::string incdirs;
-  for (const std::string& d : opts.include_dirs) incdirs += (incdirs.empty() ? "" : " ") + d;
-  for (const char* d : {"/usr/local/include", "/usr/include", "/usr/include"}) {
-    struct stat st;
-    if (stat(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
-  }
-  DefineGlobal(".INCLUDE_DIRS", incdirs, Origin::kDefault, true);
+  ConstructIncludePath();
   Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
   vv->special = true;
   for (const char* a : {"@", "%", "*", "<", "^", "+", "?"}) {
@@ -197,8 +209,6 @@ int Make::Run() {
     default_file_ = EnterFile(".DEFAULT");
     DefineCommandLineVariables();
     DefineMakeflags(false);
-    for (const std::string& d : opts.include_dirs) include_search_path_.push_back(d);
-    for (const char* d : {"/usr/local/include", "/usr/include"}) include_search_path_.push_back(d);
     status = ReadAndBuild();
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
@@ -447,9 +457,11 @@ void Make::ReparseMakeflags() {
   std::string val = v->recursive ? Expand(v->value) : v->value;
   size_t nvars = opts.cmdline_vars.size();
   if (makeflags_hook_) makeflags_hook_(val, &opts);
-  // Variable assignments found there become command-line variables.
+  // Variable assignments found there become command-line variables (exported as such), but
+  // GNU make does not pass them on in MAKEFLAGS or MAKEOVERRIDES.
   for (size_t i = nvars; i < opts.cmdline_vars.size(); ++i)
     EvalCommandLineAssignment(opts.cmdline_vars[i]);
+  opts.cmdline_vars.resize(nvars);
   // -w added by the makefile takes effect now (the message comes with the next output).
   if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
     print_directory_ = true;

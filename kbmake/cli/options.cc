@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kbmake/base/strutil.h"
+
 namespace kbmake {
 namespace {
 
@@ -57,7 +59,18 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
     case 'f': if (!from_env) o->makefiles.push_back(arg); break;
     case 'h': o->help = true; break;
     case 'i': o->ignore_errors = true; break;
-    case 'I': o->include_dirs.push_back(arg); break;
+    case 'I': {
+      // A file-name option: "~" is expanded and leading "./" (and the slashes after it) go,
+      // as in GNU make.
+      std::string expanded = !arg.empty() && arg[0] == '~' ? ExpandTilde(arg) : arg;
+      std::string_view d = expanded;
+      while (d.size() > 2 && d[0] == '.' && d[1] == '/') {
+        d.remove_prefix(2);
+        while (d.size() > 1 && d[0] == '/') d.remove_prefix(1);
+      }
+      o->include_dirs.emplace_back(d);
+      break;
+    }
     case 'j':
       o->jobs = has_arg && !arg.empty() ? atoi(arg.c_str()) : 0;
       o->jobs_given = true;
