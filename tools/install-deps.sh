@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(g++ clang cmake ninja-build make pkg-config
       libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-      binutils gcc libc6-dev kmod cpio
+      binutils gcc libc6-dev kmod cpio libasan8 libubsan1
       linux-headers-amd64)
 missing=()
 for p in "${pkgs[@]}"; do
