@@ -1,6 +1,7 @@
 // The make instance's top level: start-up variables, reading, remaking makefiles, updating
 // goals, and the environment and MAKEFLAGS given to recipes.
 #include "kbmake/make.h"
+#include "kbmake/base/bigstack.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -50,6 +51,7 @@ void Make::Fatal(const Loc* loc, std::string_view msg) {
   }
   s += msg;
   s += ".  Stop.";
+  PrepareStackForThrow();
   throw FatalError{s, 2};
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ struct Options {
   std::string debug;
   bool debug_all = false;  // -d
   double max_load = -1;
+  /// $HOME of the make's environment, for "~" in -I (unset: no expansion).
+  std::optional<std::string> home;
   std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
   int shell_cache = -1;  // --shell-cache (1) / --no-shell-cache (0); kbmake's own, never in MAKEFLAGS
@@ -123,6 +126,9 @@ class Make {
   /// Returns false if the file could not be read (errno in *err).
   bool EvalMakefile(const std::string& filename, int flags, int* err);
   void EvalString(std::string_view text, const Loc* loc);
+  /// GNU make's construct_include_path: the -I directories that exist (trailing slashes
+  /// dropped), then the default ones, into the search path and .INCLUDE_DIRS.
+  void ConstructIncludePath();
   void EvalBuffer(const std::string& text, const std::string* filename, long first_line,
                   bool set_default);
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -100,10 +101,27 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
     DefineGlobal("-*-eval-flags-*-", evals, Origin::kAutomatic, false);
     flags += " $(-*-eval-flags-*-)";
   }
+  // GNU make records a command-line variable once (X=1 both in MAKEFLAGS and on the command
+  // line of a sub-make), at its first place, with its last definition.
+  std::vector<std::string> unique;
+  for (const std::string& a : opts.cmdline_vars) {
+    auto name = [](const std::string& d) {
+      std::string n = d.substr(0, d.find('='));
+      while (!n.empty() && strchr(":+?! \t", n.back())) n.pop_back();
+      return n;
+    };
+    auto it = std::find_if(unique.begin(), unique.end(),
+                           [&](const std::string& u) { return name(u) == name(a); });
+    if (it == unique.end()) {
+      unique.push_back(a);
+    } else {
+      *it = a;
+    }
+  }
   // As GNU make: each command-line variable as it is now, "name=value" (recursive) or
   // "name:=value", both quoted (so "V:=a$$b" is passed on as its value, "V:=a$$b").
   std::string vars;
-  for (auto it = opts.cmdline_vars.rbegin(); it != opts.cmdline_vars.rend(); ++it) {
+  for (auto it = unique.rbegin(); it != unique.rend(); ++it) {
     if (!vars.empty()) vars.push_back(' ');
     Variable* cv = global_.Lookup(CommandLineVariableName(*it));
     if (cv != nullptr && cv->origin == Origin::kCommand) {
@@ -173,13 +191,7 @@ void Make::DefineStartupVariables() {
                "oneshell nocomment grouped-target extra-prereqs archives jobserver output-sync "
                "check-symlink load",
                Origin::kDefault, false);
-  std::string incdirs;
-  for (const std::string& d : opts.include_dirs) incdirs += (incdirs.empty() ? "" : " ") + d;
-  for (const char* d : {"/usr/local/include", "/usr/include", "/usr/include"}) {
-    struct stat st;
-    if (StatName(d, &st) == 0) incdirs += (incdirs.empty() ? "" : " ") + std::string(d);
-  }
-  DefineGlobal(".INCLUDE_DIRS", incdirs, Origin::kDefault, true);
+  ConstructIncludePath();
   Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
   vv->special = true;
   for (const char* a : {"@", "%", "*", "<", "^", "+", "?"}) {
@@ -245,8 +257,6 @@ int Make::Run() {
     default_file_ = EnterFile(".DEFAULT");
     DefineCommandLineVariables();
     DefineMakeflags(false);
-    for (const std::string& d : opts.include_dirs) include_search_path_.push_back(d);
-    for (const char* d : {"/usr/local/include", "/usr/include"}) include_search_path_.push_back(d);
     status = ReadAndBuild();
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
@@ -342,7 +352,8 @@ int Make::ReadAndBuild() {
   Debug(kDbBasic, 0, "Reading makefiles...");
   // MAKEFILES from the environment.
   if (Variable* mfs = Lookup("MAKEFILES"); mfs && !mfs->value.empty()) {
-    for (auto w : SplitWords(Expand(mfs->value))) {
+    const std::string names = Expand(mfs->value);  // the words below point into it
+    for (auto w : SplitWords(names)) {
       int err;
       EvalMakefile(std::string(w), kRmIncluded | kRmDontCare | kRmNoDefaultGoal, &err);
     }
@@ -394,13 +405,19 @@ int Make::ReadAndBuild() {
     f->update_status = UpdateStatus::kSuccess;
     f->command_state = CmdState::kFinished;
   }
-  for (const std::string& w : opts.new_files) {
-    File* f = EnterFile(w);
-    f->last_mtime = f->mtime_before_update = kNewTime;
-  }
+  // -W files: after a re-exec they count only for the goals, not for remaking the makefiles
+  // again (GNU make's main), or a makefile depending on one would be remade forever.
+  auto apply_new_files = [&] {
+    for (const std::string& w : opts.new_files) {
+      File* f = EnterFile(w);
+      f->last_mtime = f->mtime_before_update = kNewTime;
+    }
+  };
+  if (restarts_ == 0) apply_new_files();
   DefineMakeflags(true);
   int remade = RemakeMakefiles();
   if (remade != 0) return remade;
+  if (restarts_ > 0) apply_new_files();
   // The goals.
   std::vector<File*> goals;
   for (const std::string& g : opts.goals) {
@@ -542,9 +559,11 @@ void Make::ReparseMakeflags() {
   std::string val = v->recursive ? Expand(v->value) : v->value;
   size_t nvars = opts.cmdline_vars.size();
   if (makeflags_hook_) makeflags_hook_(val, &opts);
-  // Variable assignments found there become command-line variables.
+  // Variable assignments found there become command-line variables (exported as such), but
+  // GNU make does not pass them on in MAKEFLAGS or MAKEOVERRIDES.
   for (size_t i = nvars; i < opts.cmdline_vars.size(); ++i)
     EvalCommandLineAssignment(opts.cmdline_vars[i]);
+  opts.cmdline_vars.resize(nvars);
   // -w added by the makefile takes effect now (the message comes with the next output).
   if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
     print_directory_ = true;

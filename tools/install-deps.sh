@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(g++ clang cmake ninja-build make pkg-config
       libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-      binutils gcc libc6-dev kmod cpio time strace
+      binutils gcc libc6-dev kmod cpio time strace libasan8 libubsan1
       linux-headers-amd64
       nlohmann-json3-dev
       dpkg-dev man-db groff-base bash-completion)  # packaging/ and its tests (.deb Depends,

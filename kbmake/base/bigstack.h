@@ -11,4 +11,10 @@ namespace kbmake {
 /// Fatal signals stay blocked in the calling thread so that they are delivered to `fn`'s.
 void RunWithBigStack(const std::function<void()>& fn);
 
+/// Call just before throwing. Under AddressSanitizer, unpoisons the thread's stack from the
+/// caller's frame up, as ASan's own no-return hook does but without its 64 MiB limit: an
+/// error thrown from thousands of nested expansions would otherwise leave the unwound
+/// frames poisoned and produce false reports. A no-op in other builds.
+void PrepareStackForThrow();
+
 }  // namespace kbmake

@@ -131,6 +131,10 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (e.rfind("GNUMAKEFLAGS=", 0) == 0) gnumakeflags = e.substr(13);
   }
   Options opts;
+  {
+    std::string storage;
+    if (const std::string* home = EnvValue(env, "HOME", &storage)) opts.home = *home;
+  }
   std::string err;
   const std::string prefix =
       makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;

@@ -1,7 +1,10 @@
 #include "kbmake/cli/options.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
+
+#include "kbmake/base/strutil.h"
 
 namespace kbmake {
 namespace {
@@ -59,7 +62,19 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
     case 'f': if (!from_env) o->makefiles.push_back(arg); break;
     case 'h': o->help = true; break;
     case 'i': o->ignore_errors = true; break;
-    case 'I': o->include_dirs.push_back(arg); break;
+    case 'I': {
+      // A file-name option: "~" is expanded and leading "./" (and the slashes after it) go,
+      // as in GNU make.
+      std::string expanded =
+          !arg.empty() && arg[0] == '~' ? ExpandTilde(arg, o->home ? &*o->home : nullptr) : arg;
+      std::string_view d = expanded;
+      while (d.size() > 2 && d[0] == '.' && d[1] == '/') {
+        d.remove_prefix(2);
+        while (d.size() > 1 && d[0] == '/') d.remove_prefix(1);
+      }
+      o->include_dirs.emplace_back(d);
+      break;
+    }
     case 'j':
       o->jobs = has_arg && !arg.empty() ? atoi(arg.c_str()) : 0;
       o->jobs_given = true;
@@ -103,6 +118,15 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
       break;
     default: break;
   }
+}
+
+/// Whether `-j`/`-l` without an attached argument takes the next word as one: GNU make takes
+/// a number for -j, and for -l any word starting with a digit or '.' (read with atof).
+bool TakesNextWord(char c, const std::string& next) {
+  if (c == 'l') {
+    return !next.empty() && (isdigit(static_cast<unsigned char>(next[0])) || next[0] == '.');
+  }
+  return IsDigits(next);
 }
 
 constexpr const char* kShortWithArg = "CEfIoW";
@@ -180,7 +204,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
       }
       if (match->arg == 2 && !has_value && (match->short_equiv == 'j' ||
                                              match->short_equiv == 'l')) {
-        if (i + 1 < args.size() && IsDigits(args[i + 1])) {
+        if (i + 1 < args.size() && TakesNextWord(match->short_equiv, args[i + 1])) {
           value = args[++i];
           has_value = true;
         }
@@ -214,7 +238,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         if (k + 1 < a.size()) {
           v = a.substr(k + 1);
           has = true;
-        } else if (c != 'O' && i + 1 < args.size() && IsDigits(args[i + 1])) {
+        } else if (c != 'O' && i + 1 < args.size() && TakesNextWord(c, args[i + 1])) {
           v = args[++i];
           has = true;
         }

@@ -995,6 +995,25 @@ void Make::EvalString(std::string_view text, const Loc* loc) {
   r.Run();
 }
 
+void Make::ConstructIncludePath() {
+  include_search_path_.clear();
+  std::vector<std::string> dirs;
+  auto add = [&](std::string dir) {
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    dirs.push_back(dir);
+  };
+  for (const std::string& d : opts.include_dirs) add(d);
+  // The built-in list, then INCLUDEDIR (in the order Debian's GNU make 4.3 shows them).
+  for (const char* d : {"/usr/gnu/include", "/usr/local/include", "/usr/include", "/usr/include"})
+    add(d);
+  std::string value;
+  for (const std::string& d : dirs) value += (value.empty() ? "" : " ") + d;
+  include_search_path_ = dirs;
+  DefineGlobal(".INCLUDE_DIRS", value, Origin::kDefault, true);
+}
+
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string name = ExpandTilde(filename);
   std::string path = name;

@@ -119,7 +119,9 @@ void Jobserver::Clear() {
 // ---- JobRunner -----------------------------------------------------------------------------
 
 JobRunner::JobRunner(Make* m, std::unique_ptr<ProcessRunner> runner)
-    : m_(m), runner_(runner ? std::move(runner) : MakeRealProcessRunner()) {}
+    : m_(m),
+      runner_(runner ? std::move(runner) : MakeRealProcessRunner()),
+      load_([m](const std::string& msg) { m->Error(nullptr, msg); }) {}
 JobRunner::~JobRunner() = default;
 
 void JobRunner::Configure(int job_slots, const std::string& auth,
@@ -218,6 +220,8 @@ std::string CollapseInsideRefs(std::string_view in) {
 }  // namespace
 
 void JobRunner::NewJob(File* f) {
+  // Jobs that waited for the load to go down start before this one.
+  StartWaitingJobs();
   auto c = std::make_unique<Child>();
   c->file = f;
   std::vector<std::string> raw;
@@ -261,6 +265,18 @@ void JobRunner::NewJob(File* f) {
     }
   }
   ++tokens_;
+  StartWaitingJob(std::move(c));
+}
+
+bool JobRunner::StartWaitingJob(std::unique_ptr<Child> c) {
+  File* f = c->file;
+  // -l: with jobs running and the load too high, the job waits (holding its token) on a
+  // list that is taken last-in first-out, as GNU make's waiting_jobs.
+  if (!children_.empty() && load_.TooHigh(m_->opts.max_load)) {
+    m_->SetCommandState(f, CmdState::kRunning);
+    waiting_.insert(waiting_.begin(), std::move(c));
+    return false;
+  }
   Child* cp = c.get();
   children_.push_back(std::move(c));
   StartJobCommand(cp);
@@ -273,10 +289,20 @@ void JobRunner::NewJob(File* f) {
     default:
       m_->NoticeFinishedFile(f);
       FreeChild(cp);
-      return;
+      return true;
   }
   if (job_slots_ == 1 || m_->not_parallel_) {
     while (f->command_state == CmdState::kRunning) ReapChildren(true, false);
+  }
+  return true;
+}
+
+void JobRunner::StartWaitingJobs() {
+  while (!waiting_.empty()) {
+    ReapChildren(false, false);
+    std::unique_ptr<Child> c = std::move(waiting_.front());
+    waiting_.erase(waiting_.begin());
+    if (!StartWaitingJob(std::move(c))) break;
   }
 }
 
@@ -437,6 +463,7 @@ void JobRunner::StartJobCommand(Child* c) {
       m_->NoticeFinishedFile(f);
       return;
     }
+    load_.NoteStart();
     m_->SetCommandState(f, CmdState::kRunning);
     return;
   }

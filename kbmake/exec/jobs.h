@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/load.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/rules/file.h"
 
@@ -98,9 +99,13 @@ class JobRunner {
   std::string JobserverAuth() const { return jobserver_.enabled() ? jobserver_.Auth() : ""; }
   int job_slots() const { return job_slots_; }
   void WaitAll(bool err);
+  /// Starts the jobs that wait for the load to go down (GNU make's start_waiting_jobs).
+  void StartWaitingJobs();
 
  private:
   void NewJob(File* f);
+  /// Starts the job, or (-l) puts it on the waiting list; false if it is waiting.
+  bool StartWaitingJob(std::unique_ptr<Child> c);
   void StartJobCommand(Child* c);
   bool NextCommand(Child* c);
   void ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored);
@@ -125,6 +130,8 @@ class JobRunner {
   bool good_stdin_used_ = false;
   int printed_waiting_ = 0;
   bool handling_signal_ = false;
+  LoadLimiter load_;  // -l
+  std::vector<std::unique_ptr<Child>> waiting_;  // -l: most recent first
 };
 
 /// Thrown out of a make instance that runs inside the process when a fatal signal ended it

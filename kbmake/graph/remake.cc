@@ -131,6 +131,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
   UpdateStatus status = UpdateStatus::kNone;
   ++considered_;
   while (!goals.empty()) {
+    jobs_->StartWaitingJobs();
     jobs_->ReapChildren(true, false);
     size_t gi = 0;
     bool stop_all = false;

@@ -223,6 +223,10 @@ std::vector<std::string> BuildEnv(const fs::path& bin, const fs::path& work,
       "SHELL=/bin/sh",
       "TMPDIR=/tmp",
   };
+  // The sanitizer runtime's options (tools/test-sanitize.sh) reach a sanitized program.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* v = getenv(name)) env.push_back(absl::StrCat(name, "=", v));
+  }
   if (auto extra = ReadFile(case_dir / "env")) {
     for (absl::string_view line : absl::StrSplit(*extra, '\n', absl::SkipEmpty())) {
       env.emplace_back(line);

@@ -1,0 +1,1 @@
+all: ; @echo "sub [$(MAKEFLAGS)] [$(origin X)] [$(X)] [$(Y)]"
