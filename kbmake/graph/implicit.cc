@@ -519,6 +519,16 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
     }
     newdeps.push_back(std::move(d));
   }
+  // The global .EXTRA_PREREQS belong to every pattern rule in GNU make: added to what the
+  // rule gives, never needed for the rule to match, kept out of the automatic variables.
+  for (const std::string& name : pattern_extra_prereqs_) {
+    if (name == file->name) continue;
+    Dep d;
+    d.name = name;
+    d.extra = true;
+    if (recursions == 0) d.file = EnterFile(name);
+    newdeps.push_back(std::move(d));
+  }
   newdeps.insert(newdeps.end(), file->deps.begin(), file->deps.end());
   file->deps = std::move(newdeps);
   std::string fullstem =

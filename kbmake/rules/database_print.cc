@@ -222,7 +222,9 @@ void Printer::ImplicitRules() {
     out_ += "\n";
     for (size_t i = 0; i < r->targets.size(); ++i) out_ += (i ? " " : "") + r->targets[i];
     out_ += r->terminal ? "::" : ":";
-    Prereqs(r->deps, false);
+    std::vector<Dep> deps = r->deps;
+    for (const std::string& name : m_.pattern_extra_prereqs_) deps.push_back(Dep{name});
+    Prereqs(deps, false);
     if (r->cmds) Recipe(*r->cmds);
   }
   if (rules == 0) {

@@ -562,6 +562,7 @@ void Make::AddExtraPrereqs() {
   Variable* gv = global_.Lookup(".EXTRA_PREREQS");
   std::vector<Dep> global;
   if (gv) global = parse(gv->recursive ? Expand(gv->value) : gv->value);
+  for (const Dep& d : global) pattern_extra_prereqs_.push_back(d.name);
   std::vector<File*> all = file_order_;
   for (File* head : all) {
     for (File* f = head; f; f = f->prev) {
