@@ -1014,7 +1014,6 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   // any leading "./" removed).
   File* deps_file = EnterFile(path);
   path = deps_file->name;
-  deps_file->dontcare = (flags & kRmDontCare) != 0;
   read_makefiles_.push_back(ReadMakefile{path, flags, open_errno});
   if (!in) {
     *err = open_errno ? open_errno : ENOENT;
