@@ -415,9 +415,6 @@ int Make::RemakeMakefiles() {
     if (!stdin_makefile_.empty() && rm.name == stdin_makefile_) continue;
     File* f = LookupFile(rm.name);
     if (f == nullptr) continue;
-    // GNU make looks at its mtime before remaking (file_mtime_no_search), which also caches
-    // it and un-marks an existing file as intermediate (-p shows both).
-    if (f->last_mtime == kUnknownTime) FileMtime(f, false);
     bool loops = false;
     for (File* g = f->double_colon; g; g = g->prev)
       if (g->deps.empty() && g->cmds) loops = true;
@@ -426,6 +423,9 @@ int Make::RemakeMakefiles() {
     f->dontcare = (rm.flags & kRmDontCare) != 0;
     mfiles.push_back(f);
     mtimes.push_back(NameMtime(f->name));
+    // GNU make looks at its mtime before remaking (file_mtime_no_search), which also caches
+    // it and un-marks an existing file as intermediate (-p shows both).
+    if (f->last_mtime == kUnknownTime) FileMtime(f, false);
     rms.push_back(&rm);
   }
   if (mfiles.empty()) return 0;
