@@ -327,6 +327,9 @@ class Make {
     Flavor flavor;
   };
   std::vector<PatternVar> pattern_vars_;  // sorted by pattern length, stable
+  /// The global .EXTRA_PREREQS as expanded after reading: GNU make adds them to every
+  /// pattern rule too (rules/rules.cc AddExtraPrereqs, graph/implicit.cc, -p).
+
   absl::flat_hash_set<std::string> impossible_;
   File* default_file_ = nullptr;  // .DEFAULT
   File* suffix_file_ = nullptr;   // .SUFFIXES

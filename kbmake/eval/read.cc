@@ -1041,9 +1041,10 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   // any leading "./" removed).
   File* deps_file = EnterFile(path);
   path = deps_file->name;
-  deps_file->dontcare = (flags & kRmDontCare) != 0;
   read_makefiles_.push_back(ReadMakefile{path, flags, open_errno});
   if (!in) {
+    // GNU make's eval_makefile: a makefile it cannot read does not exist (-p shows it).
+    if (deps_file->last_mtime == kUnknownTime) deps_file->last_mtime = kNonexistentTime;
     *err = open_errno ? open_errno : ENOENT;
     return false;
   }

@@ -127,6 +127,9 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
   };
   std::vector<Goal> goals;
   for (File* f : goal_files) goals.push_back(Goal{f, false, makefiles && f->dontcare});
+  // As GNU make, a goal is marked "don't care" only while it is processed (-p shows it).
+  if (makefiles)
+    for (File* f : goal_files) f->dontcare = false;
   bool t = opts.touch, q = opts.question, n = opts.dry_run;
   UpdateStatus status = UpdateStatus::kNone;
   ++considered_;

@@ -64,7 +64,9 @@ std::string HashStats(size_t count) {
          std::to_string(count) + "=0%";
 }
 
-const std::string& DepName(const Dep& d);
+// GNU make's dep_name: the file's name (which became its VPATH name if it needed no
+// remaking), else the name as written.
+const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
 
 class Printer {
  public:
@@ -80,7 +82,7 @@ class Printer {
  private:
   void Variable(const kbmake::Variable& v, const std::string& prefix, bool simple_override);
   void VariableSet(const VarSet& set, const std::string& prefix, bool only_auto);
-  void Prereqs(const std::vector<Dep>& deps);
+  void Prereqs(const std::vector<Dep>& deps, bool considered);
   void Recipe(const Commands& cmds);
   void File(const kbmake::File& f);
 
@@ -168,15 +170,13 @@ void Printer::Directories() {
           std::to_string(dirs) + " directories.\n";
 }
 
-// GNU make's dep_name: the file's name (which became its VPATH name if it needed no
-// remaking), else the name as written.
-const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name; }
-
-// print_prereqs: normal prerequisites, then " | " and the order-only ones. A file listed
-// both ways is a normal prerequisite each time (GNU make clears the order-only bit).
-void Printer::Prereqs(const std::vector<Dep>& deps) {
+// print_prereqs: normal prerequisites, then " | " and the order-only ones. With
+// `considered`, a file listed both ways is a normal prerequisite each time (GNU make clears
+// the order-only bit when it updates the target).
+void Printer::Prereqs(const std::vector<Dep>& deps, bool considered) {
   auto order_only = [&](const Dep& d) {
     if (!d.order_only) return false;
+    if (!considered) return true;
     for (const Dep& o : deps)
       if (!o.order_only && (d.file ? o.file == d.file : o.name == d.name)) return false;
     return true;
@@ -222,7 +222,8 @@ void Printer::ImplicitRules() {
     out_ += "\n";
     for (size_t i = 0; i < r->targets.size(); ++i) out_ += (i ? " " : "") + r->targets[i];
     out_ += r->terminal ? "::" : ":";
-    Prereqs(r->deps);
+    std::vector<Dep> deps = r->deps;
+    Prereqs(deps, false);
     if (r->cmds) Recipe(*r->cmds);
   }
   if (rules == 0) {
@@ -254,7 +255,7 @@ void Printer::File(const kbmake::File& f) {
   }
   if (!f.is_target) out_ += "# Not a target:\n";
   out_ += f.name + (f.double_colon ? "::" : ":");
-  Prereqs(f.deps);
+  Prereqs(f.deps, f.updated || f.considered_pass != -1);
   if (f.precious) out_ += "#  Precious file (prerequisite of .PRECIOUS).\n";
   if (f.phony) out_ += "#  Phony target (prerequisite of .PHONY).\n";
   if (f.cmd_target) out_ += "#  Command line target.\n";

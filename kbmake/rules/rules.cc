@@ -327,6 +327,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       f = EnterFile(name);
       f->builtin = false;  // GNU make's enter_file of a target: no longer built-in (-p)
       if (f->double_colon) {
+        EnterDoubleColon(name);  // GNU's enter_file chains a new entry first (-p shows it)
         Fatal(&loc, "target file '" + f->name + "' has both : and :: entries");
       }
       if (cmds && f->cmds == cmds) {
