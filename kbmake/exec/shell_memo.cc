@@ -50,17 +50,7 @@ void EncodeEntry(const ShellMemoEntry& e, ByteWriter* w) {
   w->I64(e.status);
   w->I64(e.last_used);
   w->U64(e.deps.size());
-  for (const PathFact& f : e.deps) {
-    w->Str(f.path);
-    w->U64(f.follow | (f.listed << 1));
-    w->I64(f.err);
-    w->U64(f.dev);
-    w->U64(f.ino);
-    w->U64(f.mode);
-    w->I64(f.size);
-    w->I64(f.mtime_ns);
-    w->I64(f.ctime_ns);
-  }
+  for (const PathFact& f : e.deps) EncodePathFact(f, w);
 }
 
 bool DecodeEntry(ByteReader* r, ShellMemoEntry* e) {
@@ -72,18 +62,7 @@ bool DecodeEntry(ByteReader* r, ShellMemoEntry* e) {
   uint64_t n = r->U64();
   if (!r->ok() || n > (1u << 24)) return false;
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    PathFact f;
-    f.path = r->Str();
-    uint64_t bits = r->U64();
-    f.follow = bits & 1;
-    f.listed = (bits & 2) != 0;
-    f.err = static_cast<int>(r->I64());
-    f.dev = r->U64();
-    f.ino = r->U64();
-    f.mode = static_cast<uint32_t>(r->U64());
-    f.size = r->I64();
-    f.mtime_ns = r->I64();
-    f.ctime_ns = r->I64();
+    PathFact f = DecodePathFact(r);
     e->deps.push_back(std::move(f));
   }
   return r->ok();

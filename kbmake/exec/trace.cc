@@ -107,17 +107,7 @@ void EncodeResult(const TraceResult& r, ByteWriter* w) {
   w->Str(r.refusal);
   w->Str(r.err_bytes);
   w->U64(r.deps.size());
-  for (const PathFact& f : r.deps) {
-    w->Str(f.path);
-    w->U64(f.follow | (f.listed << 1));
-    w->I64(f.err);
-    w->U64(f.dev);
-    w->U64(f.ino);
-    w->U64(f.mode);
-    w->I64(f.size);
-    w->I64(f.mtime_ns);
-    w->I64(f.ctime_ns);
-  }
+  for (const PathFact& f : r.deps) EncodePathFact(f, w);
   w->U64(r.leak_tokens.size());
   for (const std::string& t : r.leak_tokens) w->Str(t);
 }
@@ -129,18 +119,7 @@ bool DecodeResult(ByteReader* rd, TraceResult* r) {
   r->err_bytes = rd->Str();
   uint64_t n = rd->U64();
   for (uint64_t i = 0; i < n && rd->ok(); ++i) {
-    PathFact f;
-    f.path = rd->Str();
-    uint64_t bits = rd->U64();
-    f.follow = bits & 1;
-    f.listed = (bits & 2) != 0;
-    f.err = static_cast<int>(rd->I64());
-    f.dev = rd->U64();
-    f.ino = rd->U64();
-    f.mode = static_cast<uint32_t>(rd->U64());
-    f.size = rd->I64();
-    f.mtime_ns = rd->I64();
-    f.ctime_ns = rd->I64();
+    PathFact f = DecodePathFact(rd);
     r->deps.push_back(std::move(f));
   }
   n = rd->U64();
@@ -1148,6 +1127,34 @@ TraceResult TracedRun::Finish() {
     r.refusal = "the tracer failed";
   }
   return r;
+}
+
+void EncodePathFact(const PathFact& f, ByteWriter* w) {
+  w->Str(f.path);
+  w->U64(f.follow | (f.listed << 1));
+  w->I64(f.err);
+  w->U64(f.dev);
+  w->U64(f.ino);
+  w->U64(f.mode);
+  w->I64(f.size);
+  w->I64(f.mtime_ns);
+  w->I64(f.ctime_ns);
+}
+
+PathFact DecodePathFact(ByteReader* r) {
+  PathFact f;
+  f.path = r->Str();
+  uint64_t bits = r->U64();
+  f.follow = bits & 1;
+  f.listed = (bits & 2) != 0;
+  f.err = static_cast<int>(r->I64());
+  f.dev = r->U64();
+  f.ino = r->U64();
+  f.mode = static_cast<uint32_t>(r->U64());
+  f.size = r->I64();
+  f.mtime_ns = r->I64();
+  f.ctime_ns = r->I64();
+  return f;
 }
 
 }  // namespace kbmake

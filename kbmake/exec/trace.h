@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/base/bytes.h"
 #include "kbmake/exec/process.h"
 
 namespace kbmake {
@@ -24,6 +25,9 @@ struct PathFact {
 
 /// Looks at `path` now.
 PathFact ObservePath(const std::string& path, bool follow);
+/// A PathFact in the memo's and the tracer's binary encoding (base/bytes.h), and back.
+void EncodePathFact(const PathFact& f, ByteWriter* w);
+PathFact DecodePathFact(ByteReader* r);
 /// Same observable state: existence/errno, device, inode, mode, and — except for a directory
 /// that was not listed — size, mtime and ctime.
 bool SameState(const PathFact& a, const PathFact& b);
