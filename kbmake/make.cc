@@ -167,8 +167,9 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   // The memo runs commands with the process's standard descriptors: only for a make whose
   // own are those.
   const bool std_io = io_.in == 0 && io_.out == 1 && io_.err == 2;
-  if (std_io && shell_memo_ && shell_memo_->Run({argv, environ_, shell, flags, Prefix()}, image,
-                                                &out, status, &note)) {
+  if (std_io && shell_memo_ &&
+      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_}, image, &out,
+                       status, &note)) {
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
     *status = RunShellPlain(image, &out, io_.in, io_.err);
