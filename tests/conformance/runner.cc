@@ -175,9 +175,6 @@ std::vector<Case> DiscoverCases(const Options& opt) {
       std::string name = absl::StrCat(category.path().filename().string(), "/",
                                       entry.path().filename().string());
       if (!opt.filter.empty() && !absl::StrContains(name, opt.filter)) continue;
-      // With --shell-memo the memo is switched on through the environment (KBMAKE_SHELL_CACHE),
-      // which -p lists among the variables: those dumps cannot match, so they are left out.
-      if (opt.shell_memo && absl::StartsWith(name, "print-data-base/")) continue;
       cases.push_back({name, fs::absolute(entry.path())});
     }
   }
@@ -343,7 +340,16 @@ class Normaliser {
     });
   }
 
+  /// Variables the harness itself put in the environment of the program under test (the
+  /// sanitizers' options, the memo switch): `-p` lists every environment variable, so their
+  /// "# environment" entries are removed from its dumps before comparing.
+  void SetHarnessVariables(std::vector<std::string> names) { harness_vars_ = std::move(names); }
+
   std::string Apply(std::string text) const {
+    for (const std::string& name : harness_vars_) {
+      RE2::GlobalReplace(&text, RE2("(?m)^# environment\n" + RE2::QuoteMeta(name) + " :?= .*\n"),
+                         "");
+    }
     for (const auto& [dir, replacement] : dirs_) {
       RE2::GlobalReplace(&text, RE2(RE2::QuoteMeta(dir)), replacement);
     }
@@ -363,6 +369,7 @@ class Normaliser {
   }
 
   std::vector<std::pair<std::string, std::string>> dirs_;
+  std::vector<std::string> harness_vars_;
   bool rename_program_;
 };
 
@@ -440,6 +447,15 @@ Outcome RunCaseIn(const Case& c, const Options& opt, const fs::path& tmp) {
   ProcessResult run = RunShell({"-c", ReadCommand(c.dir, program)}, work, env, opt.timeout_secs);
   if (run.timed_out) outcome.error = absl::StrCat("timeout after ", opt.timeout_secs, " s");
   Normaliser norm(work, !opt.record);
+  std::vector<std::string> harness;
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (getenv(name) != nullptr) harness.push_back(name);
+  }
+  if (opt.shell_memo && !opt.record) {
+    harness.push_back("KBMAKE_SHELL_CACHE");
+    harness.push_back("XDG_CACHE_HOME");
+  }
+  norm.SetHarnessVariables(std::move(harness));
   outcome.stdout_text = norm.Apply(run.out);
   outcome.stderr_text = norm.Apply(run.err);
   outcome.status = absl::StrCat(run.status, "\n");
