@@ -22,7 +22,6 @@
 namespace kbmake {
 namespace {
 
-
 bool SafeWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("_./,:+@%^=-").find(c) != std::string_view::npos;
