@@ -125,13 +125,7 @@ static int RunShellPlain(ExecImage& image, std::string* out, int in_fd, int err_
     image.Exec();
   }
   close(fds[1]);
-  char buf[65536];
-  while (true) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out->append(buf, n);
-  }
+  ReadToEnd(fds[0], out);
   close(fds[0]);
   int st = 0;
   while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {

@@ -176,6 +176,16 @@ const std::string* EnvValue(const std::vector<std::string>& env, const std::stri
   return nullptr;
 }
 
+void ReadToEnd(int fd, std::string* out) {
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out->append(buf, n);
+  }
+}
+
 std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno,
                         std::vector<std::string>* probed) {
   if (prog.find('/') != std::string::npos) return prog;

@@ -83,6 +83,9 @@ class ExecImage {
   std::vector<char*> argv_, envp_, sh_argv_;
 };
 
+/// Reads `fd` until end of file (retrying on EINTR), appending what it gives to *out.
+void ReadToEnd(int fd, std::string* out);
+
 /// The file GNU make 4.3 starts for `prog` (gnulib's find_in_given_path): `prog` itself if it
 /// has a '/', else the first `dir/prog` along `path` (null: confstr's default; an empty entry
 /// is ".") that is executable (eaccess X_OK, directories included), else "" with

@@ -155,13 +155,7 @@ bool RunTraced(ExecImage& image, bool verify, std::string* out, TraceResult* r) 
     return false;
   }
   out->clear();
-  char buf[65536];
-  while (true) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out->append(buf, n);
-  }
+  ReadToEnd(fds[0], out);
   close(fds[0]);
   *r = run.Finish();
   return true;
