@@ -56,15 +56,7 @@ void Make::Fatal(const Loc* loc, std::string_view msg) {
 }
 
 void Make::WriteFd(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (fd == io_.out) stdout_failed_ = true;
-      return;
-    }
-    text.remove_prefix(n);
-  }
+  if (!WriteAll(fd, text) && fd == io_.out) stdout_failed_ = true;
 }
 
 std::string Make::GetEnv(std::string_view name) const {

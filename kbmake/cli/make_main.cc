@@ -28,18 +28,6 @@ std::string Basename(const std::string& p) {
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 
-/// Writes all of `text`; false if that failed.
-bool WriteAll(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(n);
-  }
-  return true;
-}
-
-
 /// Copies standard input to $TMPDIR/GmXXXXXX (as GNU make does for "-f -"); returns its name,
 /// or "" after an error message.
 std::string CopyStdinToTempFile(const Invocation& inv, const std::string& prefix) {

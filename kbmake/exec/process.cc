@@ -176,6 +176,16 @@ const std::string* EnvValue(const std::vector<std::string>& env, const std::stri
   return nullptr;
 }
 
+bool WriteAll(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(n);
+  }
+  return true;
+}
+
 void ReadToEnd(int fd, std::string* out) {
   char buf[65536];
   while (true) {

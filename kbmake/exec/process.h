@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kbmake {
@@ -82,6 +83,9 @@ class ExecImage {
   std::vector<std::string> probed_;
   std::vector<char*> argv_, envp_, sh_argv_;
 };
+
+/// Writes all of `text` to `fd` (retrying on EINTR); false if a write failed.
+bool WriteAll(int fd, std::string_view text);
 
 /// Reads `fd` until end of file (retrying on EINTR), appending what it gives to *out.
 void ReadToEnd(int fd, std::string* out);
