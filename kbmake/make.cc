@@ -150,12 +150,11 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   const int64_t trace_t0 = trace_ != nullptr ? trace_->Now() : 0;
   std::string out;
   std::string note;
-  // The memo runs commands with the process's standard descriptors: only for a make whose
-  // own are those.
-  const bool std_io = io_.in == 0 && io_.out == 1 && io_.err == 2;
-  if (std_io && shell_memo_ &&
-      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_}, image, &out,
-                       status, &note)) {
+  // The command gets this instance's stdin and stderr (an in-process sub-make's stdin is
+  // often not the process's: GNU make gives it to one job at a time).
+  if (io_.in >= 0 && io_.err >= 0 && shell_memo_ &&
+      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, io_.err},
+                       image, &out, status, &note)) {
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
     *status = RunShellPlain(image, &out, io_.in, io_.err);

@@ -215,8 +215,26 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (stdin_makefile.empty()) return 2;
     f = stdin_makefile;
   }
+  // The $(shell) memo (docs/SHELL-MEMO.md, opt-in): one per build, shared by the sub-makes of
+  // the process; the make that opened it saves it. An in-process sub-make whose own options
+  // and environment say nothing uses it when its parent does (`--shell-cache` is never put
+  // in MAKEFLAGS).
+  std::shared_ptr<ShellMemo> own_memo;
+  const int memo_setting = ShellMemo::Enabled(env, opts.shell_cache);
+  std::shared_ptr<ShellMemo> memo;
+  if (memo_setting == 1 || (memo_setting < 0 && inv.shell_memo != nullptr)) {
+    memo = host != nullptr ? host->shell_memo() : nullptr;
+    if (memo == nullptr) {
+      std::string memo_dir = ShellMemo::DefaultDir(env);
+      if (!memo_dir.empty()) {
+        own_memo = std::make_shared<ShellMemo>(memo_dir);
+        memo = own_memo;
+        if (host != nullptr) host->set_shell_memo(own_memo);
+      }
+    }
+  }
   std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
-  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner));
+  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner), memo);
   // --build-trace / --summary: one trace for the whole build, started by the first make that
   // asks for it and shared by the sub-makes of the process.
   std::unique_ptr<BuildTrace> own_trace;
@@ -234,20 +252,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
-  // The $(shell) memo (docs/SHELL-MEMO.md, opt-in): one per build, shared by the sub-makes of
-  // the process; the make that opened it saves it.
-  std::shared_ptr<ShellMemo> own_memo;
-  if (ShellMemo::Enabled(env, opts.shell_cache)) {
-    make.shell_memo_ = host != nullptr ? host->shell_memo() : nullptr;
-    if (make.shell_memo_ == nullptr) {
-      std::string memo_dir = ShellMemo::DefaultDir(env);
-      if (!memo_dir.empty()) {
-        own_memo = std::make_shared<ShellMemo>(memo_dir);
-        make.shell_memo_ = own_memo;
-        if (host != nullptr) host->set_shell_memo(own_memo);
-      }
-    }
-  }
+  make.shell_memo_ = memo;
   make.version_printed_ = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
