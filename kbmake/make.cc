@@ -161,8 +161,11 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   if (fs_ != nullptr) fs_->ProcessEnded();
   if (trace_ != nullptr) {
-    trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_,
-                  {{"directory", starting_dir_}, {"status", std::to_string(*status)}});
+    std::vector<std::pair<std::string, std::string>> args = {
+        {"directory", starting_dir_}, {"status", std::to_string(*status)}};
+    // With the memo: "hit", "miss, remembered", "miss, not remembered: why" (--debug's words).
+    if (!note.empty()) args.emplace_back("memo", note);
+    trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_, args);
   }
   shell_status_ = *status;
   DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
