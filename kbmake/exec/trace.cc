@@ -678,7 +678,10 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       break;
     case SYS_ioctl:
       switch (a[1]) {
-        case TCGETS: case TIOCGWINSZ: case FIOCLEX: case FIONCLEX: break;
+        // TCGETS: isatty. TIOCGWINSZ, TIOCGPGRP (bash asks its stderr at start): refused
+        // on exit if they succeed (a terminal's size, its foreground group), else they only
+        // say "not a terminal", which the key says too.
+        case TCGETS: case TIOCGWINSZ: case TIOCGPGRP: case FIOCLEX: case FIONCLEX: break;
         default: Refuse("ioctl " + std::to_string(a[1]));
       }
       break;
@@ -787,6 +790,7 @@ void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       break;
     case SYS_ioctl:
       if (a[1] == TIOCGWINSZ && ret == 0) Refuse("reads a terminal's size");
+      if (a[1] == TIOCGPGRP && ret == 0) Refuse("reads a terminal's process group");
       break;
     case SYS_getpid: case SYS_getppid: case SYS_gettid: case SYS_getpgrp: case SYS_getpgid:
     case SYS_getsid: case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_clone3:

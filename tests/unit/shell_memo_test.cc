@@ -209,6 +209,22 @@ TEST_F(ShellMemoRun, NotRemembered) {
   EXPECT_NE(note.find("not remembered: leaves " + dir_ + "/made behind"), std::string::npos) << note;
 }
 
+// bash asks its stderr for the terminal's process group at start (TIOCGPGRP): on a stderr
+// that is not a terminal that only fails, as the key (stderr's kind) says it will.
+TEST_F(ShellMemoRun, BashScriptIsRemembered) {
+  if (isatty(2)) GTEST_SKIP() << "stderr is a terminal: bash would read its process group";
+  WriteFile("wrapper", "#!/bin/bash\necho wrapped\n");
+  chmod((dir_ + "/wrapper").c_str(), 0755);
+  usleep(200000);
+  std::string note;
+  // (HOME and SHELL set: without them bash asks the password database, through nscd's socket.)
+  std::string cmd = "HOME=/ SHELL=/bin/sh " + dir_ + "/wrapper";
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "hit");
+}
+
 // Which job of a sub-make gets the real stdin depends on timing, so the key only says
 // whether stdin is /dev/null: a command may not look at any other stdin.
 TEST_F(ShellMemoRun, StdinIsNotLookedAt) {
