@@ -372,8 +372,9 @@ void JobRunner::StartJobCommand(Child* c) {
           }
         }
       }
-    } else {
-      // Interior prefix characters are meaningless to one shell: drop them.
+    } else if (IsBourneCompatibleShell(m_->ExpandForFile("$(SHELL)", f))) {
+      // Interior prefix characters are meaningless to a Bourne shell: drop them (another
+      // SHELL gets them, as they may be part of its script).
       std::string t;
       size_t i = 0;
       while (i < line.size()) {
@@ -413,7 +414,9 @@ void JobRunner::StartJobCommand(Child* c) {
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
-    std::vector<std::string> argv = CommandArgv(line, shell, shellflags, m_->one_shell_);
+    std::string ifs = m_->ExpandQuietlyForFile("$(IFS)", f);
+    std::vector<std::string> argv =
+        CommandArgv(line, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
     bool fast = argv.empty() || argv.back() != line || argv.size() != 3;
     if (!fast) {
       if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
