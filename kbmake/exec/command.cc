@@ -94,6 +94,28 @@ bool IsBourneCompatibleShell(std::string_view shell) {
   return false;
 }
 
+std::string StripOneShellPrefixes(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (IsBlank(text[i]) || text[i] == '-' || text[i] == '@' ||
+                               text[i] == '+'))
+      ++i;
+    bool esc = false;
+    while (i < text.size()) {
+      char ch = text[i++];
+      out.push_back(ch);
+      if (ch == '\\') {
+        esc = !esc;
+      } else {
+        if (ch == '\n' && !esc) break;
+        esc = false;
+      }
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // construct_command_argv_internal. A null `shell` or `shellflags` is the default one
@@ -118,7 +140,7 @@ std::vector<std::string> ConstructArgv(std::string_view line, const std::string_
     // The whole of SHELL is the program; only the flags are split into words.
     argv.emplace_back(sh);
     for (auto w : SplitWords(flags)) argv.emplace_back(w);
-    argv.emplace_back(line);
+    argv.emplace_back(IsBourneCompatibleShell(sh) ? StripOneShellPrefixes(line) : line);
     return argv;
   }
   // "$(SHELL) $(.SHELLFLAGS) LINE", special characters of SHELL and of LINE escaped, split

@@ -16,6 +16,10 @@ bool FastPathArgv(std::string_view line, std::vector<std::string>* argv, bool on
 /// rksh, zsh, ash, dash); .ONESHELL strips interior `@-+` prefixes only for those.
 bool IsBourneCompatibleShell(std::string_view shell);
 
+/// .ONESHELL for a Bourne shell: drops the blanks and `@-+` that start each line of `text`
+/// (a line continued by a backslash-newline is one line).
+std::string StripOneShellPrefixes(std::string_view text);
+
 /// The argv GNU make would execute for `line` (construct_command_argv): the words of the line
 /// when /bin/sh with -c or -ec and an IFS of blanks allow it, otherwise the words of
 /// `$(SHELL) $(.SHELLFLAGS) line` split by the same rules (so a quoted or multi-word SHELL is

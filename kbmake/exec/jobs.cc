@@ -375,25 +375,7 @@ void JobRunner::StartJobCommand(Child* c) {
     } else if (IsBourneCompatibleShell(m_->ExpandForFile("$(SHELL)", f))) {
       // Interior prefix characters are meaningless to a Bourne shell: drop them (another
       // SHELL gets them, as they may be part of its script).
-      std::string t;
-      size_t i = 0;
-      while (i < line.size()) {
-        while (i < line.size() && (IsBlank(line[i]) || line[i] == '-' || line[i] == '@' ||
-                                   line[i] == '+'))
-          ++i;
-        bool esc = false;
-        while (i < line.size()) {
-          char ch = line[i++];
-          t.push_back(ch);
-          if (ch == '\\') {
-            esc = !esc;
-          } else {
-            if (ch == '\n' && !esc) break;
-            esc = false;
-          }
-        }
-      }
-      if (t != line) line = t;
+      line = StripOneShellPrefixes(line);
     }
     c->pending = rest;
     bool empty = TrimSpace(line).empty();
