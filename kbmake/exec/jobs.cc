@@ -399,13 +399,10 @@ void JobRunner::StartJobCommand(Child* c) {
     std::string ifs = m_->ExpandQuietlyForFile("$(IFS)", f);
     std::vector<std::string> argv =
         CommandArgv(line, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
-    bool fast = argv.empty() || argv.back() != line || argv.size() != 3;
-    if (!fast) {
-      if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
-          (shell == "/bin/sh" || shell == "/bin/bash")) {
-        continue;  // GNU make skips a lone ':' without starting a shell
-      }
-    } else if (argv.empty()) {
+    if (argv.empty()) continue;
+    // GNU make skips `<Bourne shell> -c :` (also -ec) without starting it.
+    if (argv.size() == 3 && IsBourneCompatibleShell(argv[0]) &&
+        (argv[1] == "-c" || argv[1] == "-ec") && argv[2] == ":") {
       continue;
     }
     if (m_->opts.dry_run && !recurse) continue;
