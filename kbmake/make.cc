@@ -135,7 +135,8 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   std::string shell = Expand("$(SHELL)");
   std::string flags = Expand("$(.SHELLFLAGS)");
-  std::vector<std::string> argv = CommandArgv(cmd, shell, flags, false);
+  std::string ifs = ExpandQuietlyForFile("$(IFS)", nullptr);
+  std::vector<std::string> argv = CommandArgv(cmd, shell, flags, one_shell_, ifs, posix_);
   if (argv.empty()) {
     *status = 0;
     DefineInSet(".SHELLSTATUS", "0", Origin::kOverride, false, current_->set, nullptr);

@@ -110,6 +110,9 @@ class Make {
     return s;
   }
   std::string ExpandForFile(std::string_view text, File* file);
+  /// ExpandForFile without --warn-undefined-variables warnings: GNU make expands $(SHELL) and
+  /// $(IFS) so when it builds a command's argv.
+  std::string ExpandQuietlyForFile(std::string_view text, File* file);
   void ReferenceVariable(std::string_view name, std::string* out);
   void WarnUndefined(std::string_view name);
   void RecursivelyExpand(Variable* v, std::string* out);

@@ -372,27 +372,10 @@ void JobRunner::StartJobCommand(Child* c) {
           }
         }
       }
-    } else {
-      // Interior prefix characters are meaningless to one shell: drop them.
-      std::string t;
-      size_t i = 0;
-      while (i < line.size()) {
-        while (i < line.size() && (IsBlank(line[i]) || line[i] == '-' || line[i] == '@' ||
-                                   line[i] == '+'))
-          ++i;
-        bool esc = false;
-        while (i < line.size()) {
-          char ch = line[i++];
-          t.push_back(ch);
-          if (ch == '\\') {
-            esc = !esc;
-          } else {
-            if (ch == '\n' && !esc) break;
-            esc = false;
-          }
-        }
-      }
-      if (t != line) line = t;
+    } else if (IsBourneCompatibleShell(m_->ExpandForFile("$(SHELL)", f))) {
+      // Interior prefix characters are meaningless to a Bourne shell: drop them (another
+      // SHELL gets them, as they may be part of its script).
+      line = StripOneShellPrefixes(line);
     }
     c->pending = rest;
     bool empty = TrimSpace(line).empty();
@@ -413,14 +396,13 @@ void JobRunner::StartJobCommand(Child* c) {
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
-    std::vector<std::string> argv = CommandArgv(line, shell, shellflags, m_->one_shell_);
-    bool fast = argv.empty() || argv.back() != line || argv.size() != 3;
-    if (!fast) {
-      if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
-          (shell == "/bin/sh" || shell == "/bin/bash")) {
-        continue;  // GNU make skips a lone ':' without starting a shell
-      }
-    } else if (argv.empty()) {
+    std::string ifs = m_->ExpandQuietlyForFile("$(IFS)", f);
+    std::vector<std::string> argv =
+        CommandArgv(line, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
+    if (argv.empty()) continue;
+    // GNU make skips `<Bourne shell> -c :` (also -ec) without starting it.
+    if (argv.size() == 3 && IsBourneCompatibleShell(argv[0]) &&
+        (argv[1] == "-c" || argv[1] == "-ec") && argv[2] == ":") {
       continue;
     }
     if (m_->opts.dry_run && !recurse) continue;
