@@ -102,10 +102,11 @@ std::vector<CompileEntry> FindCompiles(std::string_view line, const std::string&
     if (!IsCompilerName(w[prog]) || !dir_known) continue;
     std::vector<std::string> sources;
     std::string output;
-    bool lang_given = false;
+    bool lang_given = false, preprocess = false;
     for (size_t k = prog + 1; k < w.size(); ++k) {
       const std::string& a = w[k];
       if (a.size() > 1 && a[0] == '-') {
+        if (a == "-E") preprocess = true;
         if (a == "-x" && k + 1 < w.size()) lang_given = w[k + 1] != "none";
         if (a == "-o" && k + 1 < w.size()) output = w[k + 1];
         if (a.rfind("-o", 0) == 0 && a.size() > 2) output = a.substr(2);  // -ofile
@@ -115,6 +116,8 @@ std::vector<CompileEntry> FindCompiles(std::string_view line, const std::string&
       if (a == "-") continue;  // standard input
       if (IsSourceName(a) || lang_given) sources.push_back(a);
     }
+    // Preprocessing to standard output (Kbuild's `$(CPP) ... | genksyms`) makes nothing.
+    if (preprocess && output.empty()) continue;
     for (const std::string& src : sources) {
       CompileEntry e;
       e.directory = dir;

@@ -28,7 +28,8 @@ bool IsCompilerName(std::string_view program);
 /// The compiles in shell line `line` run in directory `dir`: every simple command whose
 /// program is a compiler (after `ccache`/`distcc` wrappers) with at least one source file
 /// argument (by suffix: .c .cc .cpp .cxx .c++ .C .i .ii .s .S .sx .m .mm, or any file
-/// after `-x LANG`), one entry per source file. `cd DIR` earlier in the line moves `dir`.
+/// after `-x LANG`), one entry per source file; not `-E` without `-o` (preprocessing to
+/// standard output, e.g. into a pipe). `cd DIR` earlier in the line moves `dir`.
 std::vector<CompileEntry> FindCompiles(std::string_view line, const std::string& dir);
 
 /// The build-wide recorder.
