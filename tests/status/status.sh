@@ -119,7 +119,12 @@ sample)
   check "database == compiler execve()s, module .cmd source_ lines" \
     execve_check "$work/cc.json" "$work/execve.txt" --cmd-root "$o"
   "$KBMAKE" -n -B O="$o" --compdb="$work/dry.json" >/dev/null 2>&1
-  check "-n -B lists the same compiles" python3 "$here/compdb_check.py" "$work/dry.json" --same-as "$work/cc.json"
+  # The module's sub-make line hides $(MAKE) in $(mod-make), so -n does not run it (GNU make
+  # neither): its compiles are not in a dry run's database.
+  python3 -c 'import json, sys; json.dump([e for e in json.load(open(sys.argv[1])) if "/modules/" not in e.get("output", "")], open(sys.argv[2], "w"))' \
+    "$work/cc.json" "$work/cc-nomod.json"
+  check "-n -B lists the same compiles (but the module's)" \
+    python3 "$here/compdb_check.py" "$work/dry.json" --same-as "$work/cc-nomod.json"
   rm -rf "$o"
   KBMAKE_SUBMAKE=process "$KBMAKE" -j2 O="$o" --compdb="$work/proc.json" >/dev/null 2>&1
   check "process sub-makes: the same database" python3 "$here/compdb_check.py" "$work/proc.json" --same-as "$work/cc.json"
