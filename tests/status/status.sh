@@ -99,6 +99,25 @@ PY
   rm -f a.o b.o c d sub/x.o sub/tool
   "$KBMAKE" --status --compdb=gnu.json MAKE=/usr/bin/make >gnu.out 2>&1
   check "a GNU make sub-make accepts MAKEFLAGS" bash -c "! grep -e 'unrecognized' -e 'invalid option' gnu.out && grep -q 'Leaving directory' gnu.out"
+  # --status=term on a terminal (script(1) gives one): one updating line; a job's output
+  # (here a compiler warning) starts on a line of its own; without a terminal, plain lines.
+  if command -v script >/dev/null; then
+    rm -f a.o b.o c d sub/x.o sub/tool
+    printf '%s\n' 'all: w.o' 'w.o: w.c' "	@set -e; echo '  CC      \$@'; gcc -Wall -c -o \$@ \$<" >term.mk
+    echo 'int f(void) { int unused_x; return 0; }' >w.c
+    script -qc "'$KBMAKE' -f term.mk --status=term" /dev/null >term.out 2>&1 </dev/null
+    check "--status=term: updating line, output below it" python3 - term.out <<'PY'
+import sys
+t = open(sys.argv[1], "rb").read()
+assert b"\r[1/1]   CC      w.o\x1b[K" in t, t
+assert b"\x1b[K\r\n" in t and b"unused_x" in t.split(b"\x1b[K", 1)[1], t
+PY
+    rm -f w.o
+    "$KBMAKE" -f term.mk --status=term >noterm.out 2>&1
+    check "--status=term without a terminal: lines" grep -qx '\[1/1\]   CC      w.o' noterm.out
+  else
+    skip "--status=term" "no script(1)"
+  fi
   check "unknown --status type is an error" bash -c "'$KBMAKE' --status=bogus -f /dev/null 2>&1 | grep -q 'unknown status type'"
   ;;
 sample)
