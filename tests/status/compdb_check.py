@@ -4,7 +4,9 @@
   compdb_check.py DB.json [--cmd-root DIR]... [--execve STRACE.txt] [--same-as OTHER.json]
 
 --cmd-root DIR  every `source_TARGET := SOURCE` line of the .*.cmd files under DIR (Kbuild's
-                fixdep writes one per compile) must be an entry with output TARGET and file
+                fixdep writes one per compile; lines whose SOURCE has no C/C++/assembler
+                suffix, like vmlinux's link script, are left out) must be an entry with
+                output TARGET and file
                 SOURCE, and every entry whose output has a .cmd file with a source_ line
                 must match it.
 --execve FILE   `strace -f -e trace=execve -s 4096` output of the same build: the successful
@@ -82,8 +84,12 @@ def main():
                         continue
                     for line in open(os.path.join(d, f), errors="replace"):
                         m = re.match(r"^source_(\S+) := (.*)$", line.rstrip("\n"))
-                        if m:
+                        if m and SRC.search(m.group(2)):
                             want[m.group(1)] = m.group(2)
+                        elif m:
+                            # e.g. vmlinux := scripts/link-vmlinux.sh: not a compile
+                            print(f"note: source_ line of a non-source left out: "
+                                  f"{m.group(1)} := {m.group(2)}")
         have = {}
         for e in db:
             have.setdefault(e.get("output", ""), set()).add(e["file"])
