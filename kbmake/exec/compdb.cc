@@ -4,10 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -188,26 +186,8 @@ bool CompDb::Write() {
       if (!j.is_discarded()) all.push_back(std::move(j));  // a torn line is dropped
     }
   }
-  std::string tmp = out_ + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream o(tmp, std::ios::trunc);
-    if (!o) return false;
-    o << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    o.close();
-    if (!o) {
-      int e = errno;
-      unlink(tmp.c_str());
-      errno = e;
-      return false;
-    }
-  }
-  if (rename(tmp.c_str(), out_.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    errno = e;
-    return false;
-  }
-  return true;
+  return ReplaceFile(out_,
+                     all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 bool CompDb::Finish() {
