@@ -259,7 +259,8 @@ void JobRunner::NewJob(File* f) {
   if (m_->status_ != nullptr &&
       RecipeShowsLine(c->lines, f->cmds->silent, f->cmds->recurse, f->command_flags,
                       m_->one_shell_, m_->opts.dry_run || m_->opts.trace, m_->opts.silent,
-                      m_->opts.question, m_->opts.touch)) {
+                      m_->opts.question, m_->opts.touch,
+                      IsPosixShell(m_->ExpandForFile("$(SHELL)", f)))) {
     m_->status_->AddJob();
     c->status_counted = true;
   }
@@ -419,7 +420,9 @@ void JobRunner::StartJobCommand(Child* c) {
     std::string status_rewrite;
     LeadingEcho echo;
     bool make_echo = m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent);
-    bool status_echo = !make_echo && m_->status_ != nullptr && FindLeadingEcho(line, &echo);
+    bool status_echo = !make_echo && m_->status_ != nullptr &&
+                       IsPosixShell(m_->ExpandForFile("$(SHELL)", f)) &&
+                       FindLeadingEcho(line, &echo);
     if (make_echo || status_echo) {
       // A synchronized line's echo goes with its output.
       if (c->syncout) SetupSyncFiles(c);

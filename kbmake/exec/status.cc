@@ -11,6 +11,16 @@
 
 namespace kbmake {
 
+bool IsPosixShell(std::string_view shell) {
+  size_t end = shell.find_first_of(" \t");
+  std::string_view prog = shell.substr(0, end);
+  size_t slash = prog.rfind('/');
+  if (slash != std::string_view::npos) prog.remove_prefix(slash + 1);
+  for (const char* n : {"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
+    if (prog == n) return true;
+  return false;
+}
+
 bool FindLeadingEcho(std::string_view line, LeadingEcho* out) {
   std::vector<ShellCommand> cmds = ScanShellLine(line);
   size_t k = 0;
@@ -41,7 +51,8 @@ bool FindLeadingEcho(std::string_view line, LeadingEcho* out) {
 
 bool RecipeShowsLine(const std::vector<std::string>& lines, const std::vector<bool>& silent_v,
                      const std::vector<bool>& recurse_v, int command_flags, bool one_shell,
-                     bool show_all, bool make_silent, bool question, bool touch) {
+                     bool show_all, bool make_silent, bool question, bool touch,
+                     bool posix_shell) {
   bool any_recurse = false;
   for (bool r : recurse_v) any_recurse = any_recurse || r;
   for (size_t idx = 0; idx < lines.size(); ++idx) {
@@ -77,7 +88,7 @@ bool RecipeShowsLine(const std::vector<std::string>& lines, const std::vector<bo
       if (touch && !recurse) continue;
       if (show_all || (!silent && !make_silent)) return true;
       LeadingEcho echo;
-      if (FindLeadingEcho(line, &echo)) return true;
+      if (posix_shell && FindLeadingEcho(line, &echo)) return true;
     }
   }
   return false;

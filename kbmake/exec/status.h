@@ -21,15 +21,21 @@ struct LeadingEcho {
   std::string rewrite;  /// the line with that echo replaced by `:`, for the shell to run
 };
 
+/// True if `shell` ($(SHELL), possibly with arguments) is a POSIX shell (sh, bash, dash, ash,
+/// ksh, mksh, zsh by basename): only then is a line read as shell text.
+bool IsPosixShell(std::string_view shell);
+
 /// Finds the leading echo of `line` (see LeadingEcho); false when there is none.
 bool FindLeadingEcho(std::string_view line, LeadingEcho* out);
 
 /// Whether a job with these expanded recipe lines will show at least one recipe echo line:
 /// make's own echo of a command (not silent, or -n/--trace), or a silent command's leading
-/// echo. Mirrors JobRunner::StartJobCommand's reading of `@-+` prefixes and split lines.
+/// echo (only with a POSIX shell). Mirrors JobRunner::StartJobCommand's reading of `@-+`
+/// prefixes and split lines.
 bool RecipeShowsLine(const std::vector<std::string>& lines, const std::vector<bool>& silent,
                      const std::vector<bool>& recurse, int command_flags, bool one_shell,
-                     bool show_all, bool make_silent, bool question, bool touch);
+                     bool show_all, bool make_silent, bool question, bool touch,
+                     bool posix_shell = true);
 
 /// The build-wide counters and the printer. Thread-safe; one per process, published through
 /// SubmakeHost so in-process sub-makes share it.

@@ -59,6 +59,17 @@ TEST(LeadingEcho, LeavesToTheShellWhatOnlyItKnows) {
   EXPECT_FALSE(FindLeadingEcho("echo *.c", &e));
 }
 
+TEST(LeadingEcho, OnlyForPosixShells) {
+  EXPECT_TRUE(IsPosixShell("/bin/sh"));
+  EXPECT_TRUE(IsPosixShell("/usr/bin/bash -x"));
+  EXPECT_TRUE(IsPosixShell("sh"));
+  EXPECT_FALSE(IsPosixShell("/usr/bin/python3"));
+  EXPECT_FALSE(IsPosixShell("/bin/fish"));
+  std::vector<bool> no(1, false);
+  EXPECT_FALSE(RecipeShowsLine({"@echo x"}, no, no, 0, false, false, false, false, false,
+                               /*posix_shell=*/false));
+}
+
 TEST(RecipeShowsLine, SilentWithAndWithoutEcho) {
   std::vector<bool> no(2, false);
   EXPECT_TRUE(RecipeShowsLine({"gcc -c a.c"}, no, no, 0, false, false, false, false, false));
