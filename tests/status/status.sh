@@ -94,8 +94,9 @@ PY
   rm -f a.o b.o c d sub/x.o sub/tool
   KBMAKE_SUBMAKE=process "$KBMAKE" --compdb=proc.json >/dev/null 2>&1
   check "process sub-makes record too" python3 "$here/compdb_check.py" proc.json --same-as cc.json
-  "$KBMAKE" -n -B --compdb=dry.json >/dev/null 2>&1
+  "$KBMAKE" -n -B --status --compdb=dry.json >dry.out 2>&1
   check "-n -B lists the same compiles" python3 "$here/compdb_check.py" dry.json --same-as cc.json
+  check "-n -B --status: every command prefixed, end N == M" python3 "$here/status_check.py" dry.out 8
   rm -f a.o b.o c d sub/x.o sub/tool
   "$KBMAKE" --status --compdb=gnu.json MAKE=/usr/bin/make >gnu.out 2>&1
   check "a GNU make sub-make accepts MAKEFLAGS" bash -c "! grep -e 'unrecognized' -e 'invalid option' gnu.out && grep -q 'Leaving directory' gnu.out"
