@@ -14,6 +14,7 @@
 
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/build_trace.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
@@ -99,6 +100,8 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   EnsureEntered();
   int fd = output_ctx_ ? (is_err ? output_ctx_->err : output_ctx_->out) : -1;
   if (fd < 0) fd = is_err ? io_.err : io_.out;
+  // --status=term: other output starts below the updating status line.
+  if (status_ != nullptr && status_->one_line()) status_->BreakLine(fd);
   WriteFd(fd, text);
 }
 

@@ -50,6 +50,8 @@ struct Options {
   std::optional<std::string> home;
   std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
+  std::string status;       // --status[=term]: "lines" or "term" ("" off; kbmake's own)
+  std::string compdb;       // --compdb=FILE (kbmake's own; never in MAKEFLAGS)
   int shell_cache = -1;  // --shell-cache (1) / --no-shell-cache (0); kbmake's own, never in MAKEFLAGS
 };
 
@@ -65,7 +67,9 @@ enum DebugLevel : int {
 
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
 
+class BuildStatus;
 class BuildTrace;
+class CompDb;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
@@ -238,6 +242,10 @@ class Make {
   BuildTrace* trace_ = nullptr;
   int trace_id_ = 0;
   int64_t trace_start_ = 0;  // when this instance started (trace clock)
+  /// --status: the build-wide counters and printer (null: off).
+  BuildStatus* status_ = nullptr;
+  /// --compdb: the build-wide compile database recorder (null: off).
+  CompDb* compdb_ = nullptr;
   /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;
   /// stat() of `name` (relative to this make's directory) through fs_.

@@ -15,6 +15,8 @@
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
 #include "kbmake/exec/build_trace.h"
+#include "kbmake/exec/compdb.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/shell_memo.h"
 #include "kbmake/make.h"
@@ -244,9 +246,50 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     trace = own_trace.get();
     if (host != nullptr) host->set_trace(trace);
   }
+  // --status and --compdb: build-wide as well; the make that starts one owns it, and the
+  // host forgets it when that make is done (also when it unwinds for a restart).
+  if (!opts.status.empty() && opts.status != "lines" && opts.status != "term") {
+    errout(prefix + ": *** unknown status type '" + opts.status + "'.  Stop.\n");
+    return 2;
+  }
+  std::unique_ptr<BuildStatus> own_status;
+  BuildStatus* build_status = host != nullptr ? host->status() : nullptr;
+  if (build_status == nullptr && !opts.status.empty()) {
+    std::string storage;
+    const std::string* fmt = EnvValue(env, "KBMAKE_STATUS", &storage);
+    own_status = std::make_unique<BuildStatus>(fmt != nullptr ? *fmt : "",
+                                               opts.status == "term" && isatty(inv.out_fd));
+    build_status = own_status.get();
+    if (host != nullptr) host->set_status(build_status);
+  }
+  std::unique_ptr<CompDb> own_compdb;
+  CompDb* compdb = host != nullptr ? host->compdb() : nullptr;
+  if (compdb == nullptr) {
+    std::string storage;
+    if (!opts.compdb.empty()) {
+      // Relative to where this make was started (before -C), like a shell redirection.
+      std::string path = opts.compdb[0] == '/' ? opts.compdb : original_dir + "/" + opts.compdb;
+      own_compdb.reset(CompDb::Open(path, restarts > 0));
+    } else if (const std::string* spool = EnvValue(env, CompDb::kEnvName, &storage)) {
+      own_compdb.reset(CompDb::Join(*spool));
+    }
+    compdb = own_compdb.get();
+    if (host != nullptr && compdb != nullptr) host->set_compdb(compdb);
+  }
+  struct ForgetOwned {
+    SubmakeHost* host;
+    bool status, compdb;
+    ~ForgetOwned() {
+      if (host == nullptr) return;
+      if (status) host->set_status(nullptr);
+      if (compdb) host->set_compdb(nullptr);
+    }
+  } forget{host, own_status != nullptr, own_compdb != nullptr};
   Make make(opts, program, makelevel, env, std::move(runner));
   make.fs_ = fs;
   make.trace_ = trace;
+  make.status_ = build_status;
+  make.compdb_ = compdb;
   make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
   make.owns_process_ = inv.owns_process;
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
@@ -329,6 +372,10 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       errout(prefix + ": " + own_trace->path() + ": " + strerror(errno) + "\n");
     }
     if (opts.summary) errout(own_trace->Summary());
+  }
+  if (own_status != nullptr) own_status->BreakLine(inv.out_fd);
+  if (own_compdb != nullptr && own_compdb->owner() && !own_compdb->Finish()) {
+    errout(prefix + ": " + own_compdb->path() + ": " + strerror(errno) + "\n");
   }
   return status;
 }

@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "kbmake/exec/process.h"
 
 namespace kbmake {
 
@@ -83,24 +84,7 @@ bool BuildTrace::Write() {
     }
   }
   nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
-  std::string tmp = path_ + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << Dump(doc) << '\n';
-    if (!out) {
-      int e = errno;
-      unlink(tmp.c_str());
-      errno = e;
-      return false;
-    }
-  }
-  if (rename(tmp.c_str(), path_.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    errno = e;
-    return false;
-  }
-  return true;
+  return ReplaceFile(path_, Dump(doc) + "\n");
 }
 
 std::string BuildTrace::Summary() const {

@@ -16,6 +16,8 @@
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
+#include "kbmake/exec/compdb.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/make.h"
 
 namespace kbmake {
@@ -253,6 +255,15 @@ void JobRunner::NewJob(File* f) {
   }
   m_->current_ = save;
   m_->reading_loc_ = save_loc;
+  // --status: M counts the jobs that will show a recipe echo line, known from here on.
+  if (m_->status_ != nullptr &&
+      RecipeShowsLine(c->lines, f->cmds->silent, f->cmds->recurse, f->command_flags,
+                      m_->one_shell_, m_->opts.dry_run || m_->opts.trace, m_->opts.silent,
+                      m_->opts.question, m_->opts.touch,
+                      IsPosixShell(m_->ExpandForFile("$(SHELL)", f)))) {
+    m_->status_->AddJob();
+    c->status_counted = true;
+  }
 
   if (job_slots_ != 0) {
     while (static_cast<int>(children_.size()) >= job_slots_) ReapChildren(true, false);
@@ -386,19 +397,36 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     if (empty || (m_->opts.touch && !recurse)) continue;
     const std::string& shown = line;
-    if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
+    // --status: the recipe echo line is make's own echo of the command or, for a silent
+    // command, the fixed text of the echo it starts with, which make then prints itself
+    // (with the prefix) instead of the shell.
+    std::string status_rewrite;
+    LeadingEcho echo;
+    bool make_echo = m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent);
+    bool status_echo = !make_echo && m_->status_ != nullptr &&
+                       IsPosixShell(m_->ExpandForFile("$(SHELL)", f)) &&
+                       FindLeadingEcho(line, &echo);
+    if (make_echo || status_echo) {
       // A synchronized line's echo goes with its output.
       if (c->syncout) SetupSyncFiles(c);
       ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
-      m_->WriteOutput(false, shown + "\n");
+      if (m_->status_ != nullptr) {
+        m_->status_->PrintLine(m_, make_echo ? std::string_view(shown) : echo.text,
+                               &c->status_started, &c->status_counted);
+        if (status_echo) status_rewrite = std::move(echo.rewrite);
+      } else {
+        m_->WriteOutput(false, shown + "\n");
+      }
     }
+    const std::string& run = status_rewrite.empty() ? line : status_rewrite;
+    if (m_->compdb_ != nullptr) m_->compdb_->Record(line, m_->starting_dir_);
     ++m_->commands_started_;
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
     std::string ifs = m_->ExpandQuietlyForFile("$(IFS)", f);
     std::vector<std::string> argv =
-        CommandArgv(line, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
+        CommandArgv(run, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
     if (argv.empty()) continue;
     // GNU make skips `<Bourne shell> -c :` (also -ec) without starting it.
     if (argv.size() == 3 && IsBourneCompatibleShell(argv[0]) &&
@@ -408,6 +436,8 @@ void JobRunner::StartJobCommand(Child* c) {
     if (m_->opts.dry_run && !recurse) continue;
     if (!c->has_env) {
       c->env = m_->TargetEnvironment(f);
+      // --compdb: sub-make processes record into the same spool.
+      if (m_->compdb_ != nullptr) c->env.push_back(m_->compdb_->EnvEntry());
       c->has_env = true;
     }
     c->good_stdin = !good_stdin_used_;
@@ -536,6 +566,7 @@ void JobRunner::DumpOutput(Child* c) {
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
   bool locked = fcntl(out_fd, F_SETLKW, &lock) == 0;
+  if (m_->status_ != nullptr) m_->status_->BreakLine(out_fd);
   if (SyncWrapsDirectory()) m_->PrintDirectory(true);
   auto pump = [](int from, off_t size, int to) {
     char buf[65536];
@@ -596,6 +627,8 @@ void JobRunner::TraceChildEnd(Child* c) {
 void JobRunner::FreeChild(Child* c) {
   DumpOutput(c);
   TraceChildEnd(c);
+  if (c->status_started && m_->status_ != nullptr) m_->status_->FinishJob();
+  c->status_started = false;
   if (c->sync.err >= 0 && c->sync.err != c->sync.out) close(c->sync.err);
   if (c->sync.out >= 0) close(c->sync.out);
   c->sync.out = c->sync.err = -1;
@@ -736,6 +769,8 @@ void JobRunner::HandleFatalSignal(int sig) {
   if (!m_->owns_process_) throw KilledBySignal{sig};
   // The trace stays valid JSON after ^C: written before the signal ends the process.
   if (m_->trace_ != nullptr) m_->trace_->Write();
+  if (m_->compdb_ != nullptr && m_->compdb_->owner()) m_->compdb_->Finish();
+  if (m_->status_ != nullptr) m_->status_->BreakLine(m_->io_.out);
   fflush(stdout);
   fflush(stderr);
   signal(sig, SIG_DFL);

@@ -40,6 +40,9 @@ struct Child {
   int trace_lane = 0;
   bool trace_submake = false;
   std::string trace_status = "0";
+  // --status: counted in M (will show an echo line) and in N (showed its first one).
+  bool status_counted = false;
+  bool status_started = false;
 };
 
 /// The GNU make jobserver: a pipe of tokens shared with sub-makes through MAKEFLAGS.

@@ -56,6 +56,12 @@ class SubmakeHost {
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
+  /// The build-wide --status counters, once a make of the process has started them.
+  class BuildStatus* status() const { return status_; }
+  void set_status(class BuildStatus* s) { status_ = s; }
+  /// The build-wide --compdb recorder, once a make of the process has opened it.
+  class CompDb* compdb() const { return compdb_; }
+  void set_compdb(class CompDb* c) { compdb_ = c; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -69,6 +75,9 @@ class SubmakeHost {
   std::atomic_int started_{0};
   class BuildTrace* trace_ = nullptr;
   mutable std::mutex memo_mu_;
+  // Set by the make that owns one, read by sub-make threads: atomic.
+  std::atomic<class BuildStatus*> status_{nullptr};
+  std::atomic<class CompDb*> compdb_{nullptr};
   std::shared_ptr<class ShellMemo> shell_memo_;
 };
 
