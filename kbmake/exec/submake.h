@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/process.h"
 
 namespace kbmake {
@@ -56,6 +57,9 @@ class SubmakeHost {
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
+  /// The build logs (--build-log, --explain) of the process: sub-makes inside it share one
+  /// object per log file.
+  BuildLogs& build_logs() { return build_logs_; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -70,6 +74,7 @@ class SubmakeHost {
   class BuildTrace* trace_ = nullptr;
   mutable std::mutex memo_mu_;
   std::shared_ptr<class ShellMemo> shell_memo_;
+  BuildLogs build_logs_;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else
