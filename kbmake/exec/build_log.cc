@@ -102,6 +102,42 @@ int64_t WallMillis() {
       .count();
 }
 
+bool BuildLog::RunsNothing(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == '@' || line[i] == '-' || line[i] == '+' ||
+                             line[i] == ' ' || line[i] == '\t' || line[i] == '\n')) {
+    ++i;
+  }
+  size_t e = line.size();
+  while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\n')) --e;
+  std::string_view rest = line.substr(i, e - i);
+  return rest.empty() || rest == ":";
+}
+
+std::string BuildLog::RecordedCommand(const std::vector<std::string>& lines, const Record* prev) {
+  std::vector<std::string_view> old;
+  if (prev != nullptr && prev->has_command) {
+    std::string_view c = prev->command;
+    size_t pos = 0;
+    while (true) {
+      size_t sep = c.find(kLineSep, pos);
+      old.push_back(c.substr(pos, sep == std::string_view::npos ? sep : sep - pos));
+      if (sep == std::string_view::npos) break;
+      pos = sep + 1;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += kLineSep;
+    if (old.size() == lines.size() && RunsNothing(lines[i])) {
+      out += old[i];
+    } else {
+      out += lines[i];
+    }
+  }
+  return out;
+}
+
 uint64_t BuildLog::CommandHash(std::string_view command) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : command) {

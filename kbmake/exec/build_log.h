@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -47,6 +48,17 @@ class BuildLog {
   /// header line) if needed. Returns false with errno set if the file cannot be written.
   bool Append(const std::string& key, int64_t start_ms, int64_t end_ms,
               std::string_view command);
+
+  /// The command a record keeps for a recipe whose expanded lines are `lines`: the lines
+  /// joined by kLineSep, where a line that runs nothing (empty or a lone ':' after its @-+
+  /// prefixes: Kbuild's if_changed when nothing changed) keeps the text it had in `prev`, the
+  /// last run's record (when that had as many lines). So a record holds the last version of
+  /// each line that ran, and a recipe that skipped its real work compares equal.
+  static std::string RecordedCommand(const std::vector<std::string>& lines, const Record* prev);
+  /// Separates recipe lines in a recorded command (a recipe line may hold newlines itself).
+  static constexpr char kLineSep = '\x1e';
+  /// True if an expanded recipe line runs nothing.
+  static bool RunsNothing(std::string_view line);
 
   /// 64-bit FNV-1a of `command`: stable across runs and hosts (logged as 16 hex digits).
   static uint64_t CommandHash(std::string_view command);

@@ -599,7 +599,8 @@ void JobRunner::ExplainChild(Child* c) {
   BuildLog::Record prev;
   BuildLog* log = m_->LogFor(m_->LogKey(c->file));
   bool have_prev = log != nullptr && log->Previous(m_->LogKey(c->file), &prev);
-  std::string reason = ExplainReason(why, have_prev ? &prev : nullptr, RecipeText(c));
+  const BuildLog::Record* p = have_prev ? &prev : nullptr;
+  std::string reason = ExplainReason(why, p, BuildLog::RecordedCommand(c->lines, p));
   if (reason.empty()) return;
   if (c->syncout) SetupSyncFiles(c);
   ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
@@ -610,13 +611,20 @@ void JobRunner::LogChildEnd(Child* c) {
   if (m_->build_logs_ == nullptr || c->log_start_ms < 0) return;
   int64_t start = c->log_start_ms;
   c->log_start_ms = -1;
-  if (c->file->update_status != UpdateStatus::kSuccess || m_->opts.dry_run ||
+  // Phony targets run every time and are never explained: their records would say nothing.
+  if (c->file->update_status != UpdateStatus::kSuccess || c->file->phony || m_->opts.dry_run ||
       m_->opts.touch || m_->opts.question) {
     return;
   }
   std::string key = m_->LogKey(c->file);
   BuildLog* log = m_->LogFor(key);
-  if (!log->Append(key, start, WallMillis(), RecipeText(c)) && !log_error_reported_) {
+  // A directory the user may not write in (a kernel tree in /usr/src for an external
+  // module) keeps no log, silently; other failures are reported once.
+  BuildLog::Record prev;
+  bool have_prev = log->Previous(key, &prev);
+  std::string cmd = BuildLog::RecordedCommand(c->lines, have_prev ? &prev : nullptr);
+  if (!log->Append(key, start, WallMillis(), cmd) && !log_error_reported_ &&
+      errno != EACCES && errno != EPERM && errno != EROFS) {
     log_error_reported_ = true;
     m_->Error(nullptr, "warning: " + log->path() + ": " + strerror(errno));
   }

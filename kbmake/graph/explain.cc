@@ -56,7 +56,11 @@ RemakeReason ExplainRemake(Make* m, File* file, bool noexist) {
   return r;
 }
 
-std::string WordDiff(std::string_view before, std::string_view after) {
+std::string WordDiff(std::string_view before_text, std::string_view after_text) {
+  // Recipe lines are words apart.
+  std::string before(before_text), after(after_text);
+  std::replace(before.begin(), before.end(), BuildLog::kLineSep, ' ');
+  std::replace(after.begin(), after.end(), BuildLog::kLineSep, ' ');
   std::vector<std::string_view> a = SplitWords(before), b = SplitWords(after);
   // Common head and tail first: a changed flag leaves most of a command alone.
   size_t head = 0;
