@@ -214,7 +214,15 @@ bool BuildLog::OpenLocked() {
   if (fd >= 0) {
     WriteAll(fd, kHeader);
   } else if (errno == EEXIST) {
-    fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    fd = open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+    // A torn last line (a writer killed mid-write) is ended first, so that it does not
+    // swallow our first record. Racing another writer here costs at most an empty line.
+    char last = '\n';
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+        pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+      WriteAll(fd, "\n");
+    }
   }
   if (fd < 0) return false;
   fd_ = fd;
