@@ -26,6 +26,40 @@ void AddDistinct(const std::vector<std::string_view>& words, absl::flat_hash_set
     if (seen->insert(w).second) out->emplace_back(w);
 }
 
+std::vector<std::string_view> SplitLines(std::string_view c) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (true) {
+    size_t sep = c.find(BuildLog::kLineSep, pos);
+    out.push_back(c.substr(pos, sep == std::string_view::npos ? sep : sep - pos));
+    if (sep == std::string_view::npos) return out;
+    pos = sep + 1;
+  }
+}
+
+/// The two recorded commands without the recipe lines that ran nothing in either run (a line
+/// first seen as Kbuild's lone ':' has no known real text to compare with). Returns true if
+/// a line runs now whose earlier text is not known.
+bool ComparableLines(std::string_view before, std::string_view after, std::string* b,
+                     std::string* a) {
+  std::vector<std::string_view> x = SplitLines(before), y = SplitLines(after);
+  if (x.size() != y.size()) {
+    b->assign(before);
+    a->assign(after);
+    return false;
+  }
+  bool unknown = false;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (BuildLog::RunsNothing(x[i]) || BuildLog::RunsNothing(y[i])) {
+      unknown |= !BuildLog::RunsNothing(y[i]);
+      continue;
+    }
+    b->append(x[i]).push_back(BuildLog::kLineSep);
+    a->append(y[i]).push_back(BuildLog::kLineSep);
+  }
+  return unknown;
+}
+
 }  // namespace
 
 RemakeReason ExplainRemake(Make* m, File* file, bool noexist) {
@@ -33,9 +67,10 @@ RemakeReason ExplainRemake(Make* m, File* file, bool noexist) {
   if (noexist) r.changed.push_back("does not exist");
   if (m->opts.always_make && !noexist) r.changed.push_back("-B (--always-make)");
   std::vector<std::string> newer, phony, missing;
+  absl::flat_hash_set<const File*> seen;
   if (!noexist) {
     for (const Dep& d : file->deps) {
-      if (d.order_only || d.file == nullptr) continue;
+      if (d.order_only || d.file == nullptr || !seen.insert(d.file).second) continue;
       const std::string& name = d.file->name;
       Timestamp t = m->FileMtime(d.file, true);
       if (d.file->phony) {
@@ -116,22 +151,24 @@ std::string WordDiff(std::string_view before_text, std::string_view after_text) 
 std::string ExplainReason(const RemakeReason& why, const BuildLog::Record* prev,
                           std::string_view command) {
   std::vector<std::string> parts = why.changed;
-  if (prev != nullptr && prev->hash != BuildLog::CommandHash(command)) {
-    std::string diff;
-    if (prev->has_command) {
-      diff = WordDiff(prev->command, command);
-      if (diff.empty()) diff = "only white space";
-    } else {
-      diff = "the previous command was too long to keep";
+  bool unknown = prev == nullptr;
+  if (prev != nullptr && prev->has_command) {
+    std::string before, after;
+    unknown = ComparableLines(prev->command, command, &before, &after);
+    if (before != after) {
+      std::string diff = WordDiff(before, after);
+      parts.push_back("command changed: " + (diff.empty() ? "only white space" : diff));
     }
-    parts.push_back("command changed: " + diff);
+  } else if (prev != nullptr && prev->hash != BuildLog::CommandHash(command)) {
+    parts.push_back("command changed (the previous command was too long to keep)");
   }
   if (parts.empty()) {
     if (why.forced.empty()) return "prerequisites were remade";
     // Forced on every run: worth a line only when the log does not show the same command
-    // running before (no record).
-    if (prev != nullptr) return "";
+    // running before (no record, or a line that ran nothing then).
+    if (!unknown) return "";
     parts = why.forced;
+    if (prev != nullptr) parts.back() += " (no earlier run of this command in the build log)";
   }
   std::string s;
   for (const std::string& p : parts) s += (s.empty() ? "" : "; ") + p;
