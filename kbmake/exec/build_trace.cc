@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kbmake/exec/critical_path.h"
+
 namespace kbmake {
 
 BuildTrace::BuildTrace(std::string path)
@@ -109,7 +111,14 @@ std::string BuildTrace::Summary() const {
   int64_t recipe_us = 0, shell_us = 0;
   int nrecipes = 0, nshells = 0;
   std::vector<const Ev*> recipes, submakes;
+  std::vector<WorkSpan> work;  // for the critical path
   for (const Ev& e : events_) {
+    if (e.cat == "recipe" || (e.cat == "make" && e.name == "read makefiles")) {
+      std::string where;
+      for (const auto& [k, v] : e.args)
+        if (k == (e.cat == "recipe" ? "make" : "directory")) where = v;
+      work.push_back({e.name, where, e.start, e.end});
+    }
     if (e.cat == "recipe") {
       ++nrecipes;
       recipe_us += e.end - e.start;
@@ -142,6 +151,7 @@ std::string BuildTrace::Summary() const {
   for (const Ev* e : recipes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
   if (!submakes.empty()) s += "kbmake summary: slowest sub-makes:\n";
   for (const Ev* e : submakes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
+  s += FormatCriticalPath(work, CriticalPath(work, wall), wall);
   return s;
 }
 
