@@ -114,9 +114,12 @@ std::string BuildTrace::Summary() const {
   std::vector<WorkSpan> work;  // for the critical path
   for (const Ev& e : events_) {
     if (e.cat == "recipe" || (e.cat == "make" && e.name == "read makefiles")) {
+      // Where: the recipe's make instance; for a reading, the instance's number (its lane
+      // is 100 + that) and directory, since Kbuild's sub-makes all share one directory.
       std::string where;
       for (const auto& [k, v] : e.args)
         if (k == (e.cat == "recipe" ? "make" : "directory")) where = v;
+      if (e.cat == "make") where = "#" + std::to_string(e.tid - 100) + " " + where;
       work.push_back({e.name, where, e.start, e.end});
     }
     if (e.cat == "recipe") {
