@@ -76,36 +76,26 @@ check "sample: then a no-change build explains nothing" bash -c "! grep -q expla
 
 # ---- external module against the kernel's Kbuild -------------------------------------------
 mod=$work/mod
-mkdir -p "$mod/sub"
-cat >"$mod/Kbuild" <<'EOF'
-obj-m := multi.o
-multi-y := main.o sub/helper.o
-ccflags-y := -DKBMAKE_ANSWER=42 -I$(src)/sub
-EOF
-cat >"$mod/main.c" <<'EOF'
-#include <linux/module.h>
-#include "helper.h"
-static int __init multi_init(void) { return helper(KBMAKE_ANSWER) == 84 ? 0 : -EINVAL; }
-static void __exit multi_exit(void) { }
-module_init(multi_init);
-module_exit(multi_exit);
-MODULE_LICENSE("GPL");
-EOF
-echo 'int helper(int x);' >"$mod/sub/helper.h"
-printf '#include <linux/kernel.h>\n#include "helper.h"\nint helper(int x) { return 2 * x; }\n' \
-  >"$mod/sub/helper.c"
+mkdir -p "$mod/util"
+printf '%s\n' 'obj-m := xdemo.o' 'xdemo-y := core.o util/calc.o' \
+  'ccflags-y := -DXDEMO_BASE=7 -I$(src)/util' >"$mod/Kbuild"
+printf '%s\n' '#include <linux/module.h>' '#include "calc.h"' \
+  'static int __init xdemo_init(void) { return xdemo_calc(XDEMO_BASE) == 14 ? 0 : -EINVAL; }' \
+  'module_init(xdemo_init);' 'MODULE_LICENSE("GPL");' >"$mod/core.c"
+echo 'int xdemo_calc(int v);' >"$mod/util/calc.h"
+printf '%s\n' '#include "calc.h"' 'int xdemo_calc(int v) { return v + v; }' >"$mod/util/calc.c"
 mmk() { (cd "$mod" && "$KBMAKE" -j2 -C "$KDIR" M="$mod" --explain modules) >"$work/m$1.out" 2>"$work/m$1.err"; }
 mmk full
-check "extmod: build" bash -c "[[ \$? = 0 && -f '$mod/multi.ko' ]]"
+check "extmod: build" bash -c "[[ \$? = 0 && -f '$mod/xdemo.ko' ]]"
 check "extmod: log in the module's directory" test -s "$mod/.kbmake_log"
 mmk null
 check "extmod: no-change build explains nothing" bash -c "! grep -q explain: '$work/mnull.err'"
 sleep 1.1
-touch "$mod/sub/helper.h"
+touch "$mod/util/calc.h"
 mmk header
-printf '%s\n' "$mod/main.o" "$mod/sub/helper.o" >"$work/mheader.expected"
-sed -n 's|^kbmake\[[0-9]*\]: explain: \([^ ]*\.o\): newer prerequisites: .*sub/helper\.h.*|\1|p' \
-  "$work/mheader.err" | grep -v 'multi\.o$' | sort >"$work/mheader.named"
+printf '%s\n' "$mod/core.o" "$mod/util/calc.o" >"$work/mheader.expected"
+sed -n 's|^kbmake\[[0-9]*\]: explain: \([^ ]*\.o\): newer prerequisites: .*util/calc\.h.*|\1|p' \
+  "$work/mheader.err" | grep -v 'xdemo\.o$' | sort >"$work/mheader.named"
 same "extmod: touched header named for each object" "$work/mheader.expected" "$work/mheader.named"
 sleep 1.1
 sed -i 's/^ccflags-y := .*/& -DKBMAKE_NEW=1/' "$mod/Kbuild"
