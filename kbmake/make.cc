@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/status.h"
 #include "kbmake/exec/command.h"
@@ -195,6 +196,26 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   return r;
 }
 
+std::string Make::LogKey(const File* f) const {
+  if (!f->name.empty() && f->name[0] == '/') return f->name;
+  return starting_dir_ == "/" ? "/" + f->name : starting_dir_ + "/" + f->name;
+}
+
+BuildLog* Make::LogFor(const std::string& key) {
+  if (build_logs_ == nullptr) return nullptr;
+  if (!build_log_file_.empty()) return build_logs_->Get(build_log_file_);
+  const std::string* dir = build_log_dirs_.empty() ? &starting_dir_ : &build_log_dirs_.back();
+  for (size_t i = build_log_dirs_.size(); i-- > 0;) {
+    const std::string& d = build_log_dirs_[i];
+    if (key.size() > d.size() && key.compare(0, d.size(), d) == 0 &&
+        (d == "/" || key[d.size()] == '/')) {
+      dir = &d;
+      break;
+    }
+  }
+  return build_logs_->Get(*dir == "/" ? "/.kbmake_log" : *dir + "/.kbmake_log");
+}
+
 std::vector<std::string> Make::TargetEnvironment(File* file) {
   absl::flat_hash_map<std::string, Variable*> seen;
   std::vector<Variable*> order;
@@ -265,6 +286,13 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
     env.push_back(v->name + "=" + value);
   }
   env.push_back("MAKELEVEL=" + std::to_string(makelevel + 1));
+  for (const std::string& e : extra_env_) {
+    std::string_view name(e.data(), e.find('=') + 1);
+    env.erase(std::remove_if(env.begin(), env.end(),
+                             [&](const std::string& x) { return x.rfind(name, 0) == 0; }),
+              env.end());
+    env.push_back(e);
+  }
   return env;
 }
 

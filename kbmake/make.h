@@ -18,6 +18,7 @@
 #include "kbmake/base/loc.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/process.h"
+#include "kbmake/graph/explain.h"
 #include "kbmake/rules/file.h"
 #include "kbmake/vars/variables.h"
 
@@ -52,6 +53,9 @@ struct Options {
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
   std::string status;       // --status[=term]: "lines" or "term" ("" off; kbmake's own)
   std::string compdb;       // --compdb=FILE (kbmake's own; never in MAKEFLAGS)
+  bool explain = false;     // --explain (kbmake's own; never in MAKEFLAGS)
+  bool build_log_given = false;  // --build-log[=FILE] (kbmake's own; never in MAKEFLAGS)
+  std::string build_log;         // its FILE ("": .kbmake_log in each make's directory)
   int shell_cache = -1;  // --shell-cache (1) / --no-shell-cache (0); kbmake's own, never in MAKEFLAGS
 };
 
@@ -241,6 +245,24 @@ class Make {
   /// number in it (its lane is 100 + that number).
   BuildTrace* trace_ = nullptr;
   int trace_id_ = 0;
+  /// --explain: print why each recipe runs (graph/explain.h); the reasons remake.cc found,
+  /// by target, until the recipe's first command starts.
+  bool explain_ = false;
+  absl::flat_hash_map<File*, RemakeReason> explain_reasons_;
+  /// The build logs (exec/build_log.h; null: no log). build_log_file_ set: every record goes
+  /// there (--build-log=FILE). Otherwise a target's record goes to .kbmake_log in the
+  /// innermost of build_log_dirs_ (the top make's directory before -C, then each make's
+  /// directory down to this one) that contains it, else in this make's directory.
+  BuildLogs* build_logs_ = nullptr;
+  std::string build_log_file_;
+  std::vector<std::string> build_log_dirs_;
+  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
+  BuildLog* LogFor(const std::string& key);
+  /// Entries added to every recipe's environment (how --explain and --build-log reach
+  /// sub-makes that are processes; NAME=value, replacing an exported NAME).
+  std::vector<std::string> extra_env_;
+  /// The build log's name for `f`: its absolute path (this make's directory + name).
+  std::string LogKey(const File* f) const;
   int64_t trace_start_ = 0;  // when this instance started (trace clock)
   /// --status: the build-wide counters and printer (null: off).
   BuildStatus* status_ = nullptr;

@@ -4,16 +4,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "kbmake/base/bigstack.h"
 #include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/compdb.h"
 #include "kbmake/exec/status.h"
@@ -290,6 +293,51 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   make.trace_ = trace;
   make.status_ = build_status;
   make.compdb_ = compdb;
+  // --explain and the build log (docs/BUILD-LOG.md): from the command line, or from the
+  // environment a parent kbmake gave its recipes (that is how they reach sub-makes that are
+  // processes; in-process sub-makes get the same environment).
+  BuildLogs own_logs;
+  {
+    char cwd[4096];
+    const std::string here = getcwd(cwd, sizeof cwd) != nullptr ? cwd : ".";
+    std::string st1, st2, st3;
+    const std::string* env_explain = EnvValue(env, "KBMAKE_EXPLAIN", &st1);
+    const std::string* env_log = EnvValue(env, "KBMAKE_BUILD_LOG", &st2);
+    const std::string* env_dirs = EnvValue(env, "KBMAKE_BUILD_LOG_DIRS", &st3);
+    make.explain_ = opts.explain || (env_explain != nullptr && *env_explain == "1");
+    bool log = make.explain_ || opts.build_log_given || env_log != nullptr;
+    if (opts.build_log_given) {
+      make.build_log_file_ = opts.build_log;
+      if (!opts.build_log.empty() && opts.build_log[0] != '/') {
+        make.build_log_file_ = here + "/" + opts.build_log;
+      }
+    } else if (env_log != nullptr) {
+      make.build_log_file_ = *env_log;
+    }
+    if (log && make.build_log_file_.empty()) {
+      // The directories a record may go to: the top make's before -C, then each make's.
+      if (env_dirs != nullptr && env_log != nullptr && !opts.build_log_given) {
+        for (auto d : absl::StrSplit(*env_dirs, '\n', absl::SkipEmpty())) {
+          make.build_log_dirs_.emplace_back(d.data(), d.size());
+        }
+      } else if (!original_dir.empty()) {
+        make.build_log_dirs_.push_back(original_dir);
+      }
+      if (make.build_log_dirs_.empty() || make.build_log_dirs_.back() != here) {
+        make.build_log_dirs_.push_back(here);
+      }
+    }
+    if (make.explain_) make.extra_env_.push_back("KBMAKE_EXPLAIN=1");
+    if (log) {
+      make.build_logs_ = host != nullptr ? &host->build_logs() : &own_logs;
+      make.extra_env_.push_back("KBMAKE_BUILD_LOG=" + make.build_log_file_);
+      if (make.build_log_file_.empty()) {
+        std::string dirs;
+        for (const std::string& d : make.build_log_dirs_) dirs += d + "\n";
+        make.extra_env_.push_back("KBMAKE_BUILD_LOG_DIRS=" + dirs);
+      }
+    }
+  }
   make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
   make.owns_process_ = inv.owns_process;
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;

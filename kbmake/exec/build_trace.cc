@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kbmake/exec/process.h"
+#include "kbmake/exec/critical_path.h"
 
 namespace kbmake {
 
@@ -93,7 +94,17 @@ std::string BuildTrace::Summary() const {
   int64_t recipe_us = 0, shell_us = 0;
   int nrecipes = 0, nshells = 0;
   std::vector<const Ev*> recipes, submakes;
+  std::vector<WorkSpan> work;  // for the critical path
   for (const Ev& e : events_) {
+    if (e.cat == "recipe" || (e.cat == "make" && e.name == "read makefiles")) {
+      // Where: the recipe's make instance; for a reading, the instance's number (its lane
+      // is 100 + that) and directory, since Kbuild's sub-makes all share one directory.
+      std::string where;
+      for (const auto& [k, v] : e.args)
+        if (k == (e.cat == "recipe" ? "make" : "directory")) where = v;
+      if (e.cat == "make") where = "#" + std::to_string(e.tid - 100) + " " + where;
+      work.push_back({e.name, where, e.start, e.end});
+    }
     if (e.cat == "recipe") {
       ++nrecipes;
       recipe_us += e.end - e.start;
@@ -126,6 +137,7 @@ std::string BuildTrace::Summary() const {
   for (const Ev* e : recipes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
   if (!submakes.empty()) s += "kbmake summary: slowest sub-makes:\n";
   for (const Ev* e : submakes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
+  s += FormatCriticalPath(work, CriticalPath(work, wall), wall);
   return s;
 }
 

@@ -14,6 +14,7 @@
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/compdb.h"
@@ -397,6 +398,9 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     if (empty || (m_->opts.touch && !recurse)) continue;
     const std::string& shown = line;
+    // --explain: before the first command that runs (GNU make skips a lone ':', and so do
+    // Kbuild's if_changed recipes when nothing changed) or, with -n, would run.
+    if (m_->explain_ && !c->explained && line != ":") ExplainChild(c);
     // --status: the recipe echo line is make's own echo of the command or, for a silent
     // command, the fixed text of the echo it starts with, which make then prints itself
     // (with the prefix) instead of the shell.
@@ -468,6 +472,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->trace_submake = c->recursive;
       c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
     }
+    if (m_->build_logs_ != nullptr && c->log_start_ms < 0) c->log_start_ms = WallMillis();
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
@@ -610,10 +615,55 @@ void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
                      o.st_ino == e.st_ino;
 }
 
+std::string JobRunner::RecipeText(const Child* c) {
+  std::string cmd;
+  for (const std::string& l : c->lines) cmd += (cmd.empty() ? "" : "\n") + l;
+  return cmd;
+}
+
+void JobRunner::ExplainChild(Child* c) {
+  c->explained = true;
+  auto it = m_->explain_reasons_.find(c->file);
+  if (it == m_->explain_reasons_.end()) return;  // phony, or not remade by UpdateFile
+  RemakeReason why = std::move(it->second);
+  m_->explain_reasons_.erase(it);
+  BuildLog::Record prev;
+  BuildLog* log = m_->LogFor(m_->LogKey(c->file));
+  bool have_prev = log != nullptr && log->Previous(m_->LogKey(c->file), &prev);
+  const BuildLog::Record* p = have_prev ? &prev : nullptr;
+  std::string reason = ExplainReason(why, p, BuildLog::RecordedCommand(c->lines, p));
+  if (reason.empty()) return;
+  if (c->syncout) SetupSyncFiles(c);
+  ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
+  m_->WriteOutput(true, m_->Prefix() + ": explain: " + c->file->name + ": " + reason + "\n");
+}
+
+void JobRunner::LogChildEnd(Child* c) {
+  if (m_->build_logs_ == nullptr || c->log_start_ms < 0) return;
+  int64_t start = c->log_start_ms;
+  c->log_start_ms = -1;
+  // Phony targets run every time and are never explained: their records would say nothing.
+  if (c->file->update_status != UpdateStatus::kSuccess || c->file->phony || m_->opts.dry_run ||
+      m_->opts.touch || m_->opts.question) {
+    return;
+  }
+  std::string key = m_->LogKey(c->file);
+  BuildLog* log = m_->LogFor(key);
+  // A directory the user may not write in (a kernel tree in /usr/src for an external
+  // module) keeps no log, silently; other failures are reported once.
+  BuildLog::Record prev;
+  bool have_prev = log->Previous(key, &prev);
+  std::string cmd = BuildLog::RecordedCommand(c->lines, have_prev ? &prev : nullptr);
+  if (!log->Append(key, start, WallMillis(), cmd) && !log_error_reported_ &&
+      errno != EACCES && errno != EPERM && errno != EROFS) {
+    log_error_reported_ = true;
+    m_->Error(nullptr, "warning: " + log->path() + ": " + strerror(errno));
+  }
+}
+
 void JobRunner::TraceChildEnd(Child* c) {
   if (m_->trace_ != nullptr && c->trace_start >= 0) {
-    std::string cmd;
-    for (const std::string& l : c->lines) cmd += (cmd.empty() ? "" : "\n") + l;
+    std::string cmd = RecipeText(c);
     m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
                       m_->trace_->Now(), c->trace_lane,
                       {{"command", cmd}, {"directory", m_->starting_dir_},
@@ -629,6 +679,7 @@ void JobRunner::FreeChild(Child* c) {
   TraceChildEnd(c);
   if (c->status_started && m_->status_ != nullptr) m_->status_->FinishJob();
   c->status_started = false;
+  LogChildEnd(c);
   if (c->sync.err >= 0 && c->sync.err != c->sync.out) close(c->sync.err);
   if (c->sync.out >= 0) close(c->sync.out);
   c->sync.out = c->sync.err = -1;

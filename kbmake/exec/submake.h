@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/process.h"
 
 namespace kbmake {
@@ -62,6 +63,9 @@ class SubmakeHost {
   /// The build-wide --compdb recorder, once a make of the process has opened it.
   class CompDb* compdb() const { return compdb_; }
   void set_compdb(class CompDb* c) { compdb_ = c; }
+  /// The build logs (--build-log, --explain) of the process: sub-makes inside it share one
+  /// object per log file.
+  BuildLogs& build_logs() { return build_logs_; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -79,6 +83,7 @@ class SubmakeHost {
   std::atomic<class BuildStatus*> status_{nullptr};
   std::atomic<class CompDb*> compdb_{nullptr};
   std::shared_ptr<class ShellMemo> shell_memo_;
+  BuildLogs build_logs_;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else
