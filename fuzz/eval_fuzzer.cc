@@ -1,4 +1,5 @@
-// libFuzzer target: evaluates the input as makefile text in a fresh Make instance.
+// libFuzzer target: evaluates the input as makefile text in a fresh Make instance, then
+// formats the data base as -p prints it.
 //
 // Containment: no process is ever started (a fake ProcessRunner refuses to start anything and
 // $(shell)/!= go to a shell_hook_ that returns ""), the goals are never built (only
@@ -23,6 +24,7 @@
 #include "kbmake/base/loc.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/make.h"
+#include "kbmake/rules/database_print.h"
 
 extern "C" FILE* __real_fopen(const char* path, const char* mode);
 
@@ -119,6 +121,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string* name = make.InternFileName("Makefile");
         kbmake::Loc loc{name, 1};
         make.EvalString(text, &loc);
+        // What -p prints after the makefiles are read (ReadAndBuild's steps before building),
+        // formatted and thrown away: the printer walks every variable, rule and file the input
+        // created.
+        make.SnapDeps();
+        make.ConvertToPattern();
+        make.InstallDefaultRules();
+        make.AddExtraPrereqsToPatternRules();
+        make.BuildVpathLists();
+        std::string db = kbmake::FormatDataBase(make, true);
+        if (getenv("KBMAKE_FUZZ_PRINT")) fwrite(db.data(), 1, db.size(), stderr);
       } catch (const kbmake::FatalError& e) {
         if (getenv("KBMAKE_FUZZ_VERBOSE")) fprintf(stderr, "%s\n", e.message.c_str());
       }
