@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/eval/load_object.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"

@@ -66,6 +66,7 @@ enum DebugLevel : int {
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
 
 class BuildTrace;
+struct LoadedObjects;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
@@ -346,6 +347,12 @@ class Make {
     int err;
   };
   std::vector<MissingInclude> missing_includes_;
+  /// The objects this instance loaded with `load` and the functions they registered
+  /// (eval/load_object.h); null until the first `load`.
+  std::unique_ptr<LoadedObjects> loaded_;
+  /// If set, `load` opens an object only if this returns true for its file name and setup
+  /// symbol (otherwise it fails as a missing object would). The fuzzer's containment.
+  std::function<bool(const std::string& file, const std::string& symbol)> load_filter_;
   std::vector<std::string> include_search_path_;
 
   struct VpathEntry {
