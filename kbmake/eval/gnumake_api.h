@@ -1,10 +1,13 @@
-// GNU make's loaded-object API (its <gnumake.h>, 4.3), as kbmake exports it to plugins.
+// GNU make's loaded-object API (its <gnumake.h>, 4.3), as kbmake exports it to plugins
+// (C and C++).
 // The declarations are ABI-identical to GNU make's header, so a plugin compiled against
 // /usr/include/gnumake.h runs unchanged; kbmake's executable exports exactly these symbols
 // (kbmake/gnumake.dynlist).
 #pragma once
 
+#ifdef __cplusplus
 extern "C" {
+#endif
 
 /// A makefile position as a plugin sees it (GNU make's gmk_floc).
 typedef struct {
@@ -31,7 +34,9 @@ char* gmk_expand(const char* str);
 void gmk_add_function(const char* name, gmk_func_ptr func, unsigned int min_args,
                       unsigned int max_args, unsigned int flags);
 
+#ifdef __cplusplus
 }  // extern "C"
+#endif
 
 #define GMK_FUNC_DEFAULT 0x00
 #define GMK_FUNC_NOEXPAND 0x01

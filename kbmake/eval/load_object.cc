@@ -67,6 +67,11 @@ void* OpenObject(const std::string& path, std::string* opened, std::string* err)
 SetupFunc LoadObject(Make* m, const Loc& loc, bool noerror, const std::string& ldname,
                      const std::string& symname) {
   LoadedObjects& lo = *m->loaded_;
+  if (m->load_filter_ && !m->load_filter_(ldname, symname)) {
+    // Refused (the fuzzer's containment): as an object that cannot be opened.
+    if (!noerror) m->Error(&loc, ldname + ": not allowed here");
+    return nullptr;
+  }
   void* sym = dlsym(RTLD_DEFAULT, symname.c_str());
   if (sym != nullptr) {
     Dl_info info;
@@ -90,16 +95,15 @@ SetupFunc LoadObject(Make* m, const Loc& loc, bool noerror, const std::string& l
   }
   if (sym != nullptr) return reinterpret_cast<SetupFunc>(sym);
 
-  bool allowed = !m->load_filter_ || m->load_filter_(ldname, symname);
-  std::string err = "not allowed here", opened, shown;
+  std::string err, opened, shown;
   void* dlp = nullptr;
   // A name without '/' is looked for in the current directory first, then where the
   // dynamic loader searches.
-  if (allowed && ldname.find('/') == std::string::npos) {
+  if (ldname.find('/') == std::string::npos) {
     shown = "./" + ldname;
     dlp = OpenObject(shown, &opened, &err);
   }
-  if (allowed && dlp == nullptr) {
+  if (dlp == nullptr) {
     shown = ldname;
     dlp = OpenObject(shown, &opened, &err);
   }
