@@ -1,4 +1,5 @@
-// libFuzzer target: evaluates the input as makefile text in a fresh Make instance.
+// libFuzzer target: evaluates the input as makefile text in a fresh Make instance, then
+// formats the data base as -p prints it.
 //
 // Containment: no process is ever started (a fake ProcessRunner refuses to start anything and
 // $(shell)/!= go to a shell_hook_ that returns ""), the goals are never built (only
@@ -6,11 +7,18 @@
 // after every input. $(file >...) is the only way makefile text can write a file; the engine's
 // fopen() is wrapped at link time (-Wl,--wrap=fopen) so that writes are allowed only to
 // relative paths without "..", i.e. inside that directory.
+//
+// `load`: inputs may load one object, fuzz/fuzz_plugin.c, linked into the temp directory as
+// fuzzplugin.so before every input, with its setup functions; Make::load_filter_ refuses every
+// other file and symbol (GNU make would call any symbol `load x(sym)` names), and the fopen()
+// wrapper refuses to write through a symbolic link, so $(file >fuzzplugin.so) cannot
+// overwrite the object.
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -23,6 +31,7 @@
 #include "kbmake/base/loc.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/make.h"
+#include "kbmake/rules/database_print.h"
 
 extern "C" FILE* __real_fopen(const char* path, const char* mode);
 
@@ -38,6 +47,8 @@ extern "C" FILE* __wrap_fopen(const char* path, const char* mode) {
   if (writes) {
     std::string p = path ? path : "";
     bool ok = !p.empty() && p[0] != '/' && p.find("..") == std::string::npos;
+    struct stat st;
+    if (ok && lstat(p.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) ok = false;
     if (!g_artifact_prefix.empty() && p.compare(0, g_artifact_prefix.size(), g_artifact_prefix) == 0 &&
         p.find("..") == std::string::npos) {
       ok = true;
@@ -100,6 +111,10 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
+  if (symlink(KBMAKE_FUZZ_PLUGIN, "fuzzplugin.so") != 0 && errno != EEXIST) {
+    perror("kbmake fuzz: fuzzplugin.so");
+    abort();
+  }
   {
     kbmake::Options opts;
     kbmake::Make make(opts, "make", 0, {"PATH=/usr/bin:/bin", "HOME=/nonexistent"},
@@ -107,6 +122,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Unbounded $(call)/$(eval) recursion would take seconds under ASan to reach the normal
     // limit (20000); a lower one reaches the same error path quickly.
     make.max_expansion_depth_ = 1000;
+    make.load_filter_ = [](const std::string& file, const std::string& symbol) {
+      return file == "fuzzplugin.so" &&
+             (symbol == "fuzzplugin_gmk_setup" || symbol == "fuzzplugin_eval_setup" ||
+              symbol == "fuzzplugin_fail_setup" || symbol == "fuzzplugin_noremake_setup");
+    };
     make.shell_hook_ = [](std::string_view, int* status) {
       *status = 0;
       return std::string();
@@ -119,6 +139,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string* name = make.InternFileName("Makefile");
         kbmake::Loc loc{name, 1};
         make.EvalString(text, &loc);
+        // What -p prints after the makefiles are read (ReadAndBuild's steps before building),
+        // formatted and thrown away: the printer walks every variable, rule and file the input
+        // created.
+        make.SnapDeps();
+        make.ConvertToPattern();
+        make.InstallDefaultRules();
+        make.AddExtraPrereqsToPatternRules();
+        make.BuildVpathLists();
+        std::string db = kbmake::FormatDataBase(make, true);
+        if (getenv("KBMAKE_FUZZ_PRINT")) fwrite(db.data(), 1, db.size(), stderr);
       } catch (const kbmake::FatalError& e) {
         if (getenv("KBMAKE_FUZZ_VERBOSE")) fprintf(stderr, "%s\n", e.message.c_str());
       }

@@ -14,6 +14,7 @@
 
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/build_log.h"
+#include "kbmake/eval/load_object.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/status.h"
 #include "kbmake/exec/command.h"

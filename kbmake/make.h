@@ -74,6 +74,7 @@ enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendV
 class BuildStatus;
 class BuildTrace;
 class CompDb;
+struct LoadedObjects;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
@@ -379,6 +380,13 @@ class Make {
     int err;
   };
   std::vector<MissingInclude> missing_includes_;
+  /// The objects this instance loaded with `load` and the functions they registered
+  /// (eval/load_object.h); null until the first `load`.
+  std::unique_ptr<LoadedObjects> loaded_;
+  /// If set, `load` looks up a setup symbol or opens an object only if this returns true for
+  /// the file name and symbol (otherwise it fails as an object that cannot be opened). The
+  /// fuzzer's containment: GNU make calls whatever symbol `load x(sym)` names.
+  std::function<bool(const std::string& file, const std::string& symbol)> load_filter_;
   std::vector<std::string> include_search_path_;
 
   struct VpathEntry {

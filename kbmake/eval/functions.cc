@@ -15,6 +15,7 @@
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
+#include "kbmake/eval/load_object.h"
 #include "kbmake/make.h"
 
 namespace kbmake {
@@ -502,35 +503,72 @@ const FunctionEntry kFunctions[] = {
     {"file", 1, 2, true, FnFile},             {"intcmp", 2, 5, true, FnIntcmp},
 };
 
-bool IsFuncNameChar(char c) { return (c >= 'a' && c <= 'z') || c == '-'; }
-
-const FunctionEntry* LookupFunction(std::string_view s, size_t* len) {
-  size_t e = 0;
-  while (e < s.size() && IsFuncNameChar(s[e])) ++e;
-  if (e == 0 || (e < s.size() && !IsSpace(s[e]))) return nullptr;
-  std::string_view name = s.substr(0, e);
-  for (const FunctionEntry& f : kFunctions) {
-    if (f.name == name) {
-      *len = e;
-      return &f;
-    }
-  }
-  return nullptr;
+// GNU make's MAP_USERFUNC: the characters of a function name (builtin names use only
+// lower-case letters and '-'; loaded objects may register names with the others).
+bool IsFuncNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || c == '-' || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-void RunFunction(Make* m, const FunctionEntry* f, Args& args, std::string* out) {
-  if (static_cast<int>(args.size()) < f->min_args) {
-    m->Fatal(ErrLoc(m), "insufficient number of arguments (" + std::to_string(args.size()) +
-                            ") to function '" + std::string(f->name) + "'");
+/// A function found by name: a builtin, or one registered by a loaded object (copied, as the
+/// object may register functions again while it runs).
+struct FoundFunction {
+  const FunctionEntry* builtin = nullptr;
+  LoadedFunction loaded;
+  std::string_view name;
+  int min_args = 0, max_args = 0;
+  bool expand_args = true;
+};
+
+// GNU make's lookup_function: the function named at the start of `s`, followed by a blank or
+// the end. Functions of loaded objects come first (GNU make's table lets them replace builtins).
+bool LookupFunction(Make* m, std::string_view s, size_t* len, FoundFunction* f) {
+  size_t e = 0;
+  while (e < s.size() && IsFuncNameChar(s[e])) ++e;
+  if (e == 0 || (e < s.size() && !IsSpace(s[e]))) return false;
+  std::string_view name = s.substr(0, e);
+  if (m->loaded_ != nullptr) {
+    if (const LoadedFunction* lf = LookupLoadedFunction(m, name)) {
+      f->loaded = *lf;
+      f->name = f->loaded.name;
+      f->min_args = lf->min_args;
+      f->max_args = lf->max_args;
+      f->expand_args = lf->expand_args;
+      *len = e;
+      return true;
+    }
   }
-  f->fn(m, args, out, f->name);
+  for (const FunctionEntry& b : kFunctions) {
+    if (b.name == name) {
+      f->builtin = &b;
+      f->name = b.name;
+      f->min_args = b.min_args;
+      f->max_args = b.max_args;
+      f->expand_args = b.expand_args;
+      *len = e;
+      return true;
+    }
+  }
+  return false;
+}
+
+void RunFunction(Make* m, const FoundFunction& f, Args& args, std::string* out) {
+  if (static_cast<int>(args.size()) < f.min_args) {
+    m->Fatal(ErrLoc(m), "insufficient number of arguments (" + std::to_string(args.size()) +
+                            ") to function '" + std::string(f.name) + "'");
+  }
+  if (f.builtin != nullptr) {
+    f.builtin->fn(m, args, out, f.name);
+  } else {
+    CallLoadedFunction(m, f.loaded, args, out);
+  }
 }
 
 void FnCall(Make* m, Args& a, std::string* out, std::string_view) {
   std::string fname(TrimSpace(a[0]));
   if (fname.empty()) return;
   size_t len;
-  if (const FunctionEntry* f = LookupFunction(fname + " ", &len); f && len == fname.size()) {
+  if (FoundFunction f; LookupFunction(m, fname + " ", &len, &f) && len == fname.size()) {
     Args rest(a.begin() + 1, a.end());
     RunFunction(m, f, rest, out);
     return;
@@ -576,8 +614,9 @@ size_t FindNextArgument(std::string_view s, size_t from, size_t end, char open, 
 bool Make::HandleFunction(std::string_view text, size_t* pos, char open, char close,
                           std::string* out) {
   size_t len;
-  const FunctionEntry* f = LookupFunction(text.substr(*pos), &len);
-  if (f == nullptr) return false;
+  FoundFunction found;
+  if (!LookupFunction(this, text.substr(*pos), &len, &found)) return false;
+  const FoundFunction* f = &found;
   size_t beg = *pos + len;
   while (beg < text.size() && IsSpace(text[beg])) ++beg;
   int count = 0;
@@ -610,7 +649,7 @@ bool Make::HandleFunction(std::string_view text, size_t* pos, char open, char cl
     }
     p = next + 1;
   }
-  RunFunction(this, f, args, out);
+  RunFunction(this, *f, args, out);
   return true;
 }
 

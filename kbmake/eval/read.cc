@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/eval/load_object.h"
 #include "kbmake/make.h"
 #include "parser/lines.h"
 
@@ -171,6 +172,7 @@ class Reader {
   void DoUndefine(std::string_view rest, Origin origin);
   Variable* TryVariableDefinition(std::string_view s, Origin origin, bool target_var);
   void DoInclude(std::string_view rest, bool noerror);
+  void DoLoad(std::string_view rest, bool noerror);
   void DoExport(std::string_view rest, bool exporting);
   void DoRule(std::string& line, std::string& collapsed);
   void RecordWaitingFiles();
@@ -316,7 +318,8 @@ void Reader::ProcessLine(std::string& line, long) {
   }
   if (word == "load" || word == "-load") {
     RecordWaitingFiles();
-    Fatal("kbmake does not support 'load'");
+    DoLoad(rest, word[0] == '-');
+    return;
   }
   if (line[0] == cmd_prefix) Fatal("recipe commences before first target");
   DoRule(line, collapsed);
@@ -577,6 +580,21 @@ void Reader::DoInclude(std::string_view rest, bool noerror) {
     }
   }
   conds_ = std::move(saved);
+}
+
+// GNU make's `load`: each object is loaded and, unless its setup function returned -1, becomes
+// a makefile to remake (so an object that does not exist yet can be built by a rule, after
+// which make re-executes and loads it).
+void Reader::DoLoad(std::string_view rest, bool noerror) {
+  std::string e = m_->Expand(rest);
+  std::vector<std::string> files = m_->ParseFileSeq(e, true, nullptr, nullptr, /*noar=*/true);
+  for (std::string name : files) {
+    int r = LoadFile(m_, loc_, &name, noerror);
+    if (r == 0 && !noerror) Fatal(name + ": failed to load");
+    if (r == -1) continue;
+    m_->read_makefiles_.push_back(Make::ReadMakefile{name, 0, 0});
+    m_->EnterFile(name)->loaded = true;
+  }
 }
 
 void Reader::RecordWaitingFiles() {

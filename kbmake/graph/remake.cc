@@ -10,6 +10,7 @@
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/jobs.h"
+#include "kbmake/eval/load_object.h"
 #include "kbmake/make.h"
 
 namespace kbmake {
@@ -483,6 +484,9 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     file->ignore_vpath = true;
     file->hname.clear();
   }
+  // As GNU make: a loaded object is unloaded before it is remade (some systems cannot
+  // overwrite a loaded object).
+  if (file->loaded) UnloadFile(this, file->name);
   RemakeFile(file);
   if (file->command_state != CmdState::kFinished) return UpdateStatus::kSuccess;
   switch (file->update_status) {

@@ -64,6 +64,7 @@ enum class CmdState { kNotStarted, kDepsRunning, kRunning, kFinished };
 struct File {
   std::string name;
   std::string hname;  // name found through vpath (empty: same as name)
+  bool loaded = false;  // opened by `load`: unloaded before it is remade
   std::vector<Dep> deps;
   std::shared_ptr<Commands> cmds;
   std::string stem;

@@ -1,0 +1,13 @@
+PRE := $(.LOADED)
+load fuzzplugin.so
+X = value $(PRE)
+$(info $(fz-expand $$(X) $$(.LOADED)) [$(fz-raw $$(X),b,c,d)] [$(fz-join a,b,,c)] [$(fz-null)])
+$(fz-eval Y := $$(X))
+$(fz-eval-at other.mk,Z = $$(Y))
+$(fz-add my_fn.1,1,2)
+$(info $(my_fn.1 a,b,c) $(call my_fn.1,x,y,z) $(call fz-join,1,2))
+$(fz-add info,0,0,1)
+W := $(info $$(Y))
+$(warning [$(W)])
+load fuzzplugin.so(fuzzplugin_eval_setup)
+all: ; @echo $(fz-expand $$@)

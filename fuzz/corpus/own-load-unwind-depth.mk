@@ -1,0 +1,3 @@
+load fuzzplugin.so
+F = $(fz-expand $$(call F))
+$(info $(call F))

@@ -1,0 +1,2 @@
+load testload.so
+all: ; @echo $(test-eval X := $$(error in a recipe))

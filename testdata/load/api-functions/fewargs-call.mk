@@ -1,0 +1,3 @@
+load testload.so
+X := $(call test-args,one)
+all: ; @:

@@ -1,0 +1,2 @@
+load testload.so
+all: ; @echo $(test-args one)

@@ -1,0 +1,2 @@
+load testload.so(dotname_setup)
+all: ; @:

@@ -1,0 +1,4 @@
+# A load line without names (after expansion) does nothing.
+load $(NOTHING)
+$(info .LOADED=[$(.LOADED)])
+all: ; @:

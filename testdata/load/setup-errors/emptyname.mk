@@ -1,0 +1,2 @@
+load testload.so(emptyname_setup)
+all: ; @:

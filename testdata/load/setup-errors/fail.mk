@@ -1,0 +1,3 @@
+# A setup function returning 0.
+load testload.so(fail_setup)
+all: ; @:

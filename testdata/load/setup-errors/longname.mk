@@ -1,0 +1,2 @@
+load testload.so(longname_setup)
+all: ; @:

@@ -1,0 +1,2 @@
+load testload.so(maxargs_setup)
+all: ; @:

@@ -1,0 +1,2 @@
+load testload.so(minargs_setup)
+all: ; @:

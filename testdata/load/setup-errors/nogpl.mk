@@ -1,0 +1,3 @@
+# An object without plugin_is_GPL_compatible.
+load nogpl.so
+all: ; @:

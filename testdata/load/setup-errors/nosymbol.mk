@@ -1,0 +1,2 @@
+load testload.so(no_such_setup)
+all: ; @:
