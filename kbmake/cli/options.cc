@@ -46,6 +46,7 @@ const LongOpt kLongOpts[] = {
     {"jobserver-fds", 0, 1},
     // kbmake's own (never passed on in MAKEFLAGS).
     {"build-trace", 0, 1},          {"summary", 0, 0},
+    {"graph", 0, 1},
     {"shell-cache", 0, 0},          {"no-shell-cache", 0, 0},
 };
 
@@ -108,6 +109,8 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         o->warn_undefined = true;
       } else if (longname == "build-trace") {
         if (!from_env) o->build_trace = arg;
+      } else if (longname == "graph") {
+        if (!from_env) o->graph = arg;
       } else if (longname == "summary") {
         if (!from_env) o->summary = true;
       } else if (longname == "shell-cache" || longname == "no-shell-cache") {
@@ -177,7 +180,8 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         // kbmake's own options are never abbreviated, so GNU make's abbreviations keep
         // their meaning (--no-s is still --no-silent).
         bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr ||
-                           strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0;
+                           strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0 ||
+                           strcmp(lo.name, "graph") == 0;
         if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {
           if (!match || match->short_equiv != lo.short_equiv ||
               strcmp(match->name, lo.name) != 0) {

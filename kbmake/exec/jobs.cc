@@ -410,6 +410,7 @@ void JobRunner::StartJobCommand(Child* c) {
       m_->WriteOutput(false, shown + "\n");
     }
     ++m_->commands_started_;
+    f->graph_remade = true;
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
@@ -456,6 +457,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->trace_submake = c->recursive;
       c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
     }
+    if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, &spec.env);
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));

@@ -46,6 +46,9 @@ class SubmakeHost {
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
+  /// The build-wide --graph collector, once the top make has started one.
+  class GraphCollector* graph() const { return graph_; }
+  void set_graph(class GraphCollector* g) { graph_ = g; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -58,6 +61,7 @@ class SubmakeHost {
   ino_t self_ino_ = 0;
   std::atomic_int started_{0};
   class BuildTrace* trace_ = nullptr;
+  class GraphCollector* graph_ = nullptr;
   std::shared_ptr<class ShellMemo> shell_memo_;
 };
 
