@@ -245,9 +245,10 @@ class Make {
   /// Recipe lines that ran $(MAKE) as a process: target name and line (--graph).
   std::vector<std::pair<std::string, std::string>> graph_external_;
   /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
-  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a line that contains $(MAKE), in
-  /// case it is not a kbmake (graph/graph_dump.cc).
-  void GraphNoteLine(File* f, const std::string& line, std::vector<std::string>* env);
+  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
+  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
+  void GraphNoteLine(File* f, const std::string& line, bool recursive,
+                     std::vector<std::string>* env);
   std::optional<std::string> graph_make_;  // $(MAKE), expanded once
   /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;

@@ -457,7 +457,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->trace_submake = c->recursive;
       c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
     }
-    if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, &spec.env);
+    if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, c->recursive, &spec.env);
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));

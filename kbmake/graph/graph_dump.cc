@@ -552,7 +552,8 @@ GraphPart SnapshotGraph(Make& m) {
 
 namespace kbmake {
 
-void Make::GraphNoteLine(File* f, const std::string& line, std::vector<std::string>* env) {
+void Make::GraphNoteLine(File* f, const std::string& line, bool recursive,
+                         std::vector<std::string>* env) {
   env->erase(std::remove_if(env->begin(), env->end(),
                             [](const std::string& e) {
                               return e.rfind("KBMAKE_GRAPH=", 0) == 0 ||
@@ -562,7 +563,7 @@ void Make::GraphNoteLine(File* f, const std::string& line, std::vector<std::stri
   env->push_back("KBMAKE_GRAPH=" + graph_key_ + ":" + graph_->parts_dir());
   env->push_back("KBMAKE_GRAPH_NODE=" + f->name);
   if (!graph_make_) graph_make_ = std::string(TrimSpace(Expand("$(MAKE)")));
-  if (!graph_make_->empty() && line.find(*graph_make_) != std::string::npos) {
+  if (recursive || (!graph_make_->empty() && line.find(*graph_make_) != std::string::npos)) {
     graph_external_.emplace_back(f->name, std::string(TrimSpace(line)));
   }
 }
