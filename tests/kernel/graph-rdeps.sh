@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# kbmake-graph rdeps against a real rebuild, on a built Linux tree (tinyconfig): for a few
+# headers, the objects `kbmake-graph rdeps HEADER` lists must be exactly the objects a
+# rebuild recompiles after `touch HEADER`.
+#
+# Usage: graph-rdeps.sh TREE [HEADER...]   (TREE: a built kernel tree, modified: headers are
+# touched and rebuilt; e.g. a `cp -a` of a tinyconfig tree. Without HEADERs, four are chosen
+# from the graph: headers that 2 to 12 objects include, spread over the sorted list.)
+# Environment: KBMAKE, KBMAKE_GRAPH (default <repo>/build/bin/...), JOBS (default 2).
+#
+# "Recompiled" is read from the tree: every *.o whose mtime changed. Objects that are not
+# nodes of the graph (the null build never considered them: link-vmlinux.sh makes
+# .tmp_vmlinux.kallsyms*.o and, through a sub-make of its own, init/version-timestamp.o, when
+# vmlinux is relinked) are listed apart: they are rebuilt because vmlinux, which rdeps lists,
+# is relinked.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+KBMAKE=${KBMAKE:-$repo/build/bin/kbmake}
+KG=${KBMAKE_GRAPH:-$repo/build/bin/kbmake-graph}
+tree=$(readlink -f "${1:?usage: $0 TREE [HEADER...]}")
+shift
+export LC_ALL=C KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=kbmake \
+  KBUILD_BUILD_HOST=kbmake KBUILD_BUILD_VERSION=1
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS KBMAKE_SUBMAKE
+work=$(mktemp -d /tmp/kbmake-graph-rdeps.XXXXXX)
+[[ ${KEEP:-0} = 1 ]] || trap 'rm -rf "$work"' EXIT
+cd "$tree" || exit 2
+fail=0
+
+"$KBMAKE" -j"${JOBS:-2}" --graph="$work/g.json" >"$work/null.log" 2>&1 || { echo "null build failed"; exit 1; }
+python3 "$repo/tests/graph/check_graph.py" "$work/g.json" --objtree "$tree" \
+  --exclude '^(scripts/kconfig/|init/version-timestamp\.o$)' || fail=1
+
+headers=("$@")
+if ((${#headers[@]} == 0)); then
+  mapfile -t headers < <(python3 - "$work/g.json" "$tree" <<'EOF'
+import json, sys, collections
+d = json.load(open(sys.argv[1])); tree = sys.argv[2] + "/"
+n = d["nodes"]; users = collections.defaultdict(set)
+for e in d["edges"]:
+    t = n[e["to"]]["path"] or ""
+    if e["kind"] == "prereq" and t.endswith(".h") and t.startswith(tree) and "/generated/" not in t \
+            and n[e["from"]]["path"].endswith(".o"):
+        users[t].add(n[e["from"]]["path"])
+c = sorted(h for h, u in users.items() if 2 <= len(u) <= 12)
+for i in range(4):
+    print(c[i * len(c) // 4])
+EOF
+)
+fi
+
+objects() { find "$tree" -name '*.o' -printf '%p %T@\n' | sort; }
+graph_objects=$work/graph-objects
+python3 -c "
+import json,sys
+d=json.load(open('$work/g.json'))
+print('\n'.join(sorted({n['path'] for n in d['nodes'] if n['path'] and n['path'].endswith('.o')})))" >"$graph_objects"
+for h in "${headers[@]}"; do
+  h=$(readlink -f "$h")
+  "$KG" "$work/g.json" rdeps "$h" | grep '\.o$' | sort >"$work/rdeps"
+  objects >"$work/before"
+  sleep 1
+  touch "$h"
+  "$KBMAKE" -j"${JOBS:-2}" >"$work/rebuild.log" 2>&1 || { echo "rebuild after touching $h failed"; fail=1; }
+  objects >"$work/after"
+  comm -13 "$work/before" "$work/after" | cut -d' ' -f1 | sort -u >"$work/changed"
+  comm -12 "$work/changed" "$graph_objects" >"$work/changed-in-graph"
+  comm -23 "$work/changed" "$graph_objects" >"$work/changed-other"
+  if cmp -s "$work/rdeps" "$work/changed-in-graph"; then
+    echo "PASS ${h#$tree/}: rdeps lists $(wc -l <"$work/rdeps") objects = recompiled ($(paste -sd' ' "$work/changed-other" | sed "s#$tree/##g") also rebuilt, not make targets)"
+  else
+    echo "FAIL ${h#$tree/}: rdeps vs recompiled:"
+    diff "$work/rdeps" "$work/changed-in-graph" | head -20
+    fail=1
+  fi
+done
+exit $fail
