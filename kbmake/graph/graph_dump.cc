@@ -525,9 +525,11 @@ GraphPart SnapshotGraph(Make& m) {
     bool remade = false;
     for (const File* c = f; c; c = c->prev) remade |= c->graph_remade;
     n.remade = remade;
-    if (f->last_mtime >= kFirstRealTime) {
+    // Whether the file exists at the end: make's own answer unless a recipe ran (after
+    // which -n, -t and -q runs record a made-up time), or make never looked.
+    if (!remade && f->last_mtime >= kFirstRealTime && f->last_mtime != kNewTime) {
       n.exists = true;
-    } else if (f->last_mtime == kUnknownTime || f->last_mtime == kNonexistentTime) {
+    } else if (remade || f->last_mtime == kUnknownTime) {
       struct stat st;
       n.exists = stat(n.path.c_str(), &st) == 0;
     }
