@@ -331,7 +331,7 @@ std::string GraphEscape(const std::string& s, bool* escaped) {
 std::string GraphUnescape(const std::string& s) {
   std::string r;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
       i += 2;
