@@ -380,7 +380,9 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   graph_snapshot();
   if (own_graph != nullptr) {
     if (host != nullptr) host->set_graph(nullptr);
-    if (!own_graph->Write()) {
+    // A part that cannot be written (its top make is gone) is dropped silently: this make's
+    // own output stays what it would be without a graphed parent.
+    if (!own_graph->Write() && !own_graph->out_path().empty()) {
       errout(prefix + ": " + own_graph->out_path() + ": " + strerror(errno) + "\n");
     }
   }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
+#include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
 #include "nlohmann/json.hpp"
 
@@ -19,33 +20,6 @@ namespace kbmake {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-/// Lexically normalised absolute path of `name` seen from `dir`: "." and ".." resolved,
-/// repeated slashes dropped (symlinks are not followed, as make does not).
-std::string AbsPath(const std::string& dir, const std::string& name) {
-  std::string full = !name.empty() && name[0] == '/' ? name : dir + "/" + name;
-  std::vector<std::string_view> parts;
-  std::string_view s = full;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find('/', i);
-    if (j == std::string_view::npos) j = s.size();
-    std::string_view p = s.substr(i, j - i);
-    if (p.empty() || p == ".") {
-    } else if (p == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else {
-      parts.push_back(p);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (std::string_view p : parts) {
-    out.push_back('/');
-    out.append(p);
-  }
-  return out.empty() ? "/" : out;
-}
 
 /// Length of the valid UTF-8 sequence at s[i], or 0.
 size_t Utf8Len(const std::string& s, size_t i) {

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kbmake/base/strutil.h"
 #include "kbmake/graph/graph_dump.h"
 #include "nlohmann/json.hpp"
 
@@ -108,27 +109,8 @@ bool Load(const std::string& file, Graph* g) {
 
 /// Lexically normalised absolute path (as in the dump).
 std::string Normalize(const std::string& p) {
-  std::string full = p;
-  if (full.empty() || full[0] != '/') {
-    char buf[4096];
-    full = std::string(getcwd(buf, sizeof buf) ? buf : "") + "/" + p;
-  }
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= full.size()) {
-    size_t j = full.find('/', i);
-    if (j == std::string::npos) j = full.size();
-    std::string s = full.substr(i, j - i);
-    if (s == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!s.empty() && s != ".") {
-      parts.push_back(s);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (const std::string& s : parts) out += "/" + s;
-  return out.empty() ? "/" : out;
+  char buf[4096];
+  return kbmake::AbsPath(getcwd(buf, sizeof buf) ? buf : "", p);
 }
 
 /// The nodes a command-line name means: by path (absolute or relative to the current

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/kbmake-graph-kbuild.XXXXXX)
 [[ ${KEEP:-0} = 1 ]] || trap 'rm -rf "$work"' EXIT
-unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS MAKEFILES KBUILD_VERBOSE V KBMAKE_SUBMAKE
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS MAKEFILES KBUILD_VERBOSE V KBMAKE_SUBMAKE KBMAKE_GRAPH KBMAKE_GRAPH_NODE
 export LC_ALL=C
 fail=0
 ok() { echo "PASS $1"; }

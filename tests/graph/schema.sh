@@ -8,7 +8,7 @@ KBMAKE=$1 KG=$2
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/kbmake-graph.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS KBMAKE_SUBMAKE
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS KBMAKE_SUBMAKE KBMAKE_GRAPH KBMAKE_GRAPH_NODE
 cd "$work"
 mkdir -p src sub sub2
 cat >Makefile <<'EOF'

@@ -6,7 +6,7 @@
 # Usage: graph-rdeps.sh TREE [HEADER...]   (TREE: a built kernel tree, modified: headers are
 # touched and rebuilt; e.g. a `cp -a` of a tinyconfig tree. Without HEADERs, four are chosen
 # from the graph: headers that 2 to 12 objects include, spread over the sorted list.)
-# Environment: KBMAKE, KBMAKE_GRAPH (default <repo>/build/bin/...), JOBS (default 2).
+# Environment: KBMAKE, KBMAKE_GRAPH_TOOL (default <repo>/build/bin/...), JOBS (default 2).
 #
 # "Recompiled" is read from the tree: every *.o whose mtime changed. Objects that are not
 # nodes of the graph (the null build never considered them: link-vmlinux.sh makes
@@ -17,12 +17,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 KBMAKE=${KBMAKE:-$repo/build/bin/kbmake}
-KG=${KBMAKE_GRAPH:-$repo/build/bin/kbmake-graph}
+KG=${KBMAKE_GRAPH_TOOL:-$repo/build/bin/kbmake-graph}
 tree=$(readlink -f "${1:?usage: $0 TREE [HEADER...]}")
 shift
 export LC_ALL=C KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=kbmake \
   KBUILD_BUILD_HOST=kbmake KBUILD_BUILD_VERSION=1
-unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS KBMAKE_SUBMAKE
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS KBMAKE_SUBMAKE KBMAKE_GRAPH KBMAKE_GRAPH_NODE
 work=$(mktemp -d /tmp/kbmake-graph-rdeps.XXXXXX)
 [[ ${KEEP:-0} = 1 ]] || trap 'rm -rf "$work"' EXIT
 cd "$tree" || exit 2
