@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kbmake-graph rdeps against a real rebuild, on a built Linux tree (tinyconfig): for a few
 # headers, the objects `kbmake-graph rdeps HEADER` lists must be exactly the objects a
-# rebuild recompiles after `touch HEADER`.
+# rebuild recompiles after `touch HEADER`, except objects reached only through a generated
+# file that the rebuild remade without changing it (reported as such; see below).
 #
 # Usage: graph-rdeps.sh TREE [HEADER...]   (TREE: a built kernel tree, modified: headers are
 # touched and rebuilt; e.g. a `cp -a` of a tinyconfig tree. Without HEADERs, four are chosen
@@ -67,11 +68,28 @@ for h in "${headers[@]}"; do
   comm -13 "$work/before" "$work/after" | cut -d' ' -f1 | sort -u >"$work/changed"
   comm -12 "$work/changed" "$graph_objects" >"$work/changed-in-graph"
   comm -23 "$work/changed" "$graph_objects" >"$work/changed-other"
-  if cmp -s "$work/rdeps" "$work/changed-in-graph"; then
-    echo "PASS ${h#$tree/}: rdeps lists $(wc -l <"$work/rdeps") objects = recompiled ($(paste -sd' ' "$work/changed-other" | sed "s#$tree/##g") also rebuilt, not make targets)"
+  other="($(paste -sd' ' "$work/changed-other" | sed "s#$tree/##g") also rebuilt, not make targets)"
+  comm -13 "$work/rdeps" "$work/changed-in-graph" >"$work/missed"
+  comm -23 "$work/rdeps" "$work/changed-in-graph" >"$work/extra"
+  # An object listed but not recompiled is explained when its chain to the header goes
+  # through a generated file that the rebuild remade without changing (Kbuild's filechk,
+  # e.g. include/generated/asm-offsets.h): make reconsiders it, its date stays older than
+  # the touched header, and the cascade stops there. A static graph cannot know that.
+  unexplained=() via=()
+  while IFS= read -r o; do
+    v=$("$KG" "$work/g.json" path "$o" "$h" | sed '1d;$d; s/  \[make [0-9]*\]$//' |
+      while IFS= read -r f; do [[ -f $f && $f -ot $h ]] && { echo "$f"; break; }; done)
+    if [[ -n $v ]]; then via+=("${v#$tree/}"); else unexplained+=("$o"); fi
+  done <"$work/extra"
+  nrd=$(wc -l <"$work/rdeps") nch=$(wc -l <"$work/changed-in-graph")
+  if [[ ! -s $work/missed && ! -s $work/extra ]]; then
+    echo "PASS ${h#$tree/}: rdeps lists $nrd objects = recompiled $other"
+  elif [[ ! -s $work/missed ]] && ((${#unexplained[@]} == 0)); then
+    echo "PASS ${h#$tree/}: rdeps lists $nrd objects, recompiled $nch: the $(wc -l <"$work/extra") others depend on it only through $(printf '%s\n' "${via[@]}" | sort -u | paste -sd' '), remade unchanged $other"
   else
-    echo "FAIL ${h#$tree/}: rdeps vs recompiled:"
-    diff "$work/rdeps" "$work/changed-in-graph" | head -20
+    echo "FAIL ${h#$tree/}: rdeps $nrd objects, recompiled $nch"
+    sed 's/^/  recompiled, not in rdeps: /' "$work/missed" | head -20
+    printf '  in rdeps, not recompiled: %s\n' "${unexplained[@]}" | head -20
     fail=1
   fi
 done
