@@ -13,7 +13,9 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/exec/command.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
@@ -99,6 +101,8 @@ void Make::WriteOutput(bool is_err, std::string_view text) {
   EnsureEntered();
   int fd = output_ctx_ ? (is_err ? output_ctx_->err : output_ctx_->out) : -1;
   if (fd < 0) fd = is_err ? io_.err : io_.out;
+  // --status=term: other output starts below the updating status line.
+  if (status_ != nullptr && status_->one_line()) status_->BreakLine(fd);
   WriteFd(fd, text);
 }
 
@@ -135,7 +139,8 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   std::string shell = Expand("$(SHELL)");
   std::string flags = Expand("$(.SHELLFLAGS)");
-  std::vector<std::string> argv = CommandArgv(cmd, shell, flags, false);
+  std::string ifs = ExpandQuietlyForFile("$(IFS)", nullptr);
+  std::vector<std::string> argv = CommandArgv(cmd, shell, flags, one_shell_, ifs, posix_);
   if (argv.empty()) {
     *status = 0;
     DefineInSet(".SHELLSTATUS", "0", Origin::kOverride, false, current_->set, nullptr);
@@ -150,20 +155,22 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   const int64_t trace_t0 = trace_ != nullptr ? trace_->Now() : 0;
   std::string out;
   std::string note;
-  // The memo runs commands with the process's standard descriptors: only for a make whose
-  // own are those.
-  const bool std_io = io_.in == 0 && io_.out == 1 && io_.err == 2;
-  if (std_io && shell_memo_ &&
-      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_}, image, &out,
-                       status, &note)) {
+  // The command gets this instance's stdin and stderr (an in-process sub-make's stdin is
+  // often not the process's: GNU make gives it to one job at a time).
+  if (io_.in >= 0 && io_.err >= 0 && shell_memo_ &&
+      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, io_.err},
+                       image, &out, status, &note)) {
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
     *status = RunShellPlain(image, &out, io_.in, io_.err);
   }
   if (fs_ != nullptr) fs_->ProcessEnded();
   if (trace_ != nullptr) {
-    trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_,
-                  {{"directory", starting_dir_}, {"status", std::to_string(*status)}});
+    std::vector<std::pair<std::string, std::string>> args = {
+        {"directory", starting_dir_}, {"status", std::to_string(*status)}};
+    // With the memo: "hit", "miss, remembered", "miss, not remembered: why" (--debug's words).
+    if (!note.empty()) args.emplace_back("memo", note);
+    trace_->Event(std::string(cmd), "shell", trace_t0, trace_->Now(), 100 + trace_id_, args);
   }
   shell_status_ = *status;
   DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
@@ -187,6 +194,26 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   }
   r.resize(keep);
   return r;
+}
+
+std::string Make::LogKey(const File* f) const {
+  if (!f->name.empty() && f->name[0] == '/') return f->name;
+  return starting_dir_ == "/" ? "/" + f->name : starting_dir_ + "/" + f->name;
+}
+
+BuildLog* Make::LogFor(const std::string& key) {
+  if (build_logs_ == nullptr) return nullptr;
+  if (!build_log_file_.empty()) return build_logs_->Get(build_log_file_);
+  const std::string* dir = build_log_dirs_.empty() ? &starting_dir_ : &build_log_dirs_.back();
+  for (size_t i = build_log_dirs_.size(); i-- > 0;) {
+    const std::string& d = build_log_dirs_[i];
+    if (key.size() > d.size() && key.compare(0, d.size(), d) == 0 &&
+        (d == "/" || key[d.size()] == '/')) {
+      dir = &d;
+      break;
+    }
+  }
+  return build_logs_->Get(*dir == "/" ? "/.kbmake_log" : *dir + "/.kbmake_log");
 }
 
 std::vector<std::string> Make::TargetEnvironment(File* file) {
@@ -259,6 +286,13 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
     env.push_back(v->name + "=" + value);
   }
   env.push_back("MAKELEVEL=" + std::to_string(makelevel + 1));
+  for (const std::string& e : extra_env_) {
+    std::string_view name(e.data(), e.find('=') + 1);
+    env.erase(std::remove_if(env.begin(), env.end(),
+                             [&](const std::string& x) { return x.rfind(name, 0) == 0; }),
+              env.end());
+    env.push_back(e);
+  }
   return env;
 }
 

@@ -18,6 +18,7 @@
 #include "kbmake/base/loc.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/process.h"
+#include "kbmake/graph/explain.h"
 #include "kbmake/rules/file.h"
 #include "kbmake/vars/variables.h"
 
@@ -51,6 +52,11 @@ struct Options {
   std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
   std::string graph;        // --graph=FILE (kbmake's own; never in MAKEFLAGS)
+  std::string status;       // --status[=term]: "lines" or "term" ("" off; kbmake's own)
+  std::string compdb;       // --compdb=FILE (kbmake's own; never in MAKEFLAGS)
+  bool explain = false;     // --explain (kbmake's own; never in MAKEFLAGS)
+  bool build_log_given = false;  // --build-log[=FILE] (kbmake's own; never in MAKEFLAGS)
+  std::string build_log;         // its FILE ("": .kbmake_log in each make's directory)
   int shell_cache = -1;  // --shell-cache (1) / --no-shell-cache (0); kbmake's own, never in MAKEFLAGS
 };
 
@@ -66,7 +72,9 @@ enum DebugLevel : int {
 
 enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
 
+class BuildStatus;
 class BuildTrace;
+class CompDb;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
@@ -111,6 +119,9 @@ class Make {
     return s;
   }
   std::string ExpandForFile(std::string_view text, File* file);
+  /// ExpandForFile without --warn-undefined-variables warnings: GNU make expands $(SHELL) and
+  /// $(IFS) so when it builds a command's argv.
+  std::string ExpandQuietlyForFile(std::string_view text, File* file);
   void ReferenceVariable(std::string_view name, std::string* out);
   void WarnUndefined(std::string_view name);
   void RecursivelyExpand(Variable* v, std::string* out);
@@ -235,6 +246,24 @@ class Make {
   /// number in it (its lane is 100 + that number).
   BuildTrace* trace_ = nullptr;
   int trace_id_ = 0;
+  /// --explain: print why each recipe runs (graph/explain.h); the reasons remake.cc found,
+  /// by target, until the recipe's first command starts.
+  bool explain_ = false;
+  absl::flat_hash_map<File*, RemakeReason> explain_reasons_;
+  /// The build logs (exec/build_log.h; null: no log). build_log_file_ set: every record goes
+  /// there (--build-log=FILE). Otherwise a target's record goes to .kbmake_log in the
+  /// innermost of build_log_dirs_ (the top make's directory before -C, then each make's
+  /// directory down to this one) that contains it, else in this make's directory.
+  BuildLogs* build_logs_ = nullptr;
+  std::string build_log_file_;
+  std::vector<std::string> build_log_dirs_;
+  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
+  BuildLog* LogFor(const std::string& key);
+  /// Entries added to every recipe's environment (how --explain and --build-log reach
+  /// sub-makes that are processes; NAME=value, replacing an exported NAME).
+  std::vector<std::string> extra_env_;
+  /// The build log's name for `f`: its absolute path (this make's directory + name).
+  std::string LogKey(const File* f) const;
   int64_t trace_start_ = 0;  // when this instance started (trace clock)
   /// The build-wide --graph collector (null: no graph), this instance's key in it, the key of
   /// the make whose recipe ran it and that recipe's target (graph/graph_dump.h).
@@ -250,6 +279,10 @@ class Make {
   void GraphNoteLine(File* f, const std::string& line, bool recursive,
                      std::vector<std::string>* env);
   std::optional<std::string> graph_make_;  // $(MAKE), expanded once
+  /// --status: the build-wide counters and printer (null: off).
+  BuildStatus* status_ = nullptr;
+  /// --compdb: the build-wide compile database recorder (null: off).
+  CompDb* compdb_ = nullptr;
   /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;
   /// stat() of `name` (relative to this make's directory) through fs_.

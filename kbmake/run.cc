@@ -10,6 +10,7 @@
 
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/build_trace.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/make.h"
 
@@ -244,7 +245,13 @@ int Make::Run() {
     opts.print_directory = true;
   }
   print_directory_ = opts.print_directory;
-  jobs_->ConfigureOutputSync(opts.output_sync, opts.jobs != 1);
+  // --status=term on a terminal: like ninja, a job's output is held until it ends, so it
+  // starts on a line of its own below the updating status line.
+  if (status_ != nullptr && status_->one_line() && opts.output_sync.empty()) {
+    jobs_->ConfigureOutputSync("target", true);
+  } else {
+    jobs_->ConfigureOutputSync(opts.output_sync, opts.jobs != 1);
+  }
   // With --output-sync=line/target a sub-make's directory lines wrap each block of output.
   if (jobs_->SyncWrapsDirectory()) print_directory_around_run_ = false;
   InstallSignalHandlers();

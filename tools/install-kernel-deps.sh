@@ -4,7 +4,7 @@
 # Idempotent and quiet: packages already installed are left alone.
 set -euo pipefail
 pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev kmod cpio linux-headers-amd64
-      gcc make xz-utils)
+      gcc make xz-utils strace python3)  # strace, python3: the memo step of fullkernel.sh
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

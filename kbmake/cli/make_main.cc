@@ -4,17 +4,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "kbmake/base/bigstack.h"
 #include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
+#include "kbmake/exec/compdb.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/shell_memo.h"
 #include "kbmake/graph/graph_dump.h"
@@ -216,8 +221,26 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (stdin_makefile.empty()) return 2;
     f = stdin_makefile;
   }
+  // The $(shell) memo (docs/SHELL-MEMO.md, opt-in): one per build, shared by the sub-makes of
+  // the process; the make that opened it saves it. An in-process sub-make whose own options
+  // and environment say nothing uses it when its parent does (`--shell-cache` is never put
+  // in MAKEFLAGS).
+  std::shared_ptr<ShellMemo> own_memo;
+  const int memo_setting = ShellMemo::Enabled(env, opts.shell_cache);
+  std::shared_ptr<ShellMemo> memo;
+  if (memo_setting == 1 || (memo_setting < 0 && inv.shell_memo != nullptr)) {
+    memo = host != nullptr ? host->shell_memo() : nullptr;
+    if (memo == nullptr) {
+      std::string memo_dir = ShellMemo::DefaultDir(env);
+      if (!memo_dir.empty()) {
+        own_memo = std::make_shared<ShellMemo>(memo_dir);
+        memo = own_memo;
+        if (host != nullptr) host->set_shell_memo(own_memo);
+      }
+    }
+  }
   std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
-  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner));
+  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner), memo);
   // --build-trace / --summary: one trace for the whole build, started by the first make that
   // asks for it and shared by the sub-makes of the process.
   std::unique_ptr<BuildTrace> own_trace;
@@ -227,10 +250,49 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     trace = own_trace.get();
     if (host != nullptr) host->set_trace(trace);
   }
+  // --status and --compdb: build-wide as well; the make that starts one owns it, and the
+  // host forgets it when that make is done (also when it unwinds for a restart).
+  if (!opts.status.empty() && opts.status != "lines" && opts.status != "term") {
+    errout(prefix + ": *** unknown status type '" + opts.status + "'.  Stop.\n");
+    return 2;
+  }
+  std::unique_ptr<BuildStatus> own_status;
+  BuildStatus* build_status = host != nullptr ? host->status() : nullptr;
+  if (build_status == nullptr && !opts.status.empty()) {
+    std::string storage;
+    const std::string* fmt = EnvValue(env, "KBMAKE_STATUS", &storage);
+    own_status = std::make_unique<BuildStatus>(fmt != nullptr ? *fmt : "",
+                                               opts.status == "term" && isatty(inv.out_fd));
+    build_status = own_status.get();
+    if (host != nullptr) host->set_status(build_status);
+  }
+  std::unique_ptr<CompDb> own_compdb;
+  CompDb* compdb = host != nullptr ? host->compdb() : nullptr;
+  if (compdb == nullptr) {
+    std::string storage;
+    if (!opts.compdb.empty()) {
+      // Relative to where this make was started (before -C), like a shell redirection.
+      std::string path = opts.compdb[0] == '/' ? opts.compdb : original_dir + "/" + opts.compdb;
+      own_compdb.reset(CompDb::Open(path, restarts > 0));
+    } else if (const std::string* spool = EnvValue(env, CompDb::kEnvName, &storage)) {
+      own_compdb.reset(CompDb::Join(*spool));
+    }
+    compdb = own_compdb.get();
+    if (host != nullptr && compdb != nullptr) host->set_compdb(compdb);
+  }
+  struct ForgetOwned {
+    SubmakeHost* host;
+    bool status, compdb;
+    ~ForgetOwned() {
+      if (host == nullptr) return;
+      if (status) host->set_status(nullptr);
+      if (compdb) host->set_compdb(nullptr);
+    }
+  } forget{host, own_status != nullptr, own_compdb != nullptr};
   // --graph: one collector per process, shared by the sub-makes of the process. The top make
   // (--graph=FILE) merges the parts that kbmake sub-make processes write into FILE.parts;
   // such a process learns it from KBMAKE_GRAPH=<parent key>:<parts dir>, set by the parent on
-  // its recursive lines with KBMAKE_GRAPH_NODE=<the target whose recipe ran it>.
+  // every recipe line with KBMAKE_GRAPH_NODE=<the target whose recipe ran it>.
   std::string graph_from, graph_node;
   for (const std::string& e : env) {
     if (e.rfind("KBMAKE_GRAPH=", 0) == 0) graph_from = e.substr(13);
@@ -283,25 +345,59 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   };
   make.fs_ = fs;
   make.trace_ = trace;
+  make.status_ = build_status;
+  make.compdb_ = compdb;
+  // --explain and the build log (docs/BUILD-LOG.md): from the command line, or from the
+  // environment a parent kbmake gave its recipes (that is how they reach sub-makes that are
+  // processes; in-process sub-makes get the same environment).
+  BuildLogs own_logs;
+  {
+    char cwd[4096];
+    const std::string here = getcwd(cwd, sizeof cwd) != nullptr ? cwd : ".";
+    std::string st1, st2, st3;
+    const std::string* env_explain = EnvValue(env, "KBMAKE_EXPLAIN", &st1);
+    const std::string* env_log = EnvValue(env, "KBMAKE_BUILD_LOG", &st2);
+    const std::string* env_dirs = EnvValue(env, "KBMAKE_BUILD_LOG_DIRS", &st3);
+    make.explain_ = opts.explain || (env_explain != nullptr && *env_explain == "1");
+    bool log = make.explain_ || opts.build_log_given || env_log != nullptr;
+    if (opts.build_log_given) {
+      make.build_log_file_ = opts.build_log;
+      if (!opts.build_log.empty() && opts.build_log[0] != '/') {
+        make.build_log_file_ = here + "/" + opts.build_log;
+      }
+    } else if (env_log != nullptr) {
+      make.build_log_file_ = *env_log;
+    }
+    if (log && make.build_log_file_.empty()) {
+      // The directories a record may go to: the top make's before -C, then each make's.
+      if (env_dirs != nullptr && env_log != nullptr && !opts.build_log_given) {
+        for (auto d : absl::StrSplit(*env_dirs, '\n', absl::SkipEmpty())) {
+          make.build_log_dirs_.emplace_back(d.data(), d.size());
+        }
+      } else if (!original_dir.empty()) {
+        make.build_log_dirs_.push_back(original_dir);
+      }
+      if (make.build_log_dirs_.empty() || make.build_log_dirs_.back() != here) {
+        make.build_log_dirs_.push_back(here);
+      }
+    }
+    if (make.explain_) make.extra_env_.push_back("KBMAKE_EXPLAIN=1");
+    if (log) {
+      make.build_logs_ = host != nullptr ? &host->build_logs() : &own_logs;
+      make.extra_env_.push_back("KBMAKE_BUILD_LOG=" + make.build_log_file_);
+      if (make.build_log_file_.empty()) {
+        std::string dirs;
+        for (const std::string& d : make.build_log_dirs_) dirs += d + "\n";
+        make.extra_env_.push_back("KBMAKE_BUILD_LOG_DIRS=" + dirs);
+      }
+    }
+  }
   make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
   make.owns_process_ = inv.owns_process;
   if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
   make.stdin_makefile_ = stdin_makefile;
   make.db_level_ = db_level;
-  // The $(shell) memo (docs/SHELL-MEMO.md, opt-in): one per build, shared by the sub-makes of
-  // the process; the make that opened it saves it.
-  std::shared_ptr<ShellMemo> own_memo;
-  if (ShellMemo::Enabled(env, opts.shell_cache)) {
-    make.shell_memo_ = host != nullptr ? host->shell_memo() : nullptr;
-    if (make.shell_memo_ == nullptr) {
-      std::string memo_dir = ShellMemo::DefaultDir(env);
-      if (!memo_dir.empty()) {
-        own_memo = std::make_shared<ShellMemo>(memo_dir);
-        make.shell_memo_ = own_memo;
-        if (host != nullptr) host->set_shell_memo(own_memo);
-      }
-    }
-  }
+  make.shell_memo_ = memo;
   make.version_printed_ = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
@@ -393,6 +489,10 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       errout(prefix + ": " + own_trace->path() + ": " + strerror(errno) + "\n");
     }
     if (opts.summary) errout(own_trace->Summary());
+  }
+  if (own_status != nullptr) own_status->BreakLine(inv.out_fd);
+  if (own_compdb != nullptr && own_compdb->owner() && !own_compdb->Finish()) {
+    errout(prefix + ": " + own_compdb->path() + ": " + strerror(errno) + "\n");
   }
   return status;
 }

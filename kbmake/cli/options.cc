@@ -47,7 +47,9 @@ const LongOpt kLongOpts[] = {
     // kbmake's own (never passed on in MAKEFLAGS).
     {"build-trace", 0, 1},          {"summary", 0, 0},
     {"graph", 0, 1},
+    {"explain", 0, 0},              {"build-log", 0, 2},
     {"shell-cache", 0, 0},          {"no-shell-cache", 0, 0},
+    {"status", 0, 2},               {"compdb", 0, 1},
 };
 
 /// Applies one option; `arg` is its argument (possibly empty for optional ones).
@@ -113,6 +115,17 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         if (!from_env) o->graph = arg;
       } else if (longname == "summary") {
         if (!from_env) o->summary = true;
+      } else if (longname == "status") {
+        if (!from_env) o->status = has_arg && !arg.empty() ? arg : "lines";
+      } else if (longname == "compdb") {
+        if (!from_env) o->compdb = arg;
+      } else if (longname == "explain") {
+        if (!from_env) o->explain = true;
+      } else if (longname == "build-log") {
+        if (!from_env) {
+          o->build_log_given = true;
+          o->build_log = arg;
+        }
       } else if (longname == "shell-cache" || longname == "no-shell-cache") {
         if (!from_env) o->shell_cache = longname == "shell-cache";
       } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
@@ -181,7 +194,9 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         // their meaning (--no-s is still --no-silent).
         bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr ||
                            strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0 ||
-                           strcmp(lo.name, "graph") == 0;
+                           strcmp(lo.name, "graph") == 0 ||
+                           strcmp(lo.name, "status") == 0 || strcmp(lo.name, "compdb") == 0 ||
+                           strcmp(lo.name, "explain") == 0 || strcmp(lo.name, "build-log") == 0;
         if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {
           if (!match || match->short_equiv != lo.short_equiv ||
               strcmp(match->name, lo.name) != 0) {

@@ -194,6 +194,16 @@ void Make::ExpandVariableValue(Variable* v, std::string* out) {
   }
 }
 
+std::string Make::ExpandQuietlyForFile(std::string_view text, File* file) {
+  struct Restore {
+    bool* flag;
+    bool saved;
+    ~Restore() { *flag = saved; }
+  } restore{&opts.warn_undefined, opts.warn_undefined};
+  opts.warn_undefined = false;
+  return ExpandForFile(text, file);
+}
+
 std::string Make::ExpandForFile(std::string_view text, File* file) {
   if (file == nullptr) return Expand(text);
   SetList* save = current_;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "kbmake/exec/process.h"
+#include "kbmake/exec/critical_path.h"
 
 namespace kbmake {
 
@@ -83,24 +85,7 @@ bool BuildTrace::Write() {
     }
   }
   nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
-  std::string tmp = path_ + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << Dump(doc) << '\n';
-    if (!out) {
-      int e = errno;
-      unlink(tmp.c_str());
-      errno = e;
-      return false;
-    }
-  }
-  if (rename(tmp.c_str(), path_.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    errno = e;
-    return false;
-  }
-  return true;
+  return ReplaceFile(path_, Dump(doc) + "\n");
 }
 
 std::string BuildTrace::Summary() const {
@@ -109,7 +94,17 @@ std::string BuildTrace::Summary() const {
   int64_t recipe_us = 0, shell_us = 0;
   int nrecipes = 0, nshells = 0;
   std::vector<const Ev*> recipes, submakes;
+  std::vector<WorkSpan> work;  // for the critical path
   for (const Ev& e : events_) {
+    if (e.cat == "recipe" || (e.cat == "make" && e.name == "read makefiles")) {
+      // Where: the recipe's make instance; for a reading, the instance's number (its lane
+      // is 100 + that) and directory, since Kbuild's sub-makes all share one directory.
+      std::string where;
+      for (const auto& [k, v] : e.args)
+        if (k == (e.cat == "recipe" ? "make" : "directory")) where = v;
+      if (e.cat == "make") where = "#" + std::to_string(e.tid - 100) + " " + where;
+      work.push_back({e.name, where, e.start, e.end});
+    }
     if (e.cat == "recipe") {
       ++nrecipes;
       recipe_us += e.end - e.start;
@@ -142,6 +137,7 @@ std::string BuildTrace::Summary() const {
   for (const Ev* e : recipes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
   if (!submakes.empty()) s += "kbmake summary: slowest sub-makes:\n";
   for (const Ev* e : submakes) s += "  " + sec(e->end - e->start) + "  " + e->name + "\n";
+  s += FormatCriticalPath(work, CriticalPath(work, wall), wall);
   return s;
 }
 

@@ -18,8 +18,8 @@ const char* const kShCmds[] = {
 
 /// GNU make runs simple command lines directly, without a shell. Returns false when the line
 /// needs the shell (construct_command_argv_internal's "slow" path); otherwise fills argv
-/// (empty for a blank line).
-bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
+/// (empty for a blank line). Under .ONESHELL a newline outside quotes needs the shell.
+bool FastPathArgv(std::string_view line, std::vector<std::string>* argv, bool one_shell) {
   argv->clear();
   size_t p = 0;
   while (p < line.size() && IsBlank(line[p])) ++p;
@@ -46,6 +46,7 @@ bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
       continue;
     }
     if (kShChars.find(c) != std::string_view::npos) return false;
+    if (one_shell && c == '\n') return false;
     switch (c) {
       case '=':
         if (!seen_nonequals) return false;
@@ -85,19 +86,97 @@ bool FastPathArgv(std::string_view line, std::vector<std::string>* argv) {
   return true;
 }
 
+bool IsBourneCompatibleShell(std::string_view shell) {
+  size_t slash = shell.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? shell : shell.substr(slash + 1);
+  for (std::string_view s : {"sh", "bash", "ksh", "rksh", "zsh", "ash", "dash"})
+    if (name == s) return true;
+  return false;
+}
 
-std::vector<std::string> CommandArgv(std::string_view line, std::string_view shell,
-                                     std::string_view shellflags, bool one_shell) {
+std::string StripOneShellPrefixes(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (IsBlank(text[i]) || text[i] == '-' || text[i] == '@' ||
+                               text[i] == '+'))
+      ++i;
+    bool esc = false;
+    while (i < text.size()) {
+      char ch = text[i++];
+      out.push_back(ch);
+      if (ch == '\\') {
+        esc = !esc;
+      } else {
+        if (ch == '\n' && !esc) break;
+        esc = false;
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// construct_command_argv_internal. A null `shell` or `shellflags` is the default one
+// (/bin/sh, and -c or, after .POSIX, -ec): what the recursive call for a non-default shell
+// sees.
+std::vector<std::string> ConstructArgv(std::string_view line, const std::string_view* shell,
+                                       const std::string_view* shellflags, std::string_view ifs,
+                                       bool one_shell, bool posix) {
+  size_t b = 0;
+  while (b < line.size() && IsSpace(line[b])) ++b;
+  line.remove_prefix(b);
+  if (line.empty()) return {};
+  std::string_view flags = shellflags ? *shellflags : (posix ? "-ec" : "-c");
+  std::string_view sh = shell ? *shell : "/bin/sh";
+  bool fast = sh == "/bin/sh" && (flags == "-c" || flags == "-ec");
+  for (char c : ifs)
+    if (c != ' ' && c != '\t' && c != '\n') fast = false;
   std::vector<std::string> argv;
-  if (!one_shell && shell == "/bin/sh" && (shellflags == "-c" || shellflags == "-ec") &&
-      FastPathArgv(line, &argv)) {
+  if (fast && FastPathArgv(line, &argv, one_shell)) return argv;
+  argv.clear();
+  if (one_shell) {
+    // The whole of SHELL is the program; only the flags are split into words.
+    argv.emplace_back(sh);
+    for (auto w : SplitWords(flags)) argv.emplace_back(w);
+    argv.emplace_back(IsBourneCompatibleShell(sh) ? StripOneShellPrefixes(line) : line);
     return argv;
   }
-  argv.clear();
-  for (auto w : SplitWords(shell)) argv.emplace_back(w);
-  for (auto w : SplitWords(shellflags)) argv.emplace_back(w);
-  argv.emplace_back(line);
-  return argv;
+  // "$(SHELL) $(.SHELLFLAGS) LINE", special characters of SHELL and of LINE escaped, split
+  // again by the same rules with the default shell: a SHELL whose first word is an
+  // assignment or a shell builtin therefore runs under /bin/sh -c.
+  std::string next;
+  for (char c : sh) {
+    if (kShChars.find(c) != std::string_view::npos) next.push_back('\\');
+    next.push_back(c);
+  }
+  next.push_back(' ');
+  next.append(flags);
+  next.push_back(' ');
+  const size_t head = next.size();
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {
+      next.append("\\\\\n");  // POSIX keeps backslash-newline
+      ++i;
+      continue;
+    }
+    if (c == '\\' || c == '\'' || c == '"' || IsSpace(c) ||
+        kShChars.find(c) != std::string_view::npos)
+      next.push_back('\\');
+    next.push_back(c);
+  }
+  if (next.size() == head) return {};
+  return ConstructArgv(next, nullptr, nullptr, {}, one_shell, posix);
+}
+
+}  // namespace
+
+std::vector<std::string> CommandArgv(std::string_view line, std::string_view shell,
+                                     std::string_view shellflags, bool one_shell,
+                                     std::string_view ifs, bool posix) {
+  return ConstructArgv(line, &shell, &shellflags, ifs, one_shell, posix);
 }
 
 }  // namespace kbmake

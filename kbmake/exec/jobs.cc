@@ -14,8 +14,11 @@
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/command.h"
+#include "kbmake/exec/compdb.h"
+#include "kbmake/exec/status.h"
 #include "kbmake/make.h"
 
 namespace kbmake {
@@ -253,6 +256,15 @@ void JobRunner::NewJob(File* f) {
   }
   m_->current_ = save;
   m_->reading_loc_ = save_loc;
+  // --status: M counts the jobs that will show a recipe echo line, known from here on.
+  if (m_->status_ != nullptr &&
+      RecipeShowsLine(c->lines, f->cmds->silent, f->cmds->recurse, f->command_flags,
+                      m_->one_shell_, m_->opts.dry_run || m_->opts.trace, m_->opts.silent,
+                      m_->opts.question, m_->opts.touch,
+                      IsPosixShell(m_->ExpandForFile("$(SHELL)", f)))) {
+    m_->status_->AddJob();
+    c->status_counted = true;
+  }
 
   if (job_slots_ != 0) {
     while (static_cast<int>(children_.size()) >= job_slots_) ReapChildren(true, false);
@@ -372,27 +384,10 @@ void JobRunner::StartJobCommand(Child* c) {
           }
         }
       }
-    } else {
-      // Interior prefix characters are meaningless to one shell: drop them.
-      std::string t;
-      size_t i = 0;
-      while (i < line.size()) {
-        while (i < line.size() && (IsBlank(line[i]) || line[i] == '-' || line[i] == '@' ||
-                                   line[i] == '+'))
-          ++i;
-        bool esc = false;
-        while (i < line.size()) {
-          char ch = line[i++];
-          t.push_back(ch);
-          if (ch == '\\') {
-            esc = !esc;
-          } else {
-            if (ch == '\n' && !esc) break;
-            esc = false;
-          }
-        }
-      }
-      if (t != line) line = t;
+    } else if (IsBourneCompatibleShell(m_->ExpandForFile("$(SHELL)", f))) {
+      // Interior prefix characters are meaningless to a Bourne shell: drop them (another
+      // SHELL gets them, as they may be part of its script).
+      line = StripOneShellPrefixes(line);
     }
     c->pending = rest;
     bool empty = TrimSpace(line).empty();
@@ -403,30 +398,51 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     if (empty || (m_->opts.touch && !recurse)) continue;
     const std::string& shown = line;
-    if (m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent)) {
+    // --explain: before the first command that runs (GNU make skips a lone ':', and so do
+    // Kbuild's if_changed recipes when nothing changed) or, with -n, would run.
+    if (m_->explain_ && !c->explained && line != ":") ExplainChild(c);
+    // --status: the recipe echo line is make's own echo of the command or, for a silent
+    // command, the fixed text of the echo it starts with, which make then prints itself
+    // (with the prefix) instead of the shell.
+    std::string status_rewrite;
+    LeadingEcho echo;
+    bool make_echo = m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent);
+    bool status_echo = !make_echo && m_->status_ != nullptr &&
+                       IsPosixShell(m_->ExpandForFile("$(SHELL)", f)) &&
+                       FindLeadingEcho(line, &echo);
+    if (make_echo || status_echo) {
       // A synchronized line's echo goes with its output.
       if (c->syncout) SetupSyncFiles(c);
       ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
-      m_->WriteOutput(false, shown + "\n");
+      if (m_->status_ != nullptr) {
+        m_->status_->PrintLine(m_, make_echo ? std::string_view(shown) : echo.text,
+                               &c->status_started, &c->status_counted);
+        if (status_echo) status_rewrite = std::move(echo.rewrite);
+      } else {
+        m_->WriteOutput(false, shown + "\n");
+      }
     }
+    const std::string& run = status_rewrite.empty() ? line : status_rewrite;
+    if (m_->compdb_ != nullptr) m_->compdb_->Record(line, m_->starting_dir_);
     ++m_->commands_started_;
     f->graph_remade = true;
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
-    std::vector<std::string> argv = CommandArgv(line, shell, shellflags, m_->one_shell_);
-    bool fast = argv.empty() || argv.back() != line || argv.size() != 3;
-    if (!fast) {
-      if (argv.size() == 3 && (shellflags == "-c" || shellflags == "-ec") && line == ":" &&
-          (shell == "/bin/sh" || shell == "/bin/bash")) {
-        continue;  // GNU make skips a lone ':' without starting a shell
-      }
-    } else if (argv.empty()) {
+    std::string ifs = m_->ExpandQuietlyForFile("$(IFS)", f);
+    std::vector<std::string> argv =
+        CommandArgv(run, shell, shellflags, m_->one_shell_, ifs, m_->posix_);
+    if (argv.empty()) continue;
+    // GNU make skips `<Bourne shell> -c :` (also -ec) without starting it.
+    if (argv.size() == 3 && IsBourneCompatibleShell(argv[0]) &&
+        (argv[1] == "-c" || argv[1] == "-ec") && argv[2] == ":") {
       continue;
     }
     if (m_->opts.dry_run && !recurse) continue;
     if (!c->has_env) {
       c->env = m_->TargetEnvironment(f);
+      // --compdb: sub-make processes record into the same spool.
+      if (m_->compdb_ != nullptr) c->env.push_back(m_->compdb_->EnvEntry());
       c->has_env = true;
     }
     c->good_stdin = !good_stdin_used_;
@@ -458,6 +474,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
     }
     if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, c->recursive, &spec.env);
+    if (m_->build_logs_ != nullptr && c->log_start_ms < 0) c->log_start_ms = WallMillis();
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
@@ -556,6 +573,7 @@ void JobRunner::DumpOutput(Child* c) {
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
   bool locked = fcntl(out_fd, F_SETLKW, &lock) == 0;
+  if (m_->status_ != nullptr) m_->status_->BreakLine(out_fd);
   if (SyncWrapsDirectory()) m_->PrintDirectory(true);
   auto pump = [](int from, off_t size, int to) {
     char buf[65536];
@@ -599,10 +617,55 @@ void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
                      o.st_ino == e.st_ino;
 }
 
+std::string JobRunner::RecipeText(const Child* c) {
+  std::string cmd;
+  for (const std::string& l : c->lines) cmd += (cmd.empty() ? "" : "\n") + l;
+  return cmd;
+}
+
+void JobRunner::ExplainChild(Child* c) {
+  c->explained = true;
+  auto it = m_->explain_reasons_.find(c->file);
+  if (it == m_->explain_reasons_.end()) return;  // phony, or not remade by UpdateFile
+  RemakeReason why = std::move(it->second);
+  m_->explain_reasons_.erase(it);
+  BuildLog::Record prev;
+  BuildLog* log = m_->LogFor(m_->LogKey(c->file));
+  bool have_prev = log != nullptr && log->Previous(m_->LogKey(c->file), &prev);
+  const BuildLog::Record* p = have_prev ? &prev : nullptr;
+  std::string reason = ExplainReason(why, p, BuildLog::RecordedCommand(c->lines, p));
+  if (reason.empty()) return;
+  if (c->syncout) SetupSyncFiles(c);
+  ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
+  m_->WriteOutput(true, m_->Prefix() + ": explain: " + c->file->name + ": " + reason + "\n");
+}
+
+void JobRunner::LogChildEnd(Child* c) {
+  if (m_->build_logs_ == nullptr || c->log_start_ms < 0) return;
+  int64_t start = c->log_start_ms;
+  c->log_start_ms = -1;
+  // Phony targets run every time and are never explained: their records would say nothing.
+  if (c->file->update_status != UpdateStatus::kSuccess || c->file->phony || m_->opts.dry_run ||
+      m_->opts.touch || m_->opts.question) {
+    return;
+  }
+  std::string key = m_->LogKey(c->file);
+  BuildLog* log = m_->LogFor(key);
+  // A directory the user may not write in (a kernel tree in /usr/src for an external
+  // module) keeps no log, silently; other failures are reported once.
+  BuildLog::Record prev;
+  bool have_prev = log->Previous(key, &prev);
+  std::string cmd = BuildLog::RecordedCommand(c->lines, have_prev ? &prev : nullptr);
+  if (!log->Append(key, start, WallMillis(), cmd) && !log_error_reported_ &&
+      errno != EACCES && errno != EPERM && errno != EROFS) {
+    log_error_reported_ = true;
+    m_->Error(nullptr, "warning: " + log->path() + ": " + strerror(errno));
+  }
+}
+
 void JobRunner::TraceChildEnd(Child* c) {
   if (m_->trace_ != nullptr && c->trace_start >= 0) {
-    std::string cmd;
-    for (const std::string& l : c->lines) cmd += (cmd.empty() ? "" : "\n") + l;
+    std::string cmd = RecipeText(c);
     m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
                       m_->trace_->Now(), c->trace_lane,
                       {{"command", cmd}, {"directory", m_->starting_dir_},
@@ -616,6 +679,9 @@ void JobRunner::TraceChildEnd(Child* c) {
 void JobRunner::FreeChild(Child* c) {
   DumpOutput(c);
   TraceChildEnd(c);
+  if (c->status_started && m_->status_ != nullptr) m_->status_->FinishJob();
+  c->status_started = false;
+  LogChildEnd(c);
   if (c->sync.err >= 0 && c->sync.err != c->sync.out) close(c->sync.err);
   if (c->sync.out >= 0) close(c->sync.out);
   c->sync.out = c->sync.err = -1;
@@ -756,6 +822,8 @@ void JobRunner::HandleFatalSignal(int sig) {
   if (!m_->owns_process_) throw KilledBySignal{sig};
   // The trace stays valid JSON after ^C: written before the signal ends the process.
   if (m_->trace_ != nullptr) m_->trace_->Write();
+  if (m_->compdb_ != nullptr && m_->compdb_->owner()) m_->compdb_->Finish();
+  if (m_->status_ != nullptr) m_->status_->BreakLine(m_->io_.out);
   fflush(stdout);
   fflush(stderr);
   signal(sig, SIG_DFL);

@@ -40,6 +40,13 @@ struct Child {
   int trace_lane = 0;
   bool trace_submake = false;
   std::string trace_status = "0";
+  // --status: counted in M (will show an echo line) and in N (showed its first one).
+  bool status_counted = false;
+  bool status_started = false;
+  // --explain / build log: whether its explanation was printed, when its first command
+  // started (wall clock ms, -1: none ran yet).
+  bool explained = false;
+  int64_t log_start_ms = -1;
 };
 
 /// The GNU make jobserver: a pipe of tokens shared with sub-makes through MAKEFLAGS.
@@ -114,6 +121,13 @@ class JobRunner {
   void FreeChild(Child* c);
   /// --build-trace: the event of a recipe that has ended (once).
   void TraceChildEnd(Child* c);
+  /// --explain: prints why `c`'s recipe runs (once, before its first command).
+  void ExplainChild(Child* c);
+  /// The whole expanded recipe of `c` (its lines joined by newlines), as traced and logged.
+  static std::string RecipeText(const Child* c);
+  /// Build log: records a recipe that ran to success.
+  void LogChildEnd(Child* c);
+  bool log_error_reported_ = false;
   void SetupSyncFiles(Child* c);
   /// Copies what a job's temporary files hold to stdout/stderr as one block and empties them.
   void DumpOutput(Child* c);

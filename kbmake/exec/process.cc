@@ -186,6 +186,27 @@ bool WriteAll(int fd, std::string_view text) {
   return true;
 }
 
+bool ReplaceFile(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".tmp" + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  bool ok = WriteAll(fd, text);
+  int e = errno;
+  if (close(fd) != 0 && ok) {
+    ok = false;
+    e = errno;
+  }
+  if (ok && rename(tmp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    e = errno;
+  }
+  if (!ok) {
+    unlink(tmp.c_str());
+    errno = e;
+  }
+  return ok;
+}
+
 void ReadToEnd(int fd, std::string* out) {
   char buf[65536];
   while (true) {

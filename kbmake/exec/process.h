@@ -87,6 +87,10 @@ class ExecImage {
 /// Writes all of `text` to `fd` (retrying on EINTR); false if a write failed.
 bool WriteAll(int fd, std::string_view text);
 
+/// Replaces file `path` with `text` through a temporary file next to it and rename(), so a
+/// reader never sees half of it; false (errno set, temporary file removed) on failure.
+bool ReplaceFile(const std::string& path, std::string_view text);
+
 /// Reads `fd` until end of file (retrying on EINTR), appending what it gives to *out.
 void ReadToEnd(int fd, std::string* out);
 

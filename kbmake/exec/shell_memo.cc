@@ -132,7 +132,22 @@ std::string ProcessContext() {
   return w.bytes();
 }
 
-// The kind of make's stdin and stderr (the command inherits them): type, device, tty.
+// What the command may know of make's stdin: whether it is closed, /dev/null (which it may
+// read and inspect), a terminal (isatty) and its file type (lseek fails on a pipe); the
+// tracer lets it neither read nor otherwise inspect any other stdin.
+void DescribeStdin(int fd, ByteWriter* w) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    w->U64(0);
+  } else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+    w->U64(1);
+  } else {
+    w->U64(isatty(fd) ? 2 : 3);
+    w->U64(st.st_mode & S_IFMT);
+  }
+}
+
+// The kind of make's stderr (the command inherits it): type, device, tty.
 void DescribeFd(int fd, ByteWriter* w) {
   struct stat st;
   if (fstat(fd, &st) != 0) {
@@ -145,10 +160,11 @@ void DescribeFd(int fd, ByteWriter* w) {
 }
 
 // Runs `image` traced; stdout into *out.
-bool RunTraced(ExecImage& image, bool verify, std::string* out, TraceResult* r) {
+bool RunTraced(const ShellCall& call, ExecImage& image, bool verify, std::string* out,
+               TraceResult* r) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return false;
-  TracedRun run(image, fds[1], verify);
+  TracedRun run(image, call.in_fd, fds[1], call.err_fd, verify);
   close(fds[1]);
   if (!run.ok()) {
     close(fds[0]);
@@ -215,10 +231,13 @@ std::string ShellMemo::DefaultDir(const std::vector<std::string>& env) {
   return base + "/kbmake/shell-memo";
 }
 
-bool ShellMemo::Enabled(const std::vector<std::string>& env, int option) {
-  if (option >= 0) return option == 1;
+int ShellMemo::Enabled(const std::vector<std::string>& env, int option) {
+  if (option >= 0) return option;
+  bool set = false;
+  for (const std::string& e : env) set |= e.rfind("KBMAKE_SHELL_CACHE=", 0) == 0;
+  if (!set) return -1;
   std::string v = EnvLookup(env, "KBMAKE_SHELL_CACHE");
-  return v == "1" || v == "on" || v == "yes";
+  return v == "1" || v == "on" || v == "yes" ? 1 : 0;
 }
 
 std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
@@ -234,8 +253,8 @@ std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
   w.Str(call.shell);
   w.Str(call.shellflags);
   w.Str(call.prefix);
-  DescribeFd(0, &w);
-  DescribeFd(2, &w);
+  DescribeStdin(call.in_fd, &w);
+  DescribeFd(call.err_fd, &w);
   return std::move(w.bytes());
 }
 
@@ -296,14 +315,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
           sh.dirty = true;
         }
         *note = "hit";
-        fflush(stdout);
-        fflush(stderr);
-        for (size_t off = 0; off < err.size();) {
-          ssize_t n = write(2, err.data() + off, err.size() - off);
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) break;
-          off += n;
-        }
+        WriteAll(call.err_fd, err);
         return true;
       }
       *note = "miss (" + changed->path + " changed)";
@@ -315,7 +327,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
     }
   }
   TraceResult r;
-  if (!RunTraced(image, false, out, &r) || r.not_run) return false;
+  if (!RunTraced(call, image, false, out, &r) || r.not_run) return false;
   *status = r.status;
   // make's own PATH search (ExecImage, before the traced process starts) decided which
   // program ran: every candidate it looked at is a dependency as well.
@@ -338,7 +350,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
     // that does not change is remembered.
     std::string out2;
     TraceResult r2;
-    if (!RunTraced(image, true, &out2, &r2)) {
+    if (!RunTraced(call, image, true, &out2, &r2)) {
       r.refusal = "the verification run failed to start";
     } else if (!r2.refusal.empty()) {
       r.refusal = "verification run: " + r2.refusal;

@@ -22,6 +22,7 @@ struct ShellCall {
   std::string shell, shellflags;  // $(SHELL), $(.SHELLFLAGS)
   std::string prefix;             // make's message prefix (exec failure messages)
   std::string cwd;                // where it runs; empty: the process's working directory
+  int in_fd = 0, err_fd = 2;      // the make instance's stdin and stderr (the command's 0, 2)
 };
 
 /// A remembered result and what it depended on.
@@ -53,8 +54,9 @@ class ShellMemo {
   static std::string ShardFile(const std::string& dir, const std::string& cwd);
 
   /// Whether the memo is on for a make started with `env` and the command-line choice
-  /// `option` (-1 none, 0 --no-shell-cache, 1 --shell-cache).
-  static bool Enabled(const std::vector<std::string>& env, int option);
+  /// `option` (-1 none, 0 --no-shell-cache, 1 --shell-cache): 1 on, 0 off, -1 neither says
+  /// (an in-process sub-make then follows the make that ran it).
+  static int Enabled(const std::vector<std::string>& env, int option);
 
   /// Runs `call` as $(shell) does (stdout collected into *out, stderr shown), or replays a
   /// remembered result. Returns false when it could not run the command (the caller then

@@ -227,8 +227,9 @@ void* SubmakeThread(void* p) {
 
 class SubmakeRunner : public ProcessRunner {
  public:
-  SubmakeRunner(SubmakeHost* host, std::unique_ptr<ProcessRunner> real)
-      : host_(host), real_(std::move(real)) {}
+  SubmakeRunner(SubmakeHost* host, std::unique_ptr<ProcessRunner> real,
+                std::shared_ptr<ShellMemo> memo)
+      : host_(host), real_(std::move(real)), memo_(std::move(memo)) {}
 
   ~SubmakeRunner() override {
     for (auto& s : subs_) {
@@ -251,6 +252,7 @@ class SubmakeRunner : public ProcessRunner {
     s->host = host_;
     s->inv.owns_process = false;
     s->inv.inherited_fds = spec.inherit_fds;
+    s->inv.shell_memo = memo_;
     if (!spec.good_stdin) {
       if (bad_stdin_ < 0) {
         int fds[2];
@@ -346,6 +348,7 @@ class SubmakeRunner : public ProcessRunner {
  private:
   SubmakeHost* host_;
   std::unique_ptr<ProcessRunner> real_;
+  std::shared_ptr<ShellMemo> memo_;  // passed on to in-process sub-makes
   std::vector<std::unique_ptr<Submake>> subs_;
   // Thread ids are above any pid (pid_max is at most 2^22).
   int next_id_ = 1 << 30;
@@ -380,8 +383,9 @@ bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
 }
 
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
-                                                 std::unique_ptr<ProcessRunner> real) {
-  return std::make_unique<SubmakeRunner>(host, std::move(real));
+                                                 std::unique_ptr<ProcessRunner> real,
+                                                 std::shared_ptr<ShellMemo> memo) {
+  return std::make_unique<SubmakeRunner>(host, std::move(real), std::move(memo));
 }
 
 }  // namespace kbmake

@@ -7,9 +7,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/process.h"
 
 namespace kbmake {
@@ -27,6 +29,8 @@ struct Invocation {
   /// For a sub-make on a thread: the descriptors a new process would have inherited (the
   /// jobserver of a recursive line).
   std::vector<int> inherited_fds;
+  /// For a sub-make on a thread: the $(shell) memo of the make that ran it, if it used one.
+  std::shared_ptr<class ShellMemo> shell_memo;
 };
 
 /// The build-wide part of running sub-makes: whether they may run inside the process, how
@@ -41,14 +45,30 @@ class SubmakeHost {
   bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env) const;
   int Run(Invocation& inv) const { return run_(inv); }
   /// The build-wide $(shell) memo, once a make of the process has opened it (shared).
-  std::shared_ptr<class ShellMemo> shell_memo() const { return shell_memo_; }
-  void set_shell_memo(std::shared_ptr<class ShellMemo> m) { shell_memo_ = std::move(m); }
+  /// (Sub-makes on threads ask and set it concurrently.)
+  std::shared_ptr<class ShellMemo> shell_memo() const {
+    std::lock_guard<std::mutex> lock(memo_mu_);
+    return shell_memo_;
+  }
+  void set_shell_memo(std::shared_ptr<class ShellMemo> m) {
+    std::lock_guard<std::mutex> lock(memo_mu_);
+    shell_memo_ = std::move(m);
+  }
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
   /// The build-wide --graph collector, once the top make has started one.
   class GraphCollector* graph() const { return graph_; }
   void set_graph(class GraphCollector* g) { graph_ = g; }
+  /// The build-wide --status counters, once a make of the process has started them.
+  class BuildStatus* status() const { return status_; }
+  void set_status(class BuildStatus* s) { status_ = s; }
+  /// The build-wide --compdb recorder, once a make of the process has opened it.
+  class CompDb* compdb() const { return compdb_; }
+  void set_compdb(class CompDb* c) { compdb_ = c; }
+  /// The build logs (--build-log, --explain) of the process: sub-makes inside it share one
+  /// object per log file.
+  BuildLogs& build_logs() { return build_logs_; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -62,13 +82,20 @@ class SubmakeHost {
   std::atomic_int started_{0};
   class BuildTrace* trace_ = nullptr;
   class GraphCollector* graph_ = nullptr;
+  mutable std::mutex memo_mu_;
+  // Set by the make that owns one, read by sub-make threads: atomic.
+  std::atomic<class BuildStatus*> status_{nullptr};
+  std::atomic<class CompDb*> compdb_{nullptr};
   std::shared_ptr<class ShellMemo> shell_memo_;
+  BuildLogs build_logs_;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else
 /// through `real`. Each thread has its own working directory (unshare(CLONE_FS)), and its
-/// instance its own environment, standard descriptors and exit status.
+/// instance its own environment, standard descriptors and exit status. `memo` is the
+/// $(shell) memo of the make owning the runner (passed on to its in-process sub-makes).
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
-                                                 std::unique_ptr<ProcessRunner> real);
+                                                 std::unique_ptr<ProcessRunner> real,
+                                                 std::shared_ptr<class ShellMemo> memo = nullptr);
 
 }  // namespace kbmake

@@ -11,6 +11,8 @@
 #include <linux/magic.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -27,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -167,6 +170,7 @@ class Tracer {
   Tracer(pid_t root, bool verify) : root_(root), self_(getpid()), verify_(verify) {
     struct stat st;
     stdin_null_ = fstat(0, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+    stdin_fifo_ = fstat(0, &st) == 0 && S_ISFIFO(st.st_mode);
     have_stderr_ = fstat(2, &st) == 0;
   }
 
@@ -255,6 +259,51 @@ class Tracer {
     return syscall(SYS_kcmp, self_, tid, KCMP_FILE, mine, static_cast<int>(fd)) == 0;
   }
   bool IsStdin(pid_t tid, long fd) { return SameFile(tid, fd, 0); }
+  // Does the call (about to run) look at make's stdin: its type, mode, size, offset,
+  // terminal state, mapping or readiness? Reading it is checked on its own (OnEntry).
+  bool InspectsStdin(pid_t tid, long nr, const uint64_t* a) {
+    auto is = [&](uint64_t fd) { return IsStdin(tid, static_cast<long>(fd)); };
+    switch (nr) {
+      // ioctl: only TCGETS (isatty: `rm` asks) is allowed, and the key says whether stdin
+      // is a terminal.
+      // lseek: on a pipe it always fails (ESPIPE; gnulib's close_stdin asks, in `rm`), and the
+      // key says whether stdin is a pipe.
+      case SYS_lseek:
+        return !stdin_fifo_ && is(a[0]);
+      case SYS_fstat: case SYS_fstatfs: case SYS_fadvise64:
+      case SYS_fgetxattr: case SYS_flistxattr: case SYS_fchdir: case SYS_fsync:
+      case SYS_fdatasync:
+        return is(a[0]);
+      case SYS_fcntl:
+        return a[1] != F_DUPFD && a[1] != F_DUPFD_CLOEXEC && a[1] != F_GETFD &&
+               a[1] != F_SETFD && is(a[0]);
+      case SYS_newfstatat:  // with AT_EMPTY_PATH: fstat of the descriptor (or below it)
+        return (a[3] & AT_EMPTY_PATH) && is(a[0]);
+      case SYS_statx:
+        return (a[2] & AT_EMPTY_PATH) && is(a[0]);
+      case SYS_mmap:
+        return !(a[3] & MAP_ANONYMOUS) && is(a[4]);
+      case SYS_epoll_ctl:
+        return is(a[2]);
+      case SYS_poll: case SYS_ppoll: {
+        std::string fds;
+        uint64_t n = std::min<uint64_t>(a[1], 4096);
+        if (!ReadMem(tid, a[0], n * 8, &fds)) return true;
+        for (uint64_t i = 0; i < n; ++i) {
+          int fd;
+          memcpy(&fd, fds.data() + 8 * i, sizeof fd);
+          if (fd >= 0 && is(fd)) return true;
+        }
+        return false;
+      }
+      case SYS_select: case SYS_pselect6:
+        for (uint64_t fd = 0; fd < std::min<uint64_t>(a[0], FD_SETSIZE); ++fd)
+          if (is(fd)) return true;
+        return false;
+      default:
+        return false;
+    }
+  }
   bool IsStderr(pid_t tid, long fd) { return have_stderr_ && SameFile(tid, fd, 2); }
   bool IsExtra(pid_t tid, long fd) {
     for (int e : extras_)
@@ -394,7 +443,7 @@ class Tracer {
 
   pid_t root_, self_;
   bool verify_;
-  bool stdin_null_ = false, have_stderr_ = false;
+  bool stdin_null_ = false, stdin_fifo_ = false, have_stderr_ = false;
   bool root_exec_done_ = false;
   bool root_seen_ = false;
   bool detaching_ = false;  // the shell is gone: remaining processes are let go
@@ -417,6 +466,10 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
   s.nr = static_cast<long>(rg.orig_rax);
   uint64_t* a = s.a;
   a[0] = rg.rdi, a[1] = rg.rsi, a[2] = rg.rdx, a[3] = rg.r10, a[4] = rg.r8, a[5] = rg.r9;
+  // The memo's key says only whether make's stdin is closed, /dev/null, a terminal, and
+  // its file type (which of a sub-make's jobs gets the real stdin depends on timing): a
+  // command may not look at any other stdin.
+  if (!stdin_null_ && InspectsStdin(tid, s.nr, a)) Refuse("looks at make's standard input");
   auto path_at = [&](int dirarg, int patharg) {
     long dirfd = dirarg < 0 ? AT_FDCWD : static_cast<long>(a[dirarg]);
     std::string raw = ReadStr(tid, a[patharg]);
@@ -625,7 +678,10 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       break;
     case SYS_ioctl:
       switch (a[1]) {
-        case TCGETS: case TIOCGWINSZ: case FIOCLEX: case FIONCLEX: break;
+        // TCGETS: isatty. TIOCGWINSZ, TIOCGPGRP (bash asks its stderr at start): refused
+        // on exit if they succeed (a terminal's size, its foreground group), else they only
+        // say "not a terminal", which the key says too.
+        case TCGETS: case TIOCGWINSZ: case TIOCGPGRP: case FIOCLEX: case FIONCLEX: break;
         default: Refuse("ioctl " + std::to_string(a[1]));
       }
       break;
@@ -734,6 +790,7 @@ void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
       break;
     case SYS_ioctl:
       if (a[1] == TIOCGWINSZ && ret == 0) Refuse("reads a terminal's size");
+      if (a[1] == TIOCGPGRP && ret == 0) Refuse("reads a terminal's process group");
       break;
     case SYS_getpid: case SYS_getppid: case SYS_gettid: case SYS_getpgrp: case SYS_getpgid:
     case SYS_getsid: case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_clone3:
@@ -1037,10 +1094,10 @@ bool DecodeResult(ByteReader*, TraceResult*) { return false; }
 }  // namespace
 #endif
 
-TracedRun::TracedRun(ExecImage& image, int out_fd, bool verify) {
+TracedRun::TracedRun(ExecImage& image, int in_fd, int out_fd, int err_fd, bool verify) {
 #if !defined(__x86_64__)
   // No tracer: ok() is false and the command runs the ordinary way.
-  (void)image, (void)out_fd, (void)verify;
+  (void)image, (void)in_fd, (void)out_fd, (void)err_fd, (void)verify;
 #else
   int res[2];
   if (pipe2(res, O_CLOEXEC) != 0) return;
@@ -1054,6 +1111,11 @@ TracedRun::TracedRun(ExecImage& image, int out_fd, bool verify) {
   }
   if (helper == 0) {
     close(res[0]);
+    // The make instance's stdin and stderr (an in-process sub-make's may be other descriptors)
+    // are the helper's 0 and 2: the command inherits them, and the tracer's policy (make's
+    // stdin, make's stderr) looks at them there.
+    if (in_fd != 0 && dup2(in_fd, 0) < 0) close(0);
+    if (err_fd != 2) dup2(err_fd, 2);
     // The helper must not run make's handlers (SIGCHLD self-pipe, fatal-signal cleanup).
     for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
       struct sigaction old;

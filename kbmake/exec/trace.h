@@ -44,14 +44,14 @@ struct TraceResult {
   std::vector<std::string> leak_tokens;
 };
 
-/// Runs `image` as $(shell) does (stdout to `out_fd`, stdin and stderr inherited) in a traced
-/// process tree. The caller reads `out_fd`'s other end until EOF, then calls Finish().
+/// Runs `image` as $(shell) does (stdout to `out_fd`; `in_fd` and `err_fd`, the make
+/// instance's own stdin and stderr, become the command's 0 and 2) in a traced process tree. The caller reads `out_fd`'s other end until EOF, then calls Finish().
 class TracedRun {
  public:
   /// Starts the tracer and the command. On failure (fork), `ok()` is false. With `verify`,
   /// this is the second run that decides whether the first may be remembered: its clock is
   /// shifted and what it writes to stderr is recorded but not shown.
-  TracedRun(ExecImage& image, int out_fd, bool verify);
+  TracedRun(ExecImage& image, int in_fd, int out_fd, int err_fd, bool verify);
   ~TracedRun();
   bool ok() const { return helper_ > 0; }
   /// Waits for the whole tree and returns what was observed.

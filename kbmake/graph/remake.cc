@@ -476,6 +476,9 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     return UpdateStatus::kSuccess;
   }
   Debug(kDbBasic, depth, "Must remake target '" + file->name + "'.");
+  // --explain: why, from make's point of view; jobs.cc adds what the build log says when the
+  // recipe's first command starts (phony targets run every time and are not explained).
+  if (explain_ && !file->phony) explain_reasons_[file] = ExplainRemake(this, file, noexist);
   if (!file->hname.empty() && file->hname != file->name) {
     Debug(kDbBasic, 0, "  Ignoring VPATH name '" + file->hname + "'.");
     file->ignore_vpath = true;

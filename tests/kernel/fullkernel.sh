@@ -32,10 +32,20 @@
 #                          object, final tree identical to the reference
 #   objdir/*               make O=<dir> tinyconfig + -j2 with each program: same files, .cmd
 #                          files, vmlinux
+#   memo/*                 kbmake with the $(shell) memo (KBMAKE_SHELL_CACHE=1, an empty memo
+#                          first) on the GNU-built tree: cold and warm null builds print what
+#                          GNU make's prints; in a warm one every $(shell) is a hit (so no
+#                          probe process runs; --build-trace says; toolchain processes counted
+#                          by an execve trace); then the gcc wrapper first in PATH is replaced by one that
+#                          rejects -fno-stack-clash-protection (a cc-option probe of the top
+#                          Makefile): GNU make and kbmake with the warm memo both rebuild
+#                          everything and the trees are identical (a stale probe would keep
+#                          the flag in every .cmd file)
 #
 # Environment: KBMAKE, GNUMAKE (default /usr/bin/make), KBMAKE_KERNEL_CACHE,
 # KERNEL_TARBALL (default the newest /usr/src/linux-source-*.tar.xz),
-# STEPS (default "main jobserver interrupt objdir"; main is needed by jobserver/interrupt),
+# STEPS (default "main jobserver interrupt memo objdir"; main is needed by
+# jobserver/interrupt/memo),
 # NULL_RUNS (default 3).
 set -uo pipefail
 
@@ -45,7 +55,7 @@ KBMAKE=$(readlink -f "${KBMAKE:-$repo/build/bin/kbmake}")
 GNUMAKE=${GNUMAKE:-/usr/bin/make}
 CACHE=${KBMAKE_KERNEL_CACHE:-/var/tmp/kbmake-kernel}
 KERNEL_TARBALL=${KERNEL_TARBALL:-$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)}
-STEPS=" ${STEPS:-main jobserver interrupt objdir} "
+STEPS=" ${STEPS:-main jobserver interrupt memo objdir} "
 NULL_RUNS=${NULL_RUNS:-3}
 JOBS=2
 
@@ -92,9 +102,14 @@ mkdir -p "$res" "$log"
 wrap=$CACHE/wrap
 mkdir -p "$wrap"
 realgcc=$(command -v gcc)
-cat >"$wrap/gcc" <<EOF
+# write_wrapper [flag]: the wrapper; with a flag, it rejects that flag as an older gcc would
+write_wrapper() {
+  local reject=""
+  [[ -n ${1:-} ]] && reject="case \" \$* \" in *\" $1 \"*) echo \"gcc: error: unrecognized command-line option '$1'\" >&2; exit 1 ;; esac"
+  cat >"$wrap/gcc.new" <<EOF
 #!/bin/bash
 # Logs compile jobs (gcc ... -c ... -o *.o, not the \$(shell) probes on /dev/null).
+$reject
 case " \$* " in *" /dev/null "*) exec $realgcc "\$@" ;; esac
 case " \$* " in *" -c "*) ;; *) exec $realgcc "\$@" ;; esac
 case " \$* " in *" -o "*.o" "*) ;; *) exec $realgcc "\$@" ;; esac
@@ -104,7 +119,9 @@ $realgcc "\$@"; rc=\$?
 echo "E \$EPOCHREALTIME \$\$" >>"\$KBMAKE_JOBLOG"
 exit \$rc
 EOF
-chmod +x "$wrap/gcc"
+  chmod +x "$wrap/gcc.new" && mv "$wrap/gcc.new" "$wrap/gcc"
+}
+write_wrapper
 export PATH=$wrap:$PATH
 
 # maxjobs <joblog> : highest number of compile jobs running at once
@@ -133,14 +150,16 @@ check() { # name a b [detail]
 timings=()
 timing() { timings+=("$(printf '%-36s %10s %10s' "$1" "$2" "$3")"); }
 
-# run <prog> <outprefix> args... (cwd: $tree unless RUNDIR is set): output normalised
+# run <prog> <outprefix> args... (cwd: $tree unless RUNDIR is set; the command is prefixed by
+# the array RUNWRAP if set, e.g. strace): output normalised
 # ("kbmake[1]:" -> "make[1]:", the program's path -> MAKE) into <pfx>.out/.err/.rc/.all,
 # sorted lines into <pfx>.sorted, wall time into <pfx>.time
+RUNWRAP=()
 run() {
   local prog=$1 pfx=$2; shift 2
   local t0 t1 n q s
   t0=$EPOCHREALTIME
-  (cd "${RUNDIR:-$tree}" && "$prog" "$@") >"$pfx.out.raw" 2>"$pfx.err.raw"
+  (cd "${RUNDIR:-$tree}" && "${RUNWRAP[@]}" "$prog" "$@") >"$pfx.out.raw" 2>"$pfx.err.raw"
   echo $? >"$pfx.rc"
   t1=$EPOCHREALTIME
   awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f\n", b - a}' >"$pfx.time"
@@ -335,6 +354,77 @@ if [[ $STEPS = *" interrupt "* && -d $res/gnu.tree ]]; then
 fi
 
 # =============================================================================================
+# =============================================================================================
+# The $(shell) memo (docs/SHELL-MEMO.md) on the real Kbuild. Every kbmake run here has a pipe
+# as stdin (the memo's key has stdin's kind) and runs under strace (bash puts the program's path
+# in "$_", which is part of the environment and so of the key).
+if [[ $STEPS = *" memo "* && -d $res/gnu.tree ]]; then
+  m=$res/memo; rm -rf "$m"; mkdir -p "$m"
+  export XDG_CACHE_HOME=$CACHE/memo-cache
+  rm -rf "$XDG_CACHE_HOME"
+  memo_run() { # pfx [args...]: kbmake -j2 with the memo
+    local pfx=$1; shift
+    : | KBMAKE_SHELL_CACHE=1 run "$KBMAKE" "$pfx" -j$JOBS "$@"
+  }
+  toolchain() { grep -v ENOENT "$1" | grep -cE 'execve\("[^"]*/(cc1|as|ld|gcc|x86_64-linux-gnu-gcc-12)"' || true; }
+  echo "[$(date +%T)] memo: kbmake null builds with the memo"
+  rm -rf "$tree"; cp -a "$res/gnu.tree" "$tree"
+  RUNWRAP=(strace -qq -e trace=none -o /dev/null)
+  memo_run "$m/cold"
+  check memo/cold-null-output "$res/gnu/null1.sorted" "$m/cold.sorted"
+  : | run "$GNUMAKE" "$m/gnu-null-timed" -j$JOBS  # next to the warm run, for the timing
+  memo_run "$m/warm"
+  check memo/warm-null-output "$res/gnu/null1.sorted" "$m/warm.sorted"
+  # --build-trace (never in MAKEFLAGS, unlike --debug, so the sub-makes' keys are the same)
+  # says for each $(shell) whether the memo hit.
+  RUNWRAP=(strace -f -qq -e trace=execve -e signal=none -o "$m/warm.execve")
+  memo_run "$m/warm-traced" --build-trace="$m/warm.json"
+  check memo/warm-traced-output "$res/gnu/null1.sorted" "$m/warm-traced.sorted"
+  RUNWRAP=(strace -f -qq -e trace=execve -e signal=none -o "$m/gnu.execve")
+  : | run "$GNUMAKE" "$m/gnu-null" -j$JOBS
+  RUNWRAP=()
+  read -r calls hits < <(python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if e.get("cat") == "shell"]
+print(len(ev), sum(1 for e in ev if e.get("args", {}).get("memo") == "hit"))' "$m/warm.json" 2>/dev/null || echo "0 0")
+  detail="$hits of $calls \$(shell) hits; toolchain processes: GNU make $(toolchain "$m/gnu.execve"), kbmake $(toolchain "$m/warm.execve") (recipes)"
+  if ((calls > 0 && hits == calls)); then
+    record memo/warm-all-hits PASS "$detail"
+  else
+    record memo/warm-all-hits FAIL "$detail"
+    { echo "=== memo/warm-all-hits: not hits"
+      python3 -c '
+import json, sys
+for e in json.load(open(sys.argv[1]))["traceEvents"]:
+    if e.get("cat") == "shell" and e.get("args", {}).get("memo") != "hit":
+        print(e.get("args", {}).get("memo"), e["name"][:150])' "$m/warm.json" | head -20; } >>"$log/diffs.txt"
+  fi
+  timing "null build, warm memo -j$JOBS (s, 1 run)" "$(cat "$m/gnu-null-timed.time")" "$(cat "$m/warm.time")"
+  # A compiler that no longer accepts a probed flag: both rebuild without it.
+  write_wrapper -fno-stack-clash-protection
+  echo "[$(date +%T)] memo: gcc wrapper replaced, GNU make rebuild"
+  rm -rf "$tree"; cp -a "$res/gnu.tree" "$tree"
+  : | run "$GNUMAKE" "$m/gnu-rewrap" -j$JOBS
+  snapshot "$tree" "$m/gnu-rewrap"
+  echo "[$(date +%T)] memo: gcc wrapper replaced, kbmake rebuild with the warm memo"
+  rm -rf "$tree"; cp -a "$res/gnu.tree" "$tree"
+  RUNWRAP=(strace -qq -e trace=none -o /dev/null)
+  memo_run "$m/kb-rewrap"
+  RUNWRAP=()
+  snapshot "$tree" "$m/kb-rewrap"
+  if grep -q -- -fno-stack-clash-protection "$tree/init/.main.o.cmd"; then
+    record memo/rewrap-flag-dropped FAIL "init/.main.o.cmd still has -fno-stack-clash-protection"
+  else
+    record memo/rewrap-flag-dropped PASS "probe re-run: init/.main.o.cmd without the rejected flag"
+  fi
+  check memo/rewrap-output "$m/gnu-rewrap.sorted" "$m/kb-rewrap.sorted" "rc $(cat "$m/gnu-rewrap.rc")/$(cat "$m/kb-rewrap.rc")"
+  check memo/rewrap-cmdfiles "$m/gnu-rewrap.cmd" "$m/kb-rewrap.cmd" "$(wc -l <"$m/gnu-rewrap.cmd") .cmd files"
+  check memo/rewrap-objects "$m/gnu-rewrap.objects" "$m/kb-rewrap.objects"
+  check memo/rewrap-images "$m/gnu-rewrap.images" "$m/kb-rewrap.images" "vmlinux, bzImage, System.map, .config"
+  write_wrapper
+  unset XDG_CACHE_HOME
+fi
+
 if [[ $STEPS = *" objdir "* ]]; then
   mkdir -p "$res/objdir"
   for who in gnu kb; do

@@ -44,6 +44,22 @@ expect "file added to the listed directory" "miss (.*/dir changed).*echo dir/\*"
 expect "compiler wrapper accepts the flag" "miss (.*/cc changed)" 1
 expect "a missing file appeared" "miss (.*late.txt changed).*cat late.txt" 1
 expect "out removed" "miss (.*/out changed).*mkdir -p out" 1
+# --build-trace carries the same words: the memo's note in each $(shell) event's args.
+mkdir "$tmp/traced"
+printf 'x := $(shell echo hi)\ny := $(shell date +%%s%%N)\nall: ; @:\n' >"$tmp/traced/Makefile"
+for run in 1 2; do
+  (cd "$tmp/traced" && env -i PATH=/usr/bin:/bin HOME="$tmp/traced" XDG_CACHE_HOME="$tmp/traced/c" \
+     "$KBMAKE" --shell-cache --build-trace="$tmp/traced/t$run.json" >/dev/null 2>&1)
+done
+notes=$(python3 -c '
+import json, sys
+for e in json.load(open(sys.argv[1]))["traceEvents"]:
+    if e.get("cat") == "shell":
+        print(e["name"].split()[0] + ": " + e["args"].get("memo", "(none)"))' "$tmp/traced/t2.json")
+if ! grep -qx 'echo: hit' <<<"$notes" || ! grep -q '^date: miss, not remembered' <<<"$notes"; then
+  echo "FAIL: --build-trace memo notes of the second run:"; echo "$notes"
+  fail=1
+fi
 if [[ $fail != 0 ]]; then
   echo "--- memo log"; cat "$tmp/log"
   exit 1

@@ -31,6 +31,11 @@ rc=$?
 check "build succeeds" test "$rc" = 0
 check "options not in MAKEFLAGS" bash -c "! grep -q -e build-trace -e summary out.txt"
 check "summary on stderr" grep -q "^kbmake summary: wall .* 6 recipe(s)" err.txt
+# top.o, then the sub-make's four 0.2 s recipes on two lanes, then all's own echo: the path
+# ends with the sub-make's last recipes (or all) and holds at least two 0.2 s steps.
+check "summary has the critical path" bash -c \
+  'grep -q "^kbmake summary: critical path .* wall, [0-9]* step(s): recipes" err.txt &&
+   [[ $(sed -n "/critical path/,\$p" err.txt | grep -c "  0\.2[0-9]* s  [a-d]\.o") -ge 2 ]]'
 cat >validate.py <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -1,6 +1,7 @@
 // The $(shell) memo's file format and its use across runs (kbmake/exec/shell_memo.h).
 #include "kbmake/exec/shell_memo.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,6 +113,7 @@ class ShellMemoRun : public ::testing::Test {
     call.shell = "/bin/sh";
     call.shellflags = "-c";
     call.prefix = "kbmake";
+    call.in_fd = in_fd_;
     ExecImage image(call.argv, call.env, &path, "kbmake");
     std::string out;
     int st = -1;
@@ -125,6 +127,7 @@ class ShellMemoRun : public ::testing::Test {
   }
 
   std::string dir_, memo_dir_, file_;
+  int in_fd_ = 0;  // make's stdin for the command
 };
 
 TEST_F(ShellMemoRun, HitThenMissAfterChange) {
@@ -204,6 +207,65 @@ TEST_F(ShellMemoRun, NotRemembered) {
   std::string cmd = "touch " + dir_ + "/made";
   Run(cmd, &note);
   EXPECT_NE(note.find("not remembered: leaves " + dir_ + "/made behind"), std::string::npos) << note;
+}
+
+// bash asks its stderr for the terminal's process group at start (TIOCGPGRP): on a stderr
+// that is not a terminal that only fails, as the key (stderr's kind) says it will.
+TEST_F(ShellMemoRun, BashScriptIsRemembered) {
+  if (isatty(2)) GTEST_SKIP() << "stderr is a terminal: bash would read its process group";
+  WriteFile("wrapper", "#!/bin/bash\necho wrapped\n");
+  chmod((dir_ + "/wrapper").c_str(), 0755);
+  usleep(200000);
+  std::string note;
+  // (HOME and SHELL set: without them bash asks the password database, through nscd's socket.)
+  std::string cmd = "HOME=/ SHELL=/bin/sh " + dir_ + "/wrapper";
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "hit");
+}
+
+// Which job of a sub-make gets the real stdin depends on timing, so the key only says
+// whether stdin is /dev/null: a command may not look at any other stdin.
+TEST_F(ShellMemoRun, StdinIsNotLookedAt) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  close(pipe_fds[1]);
+  WriteFile("input", "some input\n");
+  int file_fd = open((dir_ + "/input").c_str(), O_RDONLY);
+  ASSERT_GE(file_fd, 0);
+  std::string note;
+  in_fd_ = pipe_fds[0];
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "miss, remembered");
+  int pipe2_fds[2];  // another pipe: the same answer
+  ASSERT_EQ(pipe(pipe2_fds), 0);
+  close(pipe2_fds[1]);
+  in_fd_ = pipe2_fds[0];
+  EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "hit");
+  close(pipe2_fds[0]);
+  in_fd_ = pipe_fds[0];
+  EXPECT_EQ(Run("rm -f " + dir_ + "/none; echo rm", &note), "rm\n");  // asks isatty, lseek
+  EXPECT_EQ(note, "miss, remembered");
+  in_fd_ = file_fd;
+  EXPECT_EQ(Run("test -t 0 && echo tty || echo other", &note), "other\n");  // the key says
+  EXPECT_EQ(note, "miss, remembered");
+  Run("rm -f none", &note);  // lseek on a file stdin: its offset is not in the key
+  EXPECT_NE(note.find("not remembered"), std::string::npos) << note;
+  for (const char* cmd : {"cat", "head -c 4 <&0", "stat -c %F - <&0", "stat -c %F -"}) {
+    for (int fd : {pipe_fds[0], file_fd}) {
+      in_fd_ = fd;
+      Run(cmd, &note);
+      EXPECT_NE(note.find("not remembered"), std::string::npos) << cmd << ": " << note;
+    }
+  }
+  in_fd_ = open("/dev/null", O_RDONLY);  // /dev/null is in the key: looking at it is fine
+  Run("stat -c %F -", &note);
+  EXPECT_EQ(note, "miss, remembered");
+  close(in_fd_);
+  close(pipe_fds[0]);
+  close(file_fd);
 }
 
 }  // namespace

@@ -1,0 +1,1 @@
+chmod +x fake/sh fake/other

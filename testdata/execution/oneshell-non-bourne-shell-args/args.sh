@@ -1,0 +1,2 @@
+for a in "$@"; do printf '[%s]' "$a"; done
+echo
