@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "kbmake/base/strutil.h"
@@ -69,26 +70,41 @@ std::string Out(const std::string& s, bool* any) {
   return r;
 }
 
+/// Part files hold every string escaped (GraphEscape with `always`), so names that are not
+/// UTF-8 survive the trip through JSON; PartFromJson unescapes them all.
+std::string PE(const std::string& s) {
+  bool e = false;
+  return GraphEscape(s, &e, true);
+}
+std::vector<std::string> PE(const std::vector<std::string>& v) {
+  std::vector<std::string> r;
+  for (const std::string& s : v) r.push_back(PE(s));
+  return r;
+}
+std::string PU(const json& j) { return GraphUnescape(j.get<std::string>()); }
+
 json PartToJson(const GraphPart& p) {
   json j;
   j["key"] = p.key;
   j["parent"] = p.parent_key;
-  j["invoked_by"] = p.invoked_by;
-  j["dir"] = p.dir;
+  j["invoked_by"] = PE(p.invoked_by);
+  j["dir"] = PE(p.dir);
   j["level"] = p.level;
-  j["makefiles"] = p.makefiles;
-  j["goals"] = p.goals;
+  j["makefiles"] = PE(p.makefiles);
+  j["goals"] = PE(p.goals);
   json nodes = json::array();
   for (const GraphPart::Node& n : p.nodes) {
-    nodes.push_back(json::array({n.name, n.path, (n.phony ? 1 : 0) | (n.exists ? 2 : 0) |
-                                                     (n.remade ? 4 : 0),
-                                 n.rule, n.pattern, n.recipe}));
+    nodes.push_back(json::array({PE(n.name), PE(n.path),
+                                 (n.phony ? 1 : 0) | (n.exists ? 2 : 0) | (n.remade ? 4 : 0),
+                                 n.rule, PE(n.pattern), PE(n.recipe)}));
   }
   j["nodes"] = std::move(nodes);
   json edges = json::array();
   for (const GraphPart::Edge& e : p.edges) edges.push_back({e.from, e.to, e.order_only ? 1 : 0});
   j["edges"] = std::move(edges);
-  j["external"] = p.external;
+  json ext = json::array();
+  for (const auto& [node, cmd] : p.external) ext.push_back({PE(node), PE(cmd)});
+  j["external"] = std::move(ext);
   return j;
 }
 
@@ -96,35 +112,30 @@ GraphPart PartFromJson(const json& j) {
   GraphPart p;
   p.key = j.at("key");
   p.parent_key = j.at("parent");
-  p.invoked_by = j.at("invoked_by");
-  p.dir = j.at("dir");
+  p.invoked_by = PU(j.at("invoked_by"));
+  p.dir = PU(j.at("dir"));
   p.level = j.at("level");
-  p.makefiles = j.at("makefiles").get<std::vector<std::string>>();
-  p.goals = j.at("goals").get<std::vector<std::string>>();
+  for (const json& s : j.at("makefiles")) p.makefiles.push_back(PU(s));
+  for (const json& s : j.at("goals")) p.goals.push_back(PU(s));
   for (const json& n : j.at("nodes")) {
     GraphPart::Node node;
-    node.name = n[0];
-    node.path = n[1];
+    node.name = PU(n[0]);
+    node.path = PU(n[1]);
     int fl = n[2];
     node.phony = fl & 1;
     node.exists = fl & 2;
     node.remade = fl & 4;
     node.rule = n[3];
-    node.pattern = n[4];
-    node.recipe = n[5];
+    node.pattern = PU(n[4]);
+    node.recipe = PU(n[5]);
     p.nodes.push_back(std::move(node));
   }
   for (const json& e : j.at("edges")) {
     p.edges.push_back(GraphPart::Edge{e[0].get<uint32_t>(), e[1].get<uint32_t>(), e[2] == 1});
   }
-  p.external = j.at("external").get<std::vector<std::pair<std::string, std::string>>>();
+  for (const json& e : j.at("external")) p.external.emplace_back(PU(e[0]), PU(e[1]));
   return p;
 }
-
-/// The merged graph, ids assigned.
-struct Merged {
-  json doc;
-};
 
 std::string DotQuote(const std::string& s) {
   std::string r = "\"";
@@ -281,8 +292,8 @@ json MergeParts(std::vector<GraphPart>& parts) {
 
 }  // namespace
 
-std::string GraphEscape(const std::string& s, bool* escaped) {
-  if (ValidUtf8(s)) return s;
+std::string GraphEscape(const std::string& s, bool* escaped, bool always) {
+  if (!always && ValidUtf8(s)) return s;
   *escaped = true;
   std::string r;
   static const char hex[] = "0123456789ABCDEF";

@@ -75,7 +75,9 @@ GraphPart SnapshotGraph(Make& m);
 
 /// Writes `s` as a JSON string body: valid UTF-8 unchanged; otherwise every byte that is not
 /// part of a valid UTF-8 sequence, and every '%', as %XX (docs/GRAPH.md), *escaped set.
-std::string GraphEscape(const std::string& s, bool* escaped);
+/// With `always`, escapes (every '%' too) even valid UTF-8: part files, read back with
+/// GraphUnescape whatever they hold.
+std::string GraphEscape(const std::string& s, bool* escaped, bool always = false);
 /// The inverse of GraphEscape for a name that was escaped.
 std::string GraphUnescape(const std::string& s);
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fstream>

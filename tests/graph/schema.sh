@@ -124,6 +124,15 @@ n = [n for n in d["nodes"] if n["name"].startswith("caf")]
 sys.exit(0 if n and n[0]["name"] == "caf%E9.txt" and n[0].get("escaped") is True else 1)
 EOF
 [[ $("$KG" l.json deps all | od -An -c | tr -d ' \n') == *'caf351.txt'* ]] && ok "kbmake-graph unescapes" || bad "kbmake-graph unescapes"
+# ... also through the part file of a sub-make that is a process.
+printf 'top:\n\t$(MAKE) -f L.mk\n' >P.mk
+KBMAKE_SUBMAKE=process "$KBMAKE" -f P.mk --graph=lp.json >/dev/null 2>&1
+python3 - "$work" <<'EOF' && ok "non-UTF-8 name through a part file" || bad "non-UTF-8 name through a part file"
+import json, sys
+d = json.load(open(sys.argv[1] + "/lp.json"))
+n = [n for n in d["nodes"] if n["make"] == 1 and n["name"].startswith("caf")]
+sys.exit(0 if len(d["makes"]) == 2 and n and n[0]["name"] == "caf%E9.txt" and n[0].get("escaped") else 1)
+EOF
 
 # kbmake-graph queries.
 "$KBMAKE" --graph=g.json >/dev/null 2>&1
