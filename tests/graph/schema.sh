@@ -4,7 +4,7 @@
 # process, as processes and as GNU make, -n, a name that is not UTF-8), the .dot output
 # rendered by dot, and the kbmake-graph queries.  Usage: schema.sh KBMAKE KBMAKE-GRAPH
 set -uo pipefail
-KBMAKE=$1 KG=$2
+KBMAKE=$(readlink -f "$1") KG=$(readlink -f "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/kbmake-graph.XXXXXX)
 trap 'rm -rf "$work"' EXIT
