@@ -68,7 +68,9 @@ for h in "${headers[@]}"; do
   comm -13 "$work/before" "$work/after" | cut -d' ' -f1 | sort -u >"$work/changed"
   comm -12 "$work/changed" "$graph_objects" >"$work/changed-in-graph"
   comm -23 "$work/changed" "$graph_objects" >"$work/changed-other"
-  other="($(paste -sd' ' "$work/changed-other" | sed "s#$tree/##g") also rebuilt, not make targets)"
+  other=
+  [[ -s $work/changed-other ]] &&
+    other="($(paste -sd' ' "$work/changed-other" | sed "s#$tree/##g") also rebuilt, not make targets)"
   comm -13 "$work/rdeps" "$work/changed-in-graph" >"$work/missed"
   comm -23 "$work/rdeps" "$work/changed-in-graph" >"$work/extra"
   # An object listed but not recompiled is explained when its chain to the header goes
