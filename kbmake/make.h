@@ -51,6 +51,7 @@ struct Options {
   std::optional<std::string> home;
   std::string build_trace;  // --build-trace=FILE (kbmake's own; never in MAKEFLAGS)
   bool summary = false;     // --summary (kbmake's own; never in MAKEFLAGS)
+  std::string graph;        // --graph=FILE (kbmake's own; never in MAKEFLAGS)
   std::string status;       // --status[=term]: "lines" or "term" ("" off; kbmake's own)
   std::string compdb;       // --compdb=FILE (kbmake's own; never in MAKEFLAGS)
   bool explain = false;     // --explain (kbmake's own; never in MAKEFLAGS)
@@ -265,6 +266,20 @@ class Make {
   /// The build log's name for `f`: its absolute path (this make's directory + name).
   std::string LogKey(const File* f) const;
   int64_t trace_start_ = 0;  // when this instance started (trace clock)
+  /// The build-wide --graph collector (null: no graph), this instance's key in it, the key of
+  /// the make whose recipe ran it and that recipe's target (graph/graph_dump.h).
+  class GraphCollector* graph_ = nullptr;
+  std::string graph_key_, graph_parent_, graph_invoked_by_;
+  /// The goals updated (command line or default goal), for --graph.
+  std::vector<std::string> graph_goals_;
+  /// Recipe lines that ran $(MAKE) as a process: target name and line (--graph).
+  std::vector<std::pair<std::string, std::string>> graph_external_;
+  /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
+  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
+  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
+  void GraphNoteLine(File* f, const std::string& line, bool recursive,
+                     std::vector<std::string>* env);
+  std::optional<std::string> graph_make_;  // $(MAKE), expanded once
   /// --status: the build-wide counters and printer (null: off).
   BuildStatus* status_ = nullptr;
   /// --compdb: the build-wide compile database recorder (null: off).

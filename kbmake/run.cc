@@ -441,6 +441,7 @@ int Make::ReadAndBuild() {
     if (read_makefiles_.empty()) Fatal(nullptr, "No targets specified and no makefile found");
     Fatal(nullptr, "No targets");
   }
+  for (File* g : goals) graph_goals_.push_back(g->name);
   Debug(kDbBasic, 0, "Updating goal targets....");
   UpdateStatus st = UpdateGoalChain(goals, false);
   jobs_->WaitAll(false);

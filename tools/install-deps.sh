@@ -7,6 +7,7 @@ pkgs=(g++ clang cmake ninja-build make pkg-config
       binutils gcc libc6-dev kmod cpio time strace libasan8 libubsan1
       linux-headers-amd64
       nlohmann-json3-dev
+      graphviz    # dot renders the --graph tests' .dot files
       dpkg-dev man-db groff-base bash-completion)  # packaging/ and its tests (.deb Depends,
                                                    # man page check, completion)
 missing=()

@@ -76,6 +76,9 @@ std::string_view NotDirPart(std::string_view name);
 
 #include "absl/strings/string_view.h"
 namespace kbmake {
+/// Lexical absolute path of `name` seen from `cwd`, as GNU make's abspath(): no symlinks
+/// resolved, "." and ".." folded, repeated slashes dropped.
+std::string AbsPath(const std::string& cwd, std::string_view name);
 /// Abseil's containers look up with absl::string_view (distinct from std::string_view in
 /// Debian's build of abseil).
 inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }

@@ -22,6 +22,7 @@
 #include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/shell_memo.h"
+#include "kbmake/graph/graph_dump.h"
 #include "kbmake/make.h"
 #include "kbmake/rules/database_print.h"
 
@@ -288,7 +289,60 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       if (compdb) host->set_compdb(nullptr);
     }
   } forget{host, own_status != nullptr, own_compdb != nullptr};
+  // --graph: one collector per process, shared by the sub-makes of the process. The top make
+  // (--graph=FILE) merges the parts that kbmake sub-make processes write into FILE.parts;
+  // such a process learns it from KBMAKE_GRAPH=<parent key>:<parts dir>, set by the parent on
+  // every recipe line with KBMAKE_GRAPH_NODE=<the target whose recipe ran it>.
+  std::string graph_from, graph_node;
+  for (const std::string& e : env) {
+    if (e.rfind("KBMAKE_GRAPH=", 0) == 0) graph_from = e.substr(13);
+    if (e.rfind("KBMAKE_GRAPH_NODE=", 0) == 0) graph_node = e.substr(18);
+  }
+  if (!graph_from.empty() || !graph_node.empty()) {
+    env.erase(std::remove_if(env.begin(), env.end(),
+                             [](const std::string& e) {
+                               return e.rfind("KBMAKE_GRAPH=", 0) == 0 ||
+                                      e.rfind("KBMAKE_GRAPH_NODE=", 0) == 0;
+                             }),
+              env.end());
+  }
+  std::unique_ptr<GraphCollector> own_graph;
+  GraphCollector* graph = host != nullptr ? host->graph() : nullptr;
+  std::string graph_parent;
+  if (graph != nullptr || opts.graph.empty()) {
+    size_t colon = graph_from.find(':');
+    if (colon != std::string::npos) {
+      graph_parent = graph_from.substr(0, colon);
+      if (graph == nullptr) {
+        own_graph = std::make_unique<GraphCollector>("", graph_from.substr(colon + 1));
+      }
+    }
+  } else {
+    // The top make: its own file, even when a make above it is graphed too.
+    std::string out = opts.graph;
+    if (out[0] != '/' && !original_dir.empty()) out = original_dir + "/" + out;
+    own_graph = std::make_unique<GraphCollector>(out, out + ".parts");
+    if (!own_graph->PrepareParts(restarts > 0)) {
+      errout(prefix + ": " + out + ".parts: " + strerror(errno) + "\n");
+      own_graph.reset();
+    }
+    graph_node.clear();
+  }
+  if (own_graph != nullptr) {
+    graph = own_graph.get();
+    if (host != nullptr) host->set_graph(graph);
+  }
   Make make(opts, program, makelevel, env, std::move(runner));
+  if (graph != nullptr) {
+    make.graph_ = graph;
+    make.graph_key_ = graph->NewKey();
+    make.graph_parent_ = graph_parent;
+    make.graph_invoked_by_ = graph_node;
+  }
+  // Records this instance's part of the graph (at the end, and before a re-exec).
+  auto graph_snapshot = [&] {
+    if (graph != nullptr) graph->Add(SnapshotGraph(make));
+  };
   make.fs_ = fs;
   make.trace_ = trace;
   make.status_ = build_status;
@@ -367,6 +421,12 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       out(line + "\n");
     }
     if (own_memo != nullptr) own_memo->Save();
+    graph_snapshot();
+    if (own_graph != nullptr) {
+      // The next run starts a new collector: this one's parts wait in the parts directory.
+      own_graph->Write(false);
+      if (host != nullptr) host->set_graph(nullptr);
+    }
     if (!inv.owns_process) {
       if (own_memo != nullptr && host != nullptr) host->set_shell_memo(nullptr);
       inv.argv = argv;
@@ -412,6 +472,15 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   if (own_memo != nullptr) {
     own_memo->Save();
     if (host != nullptr) host->set_shell_memo(nullptr);
+  }
+  graph_snapshot();
+  if (own_graph != nullptr) {
+    if (host != nullptr) host->set_graph(nullptr);
+    // A part that cannot be written (its top make is gone) is dropped silently: this make's
+    // own output stays what it would be without a graphed parent.
+    if (!own_graph->Write() && !own_graph->out_path().empty()) {
+      errout(prefix + ": " + own_graph->out_path() + ": " + strerror(errno) + "\n");
+    }
   }
   if (make.stdout_failed_) *out_failed = true;
   if (own_trace != nullptr) {

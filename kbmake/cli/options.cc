@@ -46,6 +46,7 @@ const LongOpt kLongOpts[] = {
     {"jobserver-fds", 0, 1},
     // kbmake's own (never passed on in MAKEFLAGS).
     {"build-trace", 0, 1},          {"summary", 0, 0},
+    {"graph", 0, 1},
     {"explain", 0, 0},              {"build-log", 0, 2},
     {"shell-cache", 0, 0},          {"no-shell-cache", 0, 0},
     {"status", 0, 2},               {"compdb", 0, 1},
@@ -110,6 +111,8 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         o->warn_undefined = true;
       } else if (longname == "build-trace") {
         if (!from_env) o->build_trace = arg;
+      } else if (longname == "graph") {
+        if (!from_env) o->graph = arg;
       } else if (longname == "summary") {
         if (!from_env) o->summary = true;
       } else if (longname == "status") {
@@ -191,6 +194,7 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         // their meaning (--no-s is still --no-silent).
         bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr ||
                            strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0 ||
+                           strcmp(lo.name, "graph") == 0 ||
                            strcmp(lo.name, "status") == 0 || strcmp(lo.name, "compdb") == 0 ||
                            strcmp(lo.name, "explain") == 0 || strcmp(lo.name, "build-log") == 0;
         if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {

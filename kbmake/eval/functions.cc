@@ -249,33 +249,6 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
   }
 }
 
-/// Lexical absolute path as GNU make's abspath(): no symlinks resolved, "." and ".." folded.
-std::string AbsPath(const std::string& cwd, std::string_view name) {
-  std::string path = !name.empty() && name[0] == '/' ? std::string(name)
-                                                     : cwd + "/" + std::string(name);
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  std::string_view pv = path;
-  while (i < pv.size()) {
-    size_t j = pv.find('/', i);
-    if (j == std::string_view::npos) j = pv.size();
-    std::string_view part = pv.substr(i, j - i);
-    if (part.empty() || part == ".") {
-    } else if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (auto part : parts) {
-    out.push_back('/');
-    out.append(part);
-  }
-  return out.empty() ? "/" : out;
-}
-
 void FnAbspath(Make* m, Args& a, std::string* out, std::string_view) {
   bool first = true;
   for (auto w : SplitWords(a[0])) AppendWord(out, AbsPath(m->starting_dir_, w), &first);

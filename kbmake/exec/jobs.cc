@@ -425,6 +425,7 @@ void JobRunner::StartJobCommand(Child* c) {
     const std::string& run = status_rewrite.empty() ? line : status_rewrite;
     if (m_->compdb_ != nullptr) m_->compdb_->Record(line, m_->starting_dir_);
     ++m_->commands_started_;
+    f->graph_remade = true;
     // The shell and its flags come from the target's variables.
     std::string shell = m_->ExpandForFile("$(SHELL)", f);
     std::string shellflags = m_->ExpandForFile("$(.SHELLFLAGS)", f);
@@ -472,6 +473,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->trace_submake = c->recursive;
       c->trace_lane = c->recursive ? 100 + m_->trace_id_ : m_->trace_->TakeLane();
     }
+    if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, c->recursive, &spec.env);
     if (m_->build_logs_ != nullptr && c->log_start_ms < 0) c->log_start_ms = WallMillis();
     c->pid = runner_->Start(spec);
     if (c->pid < 0) {

@@ -57,6 +57,9 @@ class SubmakeHost {
   /// The build-wide trace, once the top make has started one (sub-makes record into it).
   class BuildTrace* trace() const { return trace_; }
   void set_trace(class BuildTrace* t) { trace_ = t; }
+  /// The build-wide --graph collector, once the top make has started one.
+  class GraphCollector* graph() const { return graph_; }
+  void set_graph(class GraphCollector* g) { graph_ = g; }
   /// The build-wide --status counters, once a make of the process has started them.
   class BuildStatus* status() const { return status_; }
   void set_status(class BuildStatus* s) { status_ = s; }
@@ -78,6 +81,7 @@ class SubmakeHost {
   ino_t self_ino_ = 0;
   std::atomic_int started_{0};
   class BuildTrace* trace_ = nullptr;
+  class GraphCollector* graph_ = nullptr;
   mutable std::mutex memo_mu_;
   // Set by the make that owns one, read by sub-make threads: atomic.
   std::atomic<class BuildStatus*> status_{nullptr};

@@ -501,6 +501,8 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       }
       f->deps = std::move(imf->deps);
       f->cmds = imf->cmds;
+      f->graph_rule = imf->graph_rule;
+      f->graph_rule_index = imf->graph_rule_index;
       f->stem = imf->stem;
       f->also_make = imf->also_make;
       f->is_target = true;
@@ -530,6 +532,8 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       found->checked_lastslash ? filename.substr(0, pathlen) + found_stem : found_stem;
   file->stem = fullstem;
   file->cmds = rule->cmds;
+  file->graph_rule = rule;
+  file->graph_rule_index = static_cast<int>(found->matches);
   file->is_target = true;
   if (File* pf = LookupFile(rule->targets[found->matches]); pf && pf->precious) {
     file->precious = true;

@@ -328,6 +328,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
 }
 
 UpdateStatus Make::UpdateFile1(File* file, int depth) {
+  file->graph_seen = true;
   if (file->updated) {
     if (file->update_status > UpdateStatus::kNone) {
       if (file->no_diag && !file->dontcare) Complain(this, file);

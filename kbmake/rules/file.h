@@ -92,6 +92,11 @@ struct File {
   bool cmds_from_double_colon_head = false, vpath_checked = false, unlinked = false;
   bool stem_set = false;  // $* was computed (GNU's stem is then non-null; -p shows it)
   int considered_pass = -1;
+  // --graph (graph/graph_dump.h): considered by UpdateFile1; a recipe line of it ran (or was
+  // printed with -n); the implicit rule that gave it its recipe and which of its targets.
+  bool graph_seen = false, graph_remade = false;
+  const struct PatternRule* graph_rule = nullptr;
+  int graph_rule_index = 0;
 
   const std::string& hn() const { return hname.empty() ? name : hname; }
 };
@@ -105,6 +110,7 @@ struct PatternRule {
   bool in_use = false;
   bool builtin = false;
   bool pending_delete = false;
+  std::string suffix;  // for a converted suffix rule: its name (".c.o"), for --graph
 };
 
 }  // namespace kbmake

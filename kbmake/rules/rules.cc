@@ -491,6 +491,7 @@ void Make::ConvertToPattern() {
     rule->targets.push_back(target == "(%.o)" ? target : "%" + target);
     if (source) rule->deps.push_back(Dep{"%" + *source});
     rule->cmds = cmds;
+    rule->suffix = (source ? *source : "") + (target == "(%.o)" ? ".a" : target);
     NewPatternRule(std::move(rule), false);
   };
   std::vector<std::string> suffixes;

@@ -12,6 +12,7 @@ deb=$scratch/out/kbmake_${VERSION}_$arch.deb
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { $1=$2=$3=$4=$5=""; sub(/^ +/, ""); print }' |
   LC_ALL=C sort)
 expected="./usr/bin/kbmake
+./usr/bin/kbmake-graph
 ./usr/lib/kbmake/bin/make -> ../../../bin/kbmake
 ./usr/share/bash-completion/completions/kbmake
 ./usr/share/man/man1/kbmake.1.gz"
@@ -23,11 +24,13 @@ for field in "Package: kbmake" "Version: $VERSION" "Architecture: $arch"; do
   grep -qx " $field" <<<"$info" && ok "control: $field" || fail "control lacks '$field'"
 done
 
-# Depends, by package name, against the owners of the binary's NEEDED libraries.
+# Depends, by package name, against the owners of the binaries' NEEDED libraries.
 dpkg-deb -x "$deb" "$scratch/root"
 depends=$(sed -n 's/^ Depends: //p' <<<"$info" | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' |
   LC_ALL=C sort -u)
-needed=$(objdump -p "$scratch/root/usr/bin/kbmake" | awk '$1 == "NEEDED" { print $2 }')
+needed=$(for b in kbmake kbmake-graph; do
+  objdump -p "$scratch/root/usr/bin/$b" | awk '$1 == "NEEDED" { print $2 }'
+done | LC_ALL=C sort -u)
 owners=$(for lib in $needed; do
   path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
   [[ $path ]] || { echo "UNRESOLVED:$lib"; continue; }

@@ -6,6 +6,7 @@ prefix=$scratch/prefix
 cmake --install "$BUILD_DIR" --prefix "$prefix" >"$scratch/install.log"
 
 expected='bin/kbmake
+bin/kbmake-graph
 lib/kbmake/bin/make
 share/bash-completion/completions/kbmake
 share/man/man1/kbmake.1.gz'
