@@ -212,9 +212,10 @@ void JobRunner::TraceJob(Child* c) {
     where = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line) + ": ";
   }
   std::string msg;
+  // GNU make decides by $? alone: an existing target remade with nothing newer (-B, a
+  // double-colon rule without prerequisites) "does not exist" either.
   Variable* q = f->vars->Lookup("?");
-  if ((q == nullptr || q->value.empty()) &&
-      (f->phony || m_->FileMtime(f, false) == kNonexistentTime)) {
+  if (q == nullptr || q->value.empty()) {
     msg = where + "target '" + f->name + "' does not exist\n";
   } else {
     msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
