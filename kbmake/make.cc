@@ -150,6 +150,9 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   // $(shell) sees make's own environment (GNU make 4.3 passes `environ`).
   // After ^C a process would be gone already: start nothing more.
   if (int sig = PendingFatalSignal()) jobs_->HandleFatalSignal(sig);
+  // "Set up the output in case the shell writes something" (GNU's output_start): -w's
+  // "Entering directory" comes before a command is run, even if make itself prints nothing.
+  EnsureEntered();
   std::string storage;
   ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
   if (fs_ != nullptr) fs_->ProcessStarted();

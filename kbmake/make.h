@@ -107,6 +107,13 @@ class Make {
                          const Loc* loc = nullptr) {
     return DefineInSet(name, std::move(value), origin, recursive, &global_, loc);
   }
+  /// Defines a global variable imported from the environment when make starts. Its origin
+  /// is "environment" even under -e: GNU make imports the environment before it decodes its
+  /// switches, and upgrades such a variable to "environment override" only when a later
+  /// definition reaches it (see DefineInSet). So `$(origin)`, `-p` and a target-specific
+  /// assignment (which yields only to an "environment override" global) see it as plain
+  /// "environment" until then.
+  Variable* DefineStartupEnvVariable(std::string_view name, std::string value);
   Variable* DoVariableDefinition(const Loc* loc, std::string_view name, std::string_view value,
                                  Origin origin, Flavor flavor, bool target_var);
   void InitializeFileVariables(File* f, bool reading);

@@ -170,7 +170,7 @@ void Make::DefineStartupVariables() {
     }
     if (name == "MAKELEVEL" || name == "MAKEFLAGS" || name == "MFLAGS" || name == "MAKE_RESTARTS")
       continue;
-    Variable* v = DefineGlobal(name, e.substr(eq + 1), Origin::kEnv, true);
+    Variable* v = DefineStartupEnvVariable(name, e.substr(eq + 1));
     v->export_mode = ExportMode::kExport;
   }
   DefineDefaultVariables();
@@ -202,7 +202,7 @@ void Make::DefineStartupVariables() {
   }
   if (restarts_ > 0) {
     // Like GNU make: from the environment, but never exported to recipes.
-    Variable* r = DefineGlobal("MAKE_RESTARTS", std::to_string(restarts_), Origin::kEnv, true);
+    Variable* r = DefineStartupEnvVariable("MAKE_RESTARTS", std::to_string(restarts_));
     r->export_mode = ExportMode::kNoExport;
   }
   default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);

@@ -1043,7 +1043,10 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   }
   std::ifstream in(path, std::ios::binary);
   int open_errno = in ? 0 : errno;
-  if (!in && open_errno == ENOENT && !name.empty() && name[0] != '/') {
+  bool searched = false;
+  // Only an included makefile (`include`, MAKEFILES) is looked for along the include path,
+  // never a -f or default one.
+  if (!in && open_errno == ENOENT && (flags & kRmIncluded) && !name.empty() && name[0] != '/') {
     for (const std::string& dir : include_search_path_) {
       std::string cand = dir + "/" + name;
       std::ifstream in2(cand, std::ios::binary);
@@ -1051,14 +1054,18 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
         path = cand;
         in.swap(in2);
         open_errno = 0;
+        searched = true;
         break;
       }
     }
   }
-  // Like GNU make, the name used for messages and MAKEFILE_LIST is the file entry's (with
-  // any leading "./" removed).
+  // Like GNU make, the name in MAKEFILE_LIST (and of the file entry) is the file entry's
+  // (with any leading "./" removed), the one found along the include path if it was searched.
   File* deps_file = EnterFile(path);
   path = deps_file->name;
+  // The lines read are located by the name as given, though: GNU make's eval_makefile sets
+  // its floc to "the original file name" before it searches (-I d: `inc.mk:3: ...`).
+  std::string loc_name = searched ? name : path;
   read_makefiles_.push_back(ReadMakefile{path, flags, open_errno});
   if (!in) {
     // GNU make's eval_makefile: a makefile it cannot read does not exist (-p shows it).
@@ -1071,7 +1078,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string list = ml ? ml->value : "";
   if (!list.empty()) list.push_back(' ');
   list += path;
-  const std::string* fname = InternFileName(path);
+  const std::string* fname = InternFileName(loc_name);
   Loc first_line{fname, 1};  // GNU make defines it at the makefile's line 1 (-p shows it)
   DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false, &first_line);
   std::stringstream ss;

@@ -162,21 +162,6 @@ void JobRunner::ExecuteFileCommands(File* f) {
   }
   m_->InitializeFileVariables(f, false);
   m_->SetFileVariables(f);
-  if (m_->opts.trace) {
-    std::string where;
-    if (f->cmds->loc.valid()) {
-      where = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line) + ": ";
-    }
-    std::string msg;
-    Variable* q = f->vars->Lookup("?");
-    if ((q == nullptr || q->value.empty()) &&
-        (f->phony || m_->FileMtime(f, false) == kNonexistentTime)) {
-      msg = where + "target '" + f->name + "' does not exist\n";
-    } else {
-      msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
-    }
-    m_->WriteOutput(false, msg);
-  }
   NewJob(f);
 }
 
@@ -221,6 +206,26 @@ std::string CollapseInsideRefs(std::string_view in) {
 }
 
 }  // namespace
+
+void JobRunner::TraceJob(Child* c) {
+  File* f = c->file;
+  // A built-in rule's recipe has no file: GNU make says "<builtin>".
+  std::string where = "<builtin>: ";
+  if (f->cmds->loc.valid()) {
+    where = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line) + ": ";
+  }
+  std::string msg;
+  // GNU make decides by $? alone: an existing target remade with nothing newer (-B, a
+  // double-colon rule without prerequisites) "does not exist" either.
+  Variable* q = f->vars->Lookup("?");
+  if (q == nullptr || q->value.empty()) {
+    msg = where + "target '" + f->name + "' does not exist\n";
+  } else {
+    msg = where + "update target '" + f->name + "' due to: " + (q ? q->value : "") + "\n";
+  }
+  ScopedOutputContext to_job(m_, sync_mode_ != kSyncNone ? &c->sync : nullptr);
+  m_->WriteOutput(false, msg);
+}
 
 void JobRunner::NewJob(File* f) {
   // Jobs that waited for the load to go down start before this one.
@@ -277,6 +282,9 @@ void JobRunner::NewJob(File* f) {
     }
   }
   ++tokens_;
+  // --trace: GNU make's new_job says why once the recipe is expanded and a job slot is
+  // free (an expansion error leaves it unsaid), into the job's output under -O.
+  if (m_->opts.trace) TraceJob(c.get());
   StartWaitingJob(std::move(c));
 }
 

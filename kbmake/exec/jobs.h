@@ -111,6 +111,8 @@ class JobRunner {
 
  private:
   void NewJob(File* f);
+  /// --trace: "target 'x' does not exist" or "update target 'x' due to: $?" for a primed job.
+  void TraceJob(Child* c);
   /// Starts the job, or (-l) puts it on the waiting list; false if it is waiting.
   bool StartWaitingJob(std::unique_ptr<Child> c);
   void StartJobCommand(Child* c);

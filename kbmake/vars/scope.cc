@@ -44,6 +44,13 @@ Variable* Make::DefineInSet(std::string_view name, std::string value, Origin ori
   return v;
 }
 
+Variable* Make::DefineStartupEnvVariable(std::string_view name, std::string value) {
+  // DefineInSet applies -e; GNU make had not decoded it yet when it imported the environment.
+  Variable* v = DefineGlobal(name, std::move(value), Origin::kEnv, true);
+  v->origin = Origin::kEnv;
+  return v;
+}
+
 Variable* Make::DoVariableDefinition(const Loc* loc, std::string_view name,
                                      std::string_view value, Origin origin, Flavor flavor,
                                      bool target_var) {

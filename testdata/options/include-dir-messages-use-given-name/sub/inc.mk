@@ -1,0 +1,3 @@
+$(warning reading the included makefile)
+from-inc:
+	@echo in $@

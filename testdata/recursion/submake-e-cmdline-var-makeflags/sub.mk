@@ -1,0 +1,2 @@
+sub:
+	@echo "FOO=$(FOO) MAKEFLAGS=[$(MAKEFLAGS)] environment=[$$MAKEFLAGS]"
