@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -84,6 +85,12 @@ struct CaseReport {
 
 // ---------------------------------------------------------------- small file helpers
 
+// std::ofstream and std::filesystem::copy open files without O_CLOEXEC. A child forked by
+// another thread while one is open would keep it open for writing after its exec (for its
+// whole life), and the case that later runs that file gets ETXTBSY ("Text file busy"): files
+// are written and children forked under this lock.
+std::mutex g_fork_mutex;
+
 std::optional<std::string> ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -93,6 +100,7 @@ std::optional<std::string> ReadFile(const fs::path& path) {
 }
 
 bool WriteFile(const fs::path& path, const std::string& content) {
+  std::lock_guard<std::mutex> lock(g_fork_mutex);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   return static_cast<bool>(out);
@@ -195,6 +203,7 @@ bool IsControlFile(const std::string& name) {
 // Copies the case's inputs (everything but the control files) into `work`.
 void CopyInputs(const fs::path& case_dir, const fs::path& work) {
   const auto options = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
+  std::lock_guard<std::mutex> lock(g_fork_mutex);
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     std::string name = entry.path().filename().string();
     if (IsControlFile(name)) continue;
@@ -309,7 +318,11 @@ ProcessResult RunShell(std::vector<std::string> args, const fs::path& cwd,
     perror("pipe2");
     exit(3);
   }
-  pid_t pid = fork();
+  pid_t pid;
+  {
+    std::lock_guard<std::mutex> lock(g_fork_mutex);
+    pid = fork();
+  }
   if (pid == 0) ExecChild(cwd_str.c_str(), out_pipe[1], err_pipe[1], argv.data(), envp.data());
   setpgid(pid, pid);  // also done by the child; whichever runs first wins
   close(out_pipe[1]);
