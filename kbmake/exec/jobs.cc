@@ -664,13 +664,15 @@ void JobRunner::LogChildEnd(Child* c) {
 void JobRunner::TraceChildEnd(Child* c) {
   if (m_->trace_ != nullptr && c->trace_start >= 0) {
     std::string cmd = RecipeText(c);
+    int64_t end = c->trace_end >= 0 ? c->trace_end : m_->trace_->Now();
     m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
-                      m_->trace_->Now(), c->trace_lane,
+                      end, c->trace_lane,
                       {{"command", cmd}, {"directory", m_->starting_dir_},
                        {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
                        {"status", c->trace_status}});
     if (!c->trace_submake) m_->trace_->FreeLane(c->trace_lane);
     c->trace_start = -1;
+    c->trace_end = -1;
   }
 }
 
@@ -714,6 +716,7 @@ void JobRunner::ReapChildren(bool block, bool err) {
     for (auto& ch : children_)
       if (ch->pid == ex.id) c = ch.get();
     if (c == nullptr) continue;
+    if (m_->trace_ != nullptr && c->trace_start >= 0) c->trace_end = m_->trace_->Now();
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;
