@@ -20,7 +20,7 @@ Checks (each prints what it compared, and FAIL/PASS):
 durations +10%): every check must then fail; exit status 0 only if all did.
 Exit status: 0 all checks passed, 1 some failed, 2 usage/parse trouble.
 """
-import json, os, re, sys, codecs, statistics
+import json, os, re, sys, codecs, shlex, statistics
 
 def die(msg):
     print("trace_vs_strace:", msg); sys.exit(2)
@@ -113,15 +113,28 @@ report("lanes", len(lanes) <= jobs, f"{len(recipes)} recipe events on lanes {lan
 
 # ---- check 3: timing ------------------------------------------------------------------------
 # Shells: processes with a start and an end whose command text is a recipe line.
+def keys(line):
+    """A line's command text, and for a line make runs without a shell (no shell syntax),
+    the argv it is split into (the process's argv, as strace shows it)."""
+    ks = [line]
+    try:
+        ks.append("\0".join(shlex.split(line)))
+    except ValueError:
+        pass
+    return ks
+
 lines_of = []
 line_owner = {}
 for i, e in enumerate(recipes):
     # recipe lines are joined by newlines; a backslash-newline continues a line
     cmd = re.sub(r"\\\n", "\x00", e["args"]["command"])
     ls = [norm_cmd(l.replace("\x00", "\\\n")) for l in cmd.split("\n")]
-    ls = [l for l in ls if l]
+    # GNU make (and kbmake) run no process for a line that is just `:` (Kbuild's
+    # if_changed when nothing changed)
+    ls = [l for l in ls if l and l != ":"]
     lines_of.append(ls)
-    for l in ls: line_owner.setdefault(l, set()).add(i)
+    for l in ls:
+        for k in keys(l): line_owner.setdefault(k, set()).add(i)
 shells = []
 for pid, p in procs.items():
     a = p["argv"]
@@ -129,7 +142,7 @@ for pid, p in procs.items():
     if len(a) >= 3 and os.path.basename(a[0]) in ("sh", "bash", "dash") and a[1] == "-c":
         text = norm_cmd(a[2])
     else:
-        text = norm_cmd(" ".join(a))
+        text = "\0".join(a)
     if text in line_owner:
         shells.append({"pid": pid, "text": text, "start": p["start"], "end": p["end"]})
 shells.sort(key=lambda s: s["start"])
@@ -156,23 +169,25 @@ else:
         t = e["ts"] + off  # trace start in strace µs
         got = []
         for l in lines_of[i]:
-            cands = [s for s in by_text.get(l, []) if s["pid"] not in used and
+            cands = [s for k in keys(l) for s in by_text.get(k, []) if s["pid"] not in used and
                      s["start"] * 1e6 >= t - 50_000 and s["start"] * 1e6 <= t + e["dur"] + 50_000]
             if got: cands = [s for s in cands if s["start"] >= got[-1]["end"]]
             if not cands: break
             s = min(cands, key=lambda s: s["start"])
             used.add(s["pid"]); got.append(s)
+        if not lines_of[i]:
+            continue  # no process to time
         if got and len(got) == len(lines_of[i]):
             ext = (got[-1]["end"] - got[0]["start"]) * 1e6
             pairs.append((e["name"], e["dur"], ext, len(got),
                           got[0]["start"] * 1e6 - t, t + e["dur"] - got[-1]["end"] * 1e6))
         else:
             print(f"     unpaired: {e['name']} ({len(got)} of {len(lines_of[i])} shells found)")
-    unpaired = len(recipes) - len(pairs)
+    unpaired = sum(1 for ls in lines_of if ls) - len(pairs)
     tsum = sum(p[1] for p in pairs); xsum = sum(p[2] for p in pairs)
     print(f"     recipe time: trace {tsum / 1e3:.1f} ms, external {xsum / 1e3:.1f} ms over "
           f"{len(pairs)} recipes ({sum(p[3] for p in pairs)} shells), {unpaired} recipe(s) "
-          f"unpaired; clock offset from {len(offs)} unique lines, spread "
+          f"unpaired, {sum(1 for ls in lines_of if not ls)} without a process (`:` only); clock offset from {len(offs)} unique lines, spread "
           f"{(max(offs) - min(offs)) / 1e3:.1f} ms")
     bad = []
     for name, d, x, n, lag0, lag1 in sorted(pairs, key=lambda p: -p[2]):
