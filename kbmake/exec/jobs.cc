@@ -474,6 +474,7 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     if (m_->build_logs_ != nullptr && c->log_start_ms < 0) c->log_start_ms = WallMillis();
     c->pid = runner_->Start(spec);
+    if (m_->trace_ != nullptr && c->pid > 0 && !c->trace_submake) m_->trace_->WatchExit(c->pid);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
       f->update_status = UpdateStatus::kFailed;
@@ -716,7 +717,10 @@ void JobRunner::ReapChildren(bool block, bool err) {
     for (auto& ch : children_)
       if (ch->pid == ex.id) c = ch.get();
     if (c == nullptr) continue;
-    if (m_->trace_ != nullptr && c->trace_start >= 0) c->trace_end = m_->trace_->Now();
+    if (m_->trace_ != nullptr && c->trace_start >= 0) {
+      int64_t exited = m_->trace_->TakeExit(ex.id);
+      c->trace_end = exited >= 0 ? exited : m_->trace_->Now();
+    }
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;
