@@ -1,5 +1,8 @@
 #include "kbmake/exec/build_trace.h"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +23,85 @@ int64_t BuildTrace::Now() const {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now() - t0_)
       .count();
+}
+
+void BuildTrace::WatchExit(int pid) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // close-on-exec
+  if (fd < 0) return;
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  if (wake_fd_ < 0) {
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0) {
+      close(fd);
+      return;
+    }
+    // Detached: it lives as long as the process (the trace is written at exit).
+    watcher_ = std::thread([this] { WatchLoop(); });
+    watcher_.detach();
+  }
+  exits_.erase(pid);  // a process of that pid before, never taken
+  watched_[pid] = fd;
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof one);
+}
+
+int64_t BuildTrace::TakeExit(int pid) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  auto it = exits_.find(pid);
+  if (it != exits_.end()) {
+    int64_t t = it->second;
+    exits_.erase(it);
+    return t;
+  }
+  // Reaped before the watcher saw it exit: the watcher closes its pidfd.
+  if (watched_.count(pid) != 0 && wake_fd_ >= 0) {
+    forget_.push_back(pid);
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof one);
+  }
+  return -1;
+}
+
+void BuildTrace::WatchLoop() {
+  std::vector<pollfd> pfds;
+  std::vector<int> pids;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(watch_mu_);
+      for (int pid : forget_) {
+        auto it = watched_.find(pid);
+        if (it == watched_.end()) continue;
+        close(it->second);
+        watched_.erase(it);
+      }
+      forget_.clear();
+      pfds.assign(1, {wake_fd_, POLLIN, 0});
+      pids.assign(1, 0);
+      for (const auto& [pid, fd] : watched_) {
+        pfds.push_back({fd, POLLIN, 0});
+        pids.push_back(pid);
+      }
+    }
+    if (poll(pfds.data(), pfds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    int64_t now = Now();
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    if (pfds[0].revents & POLLIN) {
+      uint64_t n;
+      (void)!read(wake_fd_, &n, sizeof n);
+    }
+    for (size_t i = 1; i < pfds.size(); ++i) {
+      if (!(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      auto it = watched_.find(pids[i]);
+      if (it == watched_.end()) continue;
+      bool forgotten = std::find(forget_.begin(), forget_.end(), pids[i]) != forget_.end();
+      if (!forgotten) exits_[pids[i]] = now;
+      close(it->second);
+      watched_.erase(it);
+    }
+  }
 }
 
 int BuildTrace::NewInstance(const std::string& dir, int level) {

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kbmake {
@@ -26,6 +28,13 @@ class BuildTrace {
   /// The lowest free job-slot lane (1, 2, ...) for a recipe; give it back with FreeLane.
   int TakeLane();
   void FreeLane(int lane);
+  /// Watches a child process (a recipe's shell) for its exit, from a thread of its own, so
+  /// that a recipe event ends when its process ended even if make was busy (walking the
+  /// dependency graph, say) and reaped it later. Without a pidfd, nothing is watched.
+  void WatchExit(int pid);
+  /// When the watched `pid` exited (trace clock), or -1 if that was not seen (yet); stops
+  /// watching it. Call it when the process has been reaped.
+  int64_t TakeExit(int pid);
   /// One complete event. `args` is a list of name/value pairs.
   void Event(const std::string& name, const std::string& cat, int64_t start, int64_t end,
              int tid, std::vector<std::pair<std::string, std::string>> args = {});
@@ -44,6 +53,7 @@ class BuildTrace {
     int tid;
     std::vector<std::pair<std::string, std::string>> args;
   };
+  void WatchLoop();
   std::string path_;
   std::chrono::steady_clock::time_point t0_;
   mutable std::mutex mu_;
@@ -55,6 +65,14 @@ class BuildTrace {
     int level;
   };
   std::vector<Instance> instances_;
+  // WatchExit: pid -> pidfd being watched, exits seen (pid -> time), pids reaped before
+  // their exit was seen (their pidfd is closed by the watcher thread), its wake-up eventfd.
+  std::mutex watch_mu_;
+  std::map<int, int> watched_;
+  std::map<int, int64_t> exits_;
+  std::vector<int> forget_;
+  int wake_fd_ = -1;
+  std::thread watcher_;
 };
 
 }  // namespace kbmake

@@ -484,6 +484,7 @@ void JobRunner::StartJobCommand(Child* c) {
     if (m_->graph_ != nullptr) m_->GraphNoteLine(f, line, c->recursive, &spec.env);
     if (m_->build_logs_ != nullptr && c->log_start_ms < 0) c->log_start_ms = WallMillis();
     c->pid = runner_->Start(spec);
+    if (m_->trace_ != nullptr && c->pid > 0 && !c->trace_submake) m_->trace_->WatchExit(c->pid);
     if (c->pid < 0) {
       m_->Error(nullptr, std::string("fork: ") + strerror(errno));
       f->update_status = UpdateStatus::kFailed;
@@ -674,13 +675,15 @@ void JobRunner::LogChildEnd(Child* c) {
 void JobRunner::TraceChildEnd(Child* c) {
   if (m_->trace_ != nullptr && c->trace_start >= 0) {
     std::string cmd = RecipeText(c);
+    int64_t end = c->trace_end >= 0 ? c->trace_end : m_->trace_->Now();
     m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
-                      m_->trace_->Now(), c->trace_lane,
+                      end, c->trace_lane,
                       {{"command", cmd}, {"directory", m_->starting_dir_},
                        {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
                        {"status", c->trace_status}});
     if (!c->trace_submake) m_->trace_->FreeLane(c->trace_lane);
     c->trace_start = -1;
+    c->trace_end = -1;
   }
 }
 
@@ -724,6 +727,10 @@ void JobRunner::ReapChildren(bool block, bool err) {
     for (auto& ch : children_)
       if (ch->pid == ex.id) c = ch.get();
     if (c == nullptr) continue;
+    if (m_->trace_ != nullptr && c->trace_start >= 0) {
+      int64_t exited = m_->trace_->TakeExit(ex.id);
+      c->trace_end = exited >= 0 ? exited : m_->trace_->Now();
+    }
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;

@@ -37,6 +37,9 @@ struct Child {
   bool syncout = false;
   // --build-trace: when its first command started (-1: none yet), its lane, and how it ended.
   int64_t trace_start = -1;
+  // When the recipe's last process so far was reaped (trace clock), -1 before: the recipe
+  // event ends there, not after make's own bookkeeping of the finished target.
+  int64_t trace_end = -1;
   int trace_lane = 0;
   bool trace_submake = false;
   std::string trace_status = "0";
