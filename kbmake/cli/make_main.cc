@@ -298,14 +298,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (e.rfind("KBMAKE_GRAPH=", 0) == 0) graph_from = e.substr(13);
     if (e.rfind("KBMAKE_GRAPH_NODE=", 0) == 0) graph_node = e.substr(18);
   }
-  if (!graph_from.empty() || !graph_node.empty()) {
-    env.erase(std::remove_if(env.begin(), env.end(),
-                             [](const std::string& e) {
-                               return e.rfind("KBMAKE_GRAPH=", 0) == 0 ||
-                                      e.rfind("KBMAKE_GRAPH_NODE=", 0) == 0;
-                             }),
-              env.end());
-  }
+  if (!graph_from.empty() || !graph_node.empty()) DropGraphEnv(&env);
   std::unique_ptr<GraphCollector> own_graph;
   GraphCollector* graph = host != nullptr ? host->graph() : nullptr;
   std::string graph_parent;

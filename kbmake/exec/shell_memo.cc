@@ -34,13 +34,6 @@ constexpr size_t kMaxBytes = 16u << 20;
 constexpr size_t kMaxShards = 64;  // directories remembered
 constexpr size_t kMaxEntryBytes = 1u << 20;
 
-std::string EnvLookup(const std::vector<std::string>& env, std::string_view name) {
-  for (const std::string& e : env)
-    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
-      return e.substr(name.size() + 1);
-  return {};
-}
-
 int64_t NowSeconds() { return static_cast<int64_t>(time(nullptr)); }
 
 void EncodeEntry(const ShellMemoEntry& e, ByteWriter* w) {
@@ -222,22 +215,23 @@ std::string ShellMemo::ShardFile(const std::string& dir, const std::string& cwd)
 ShellMemo::~ShellMemo() = default;
 
 std::string ShellMemo::DefaultDir(const std::vector<std::string>& env) {
-  std::string base = EnvLookup(env, "XDG_CACHE_HOME");
+  std::string storage;
+  const std::string* xdg = EnvValue(env, "XDG_CACHE_HOME", &storage);
+  std::string base = xdg != nullptr ? *xdg : std::string();
   if (base.empty() || base[0] != '/') {
-    std::string home = EnvLookup(env, "HOME");
-    if (home.empty()) return {};
-    base = home + "/.cache";
+    const std::string* home = EnvValue(env, "HOME", &storage);
+    if (home == nullptr || home->empty()) return {};
+    base = *home + "/.cache";
   }
   return base + "/kbmake/shell-memo";
 }
 
 int ShellMemo::Enabled(const std::vector<std::string>& env, int option) {
   if (option >= 0) return option;
-  bool set = false;
-  for (const std::string& e : env) set |= e.rfind("KBMAKE_SHELL_CACHE=", 0) == 0;
-  if (!set) return -1;
-  std::string v = EnvLookup(env, "KBMAKE_SHELL_CACHE");
-  return v == "1" || v == "on" || v == "yes" ? 1 : 0;
+  std::string storage;
+  const std::string* v = EnvValue(env, "KBMAKE_SHELL_CACHE", &storage);
+  if (v == nullptr) return -1;
+  return *v == "1" || *v == "on" || *v == "yes" ? 1 : 0;
 }
 
 std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {

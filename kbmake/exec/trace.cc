@@ -169,8 +169,10 @@ class Tracer {
  public:
   Tracer(pid_t root, bool verify) : root_(root), self_(getpid()), verify_(verify) {
     struct stat st;
-    stdin_null_ = fstat(0, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
-    stdin_fifo_ = fstat(0, &st) == 0 && S_ISFIFO(st.st_mode);
+    if (fstat(0, &st) == 0) {
+      stdin_null_ = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+      stdin_fifo_ = S_ISFIFO(st.st_mode);
+    }
     have_stderr_ = fstat(2, &st) == 0;
   }
 

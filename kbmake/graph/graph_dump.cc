@@ -539,14 +539,18 @@ GraphPart SnapshotGraph(Make& m) {
 
 namespace kbmake {
 
-void Make::GraphNoteLine(File* f, const std::string& line, bool recursive,
-                         std::vector<std::string>* env) {
+void DropGraphEnv(std::vector<std::string>* env) {
   env->erase(std::remove_if(env->begin(), env->end(),
                             [](const std::string& e) {
                               return e.rfind("KBMAKE_GRAPH=", 0) == 0 ||
                                      e.rfind("KBMAKE_GRAPH_NODE=", 0) == 0;
                             }),
              env->end());
+}
+
+void Make::GraphNoteLine(File* f, const std::string& line, bool recursive,
+                         std::vector<std::string>* env) {
+  DropGraphEnv(env);
   env->push_back("KBMAKE_GRAPH=" + graph_key_ + ":" + graph_->parts_dir());
   env->push_back("KBMAKE_GRAPH_NODE=" + f->name);
   if (!graph_make_) graph_make_ = std::string(TrimSpace(Expand("$(MAKE)")));

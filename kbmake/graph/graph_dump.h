@@ -81,4 +81,8 @@ std::string GraphEscape(const std::string& s, bool* escaped, bool always = false
 /// The inverse of GraphEscape for a name that was escaped.
 std::string GraphUnescape(const std::string& s);
 
+/// Removes KBMAKE_GRAPH and KBMAKE_GRAPH_NODE (how a --graph parent tells a kbmake sub-make
+/// process where to write its part) from an environment list.
+void DropGraphEnv(std::vector<std::string>* env);
+
 }  // namespace kbmake
