@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +32,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <set>
@@ -525,6 +527,32 @@ void Tracer::OnEntry(pid_t tid, Proc& p, struct user_regs_struct& rg) {
     case SYS_socketpair:
       if (a[0] != AF_UNIX) Refuse("creates a socket");
       break;
+    case SYS_socket:
+      // glibc's NSS asks nscd over a Unix socket before it reads /etc/passwd (bash calls
+      // getpwuid when HOME is unset): a Unix socket may be created; it may only fail to
+      // connect because its name does not exist (below), which is a checkable path fact.
+      if (a[0] != AF_UNIX) Refuse("creates a socket");
+      break;
+    case SYS_connect: {
+      std::string addr;
+      const size_t path_off = offsetof(struct sockaddr_un, sun_path);
+      if (a[2] <= path_off || a[2] > sizeof(struct sockaddr_un) ||
+          !ReadMem(tid, a[1], a[2], &addr) || addr.size() != a[2]) {
+        Refuse("connects a socket");
+        break;
+      }
+      sa_family_t family;
+      memcpy(&family, addr.data(), sizeof family);
+      std::string name = addr.substr(path_off);
+      name = name.substr(0, name.find('\0'));
+      // An abstract name (leading NUL) is no file: whether someone listens is not checkable.
+      if (family != AF_UNIX || name.empty()) {
+        Refuse("connects a socket");
+        break;
+      }
+      s.p1 = Abs(tid, AT_FDCWD, name);
+      break;
+    }
     case SYS_personality:
       break;
     case SYS_prlimit64:
@@ -788,6 +816,15 @@ void Tracer::OnExit(pid_t tid, Proc& p, struct user_regs_struct& rg) {
           ReadMem(tid, base, take, &r_.err_bytes);
           left -= take;
         }
+      }
+      break;
+    case SYS_connect:
+      // Only "no such name" is an answer the file system alone gives; a refused or accepted
+      // connection depends on a process listening.
+      if (ret == -ENOENT || ret == -ENOTDIR) {
+        Dep(s.p1, true, ret);
+      } else {
+        Refuse("connects to a socket (" + s.p1 + ")");
       }
       break;
     case SYS_ioctl:

@@ -370,7 +370,7 @@ if [[ $STEPS = *" memo "* && -d $res/gnu.tree ]]; then
   echo "[$(date +%T)] memo: kbmake null builds with the memo"
   rm -rf "$tree"; cp -a "$res/gnu.tree" "$tree"
   RUNWRAP=(strace -qq -e trace=none -o /dev/null)
-  memo_run "$m/cold"
+  memo_run "$m/cold" --build-trace="$m/cold.json"  # its notes say why a result was not kept
   check memo/cold-null-output "$res/gnu/null1.sorted" "$m/cold.sorted"
   : | run "$GNUMAKE" "$m/gnu-null-timed" -j$JOBS  # next to the warm run, for the timing
   memo_run "$m/warm"
@@ -392,12 +392,21 @@ print(len(ev), sum(1 for e in ev if e.get("args", {}).get("memo") == "hit"))' "$
     record memo/warm-all-hits PASS "$detail"
   else
     record memo/warm-all-hits FAIL "$detail"
-    { echo "=== memo/warm-all-hits: not hits"
+    { echo "=== memo/warm-all-hits: not hits (with what the cold run noted for the command)"
       python3 -c '
 import json, sys
-for e in json.load(open(sys.argv[1]))["traceEvents"]:
-    if e.get("cat") == "shell" and e.get("args", {}).get("memo") != "hit":
-        print(e.get("args", {}).get("memo"), e["name"][:150])' "$m/warm.json" | head -20; } >>"$log/diffs.txt"
+def shells(f):
+    return [e for e in json.load(open(f))["traceEvents"] if e.get("cat") == "shell"]
+cold = {}
+for e in shells(sys.argv[2]):
+    cold.setdefault(e["name"], set()).add(e.get("args", {}).get("memo", "(none)"))
+n = 0
+for e in shells(sys.argv[1]):
+    if e.get("args", {}).get("memo") != "hit" and n < 20:
+        n += 1
+        print(e.get("args", {}).get("memo"), e["name"][:150])
+        for note in sorted(cold.get(e["name"], {"(not run cold)"})):
+            print("    cold:", note[:300])' "$m/warm.json" "$m/cold.json"; } >>"$log/diffs.txt"
   fi
   timing "null build, warm memo -j$JOBS (s, 1 run)" "$(cat "$m/gnu-null-timed.time")" "$(cat "$m/warm.time")"
   # A compiler that no longer accepts a probed flag: both rebuild without it.

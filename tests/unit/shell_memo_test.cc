@@ -3,10 +3,14 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -223,6 +227,49 @@ TEST_F(ShellMemoRun, BashScriptIsRemembered) {
   EXPECT_EQ(note, "miss, remembered");
   EXPECT_EQ(Run(cmd, &note), "wrapped\n");
   EXPECT_EQ(note, "hit");
+}
+
+// Without HOME, bash asks the password database for the user's home, and glibc first tries
+// nscd's Unix socket: a connection that fails because the name does not exist is a fact
+// about that name (it must still not exist for a reuse), not a refusal.
+TEST_F(ShellMemoRun, BashScriptWithoutHomeIsRemembered) {
+  if (isatty(2)) GTEST_SKIP() << "stderr is a terminal: bash would read its process group";
+  WriteFile("wrapper", "#!/bin/bash\necho wrapped\n");
+  chmod((dir_ + "/wrapper").c_str(), 0755);
+  usleep(200000);
+  std::string note;
+  std::string cmd = dir_ + "/wrapper";  // the command's environment has only PATH
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run(cmd, &note), "wrapped\n");
+  EXPECT_EQ(note, "hit");
+}
+
+// A socket name that exists: whether the connection is accepted depends on a process, not
+// on the file system, so the result is not remembered, and an entry made while the name did
+// not exist is not reused once it does.
+TEST_F(ShellMemoRun, SocketConnectionIsRefused) {
+  std::string sock = dir_ + "/sock";
+  std::string cmd = std::string(KBMAKE_UNIX_CONNECT) + " " + sock;
+  std::string note;
+  EXPECT_EQ(Run(cmd, &note), std::string(strerror(ENOENT)) + "\n");
+  EXPECT_EQ(note, "miss, remembered");
+  EXPECT_EQ(Run(cmd, &note), std::string(strerror(ENOENT)) + "\n");
+  EXPECT_EQ(note, "hit");
+  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  struct sockaddr_un sun = {};
+  sun.sun_family = AF_UNIX;
+  ASSERT_LT(sock.size(), sizeof sun.sun_path);
+  strcpy(sun.sun_path, sock.c_str());
+  ASSERT_EQ(bind(listener, reinterpret_cast<struct sockaddr*>(&sun), sizeof sun), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  EXPECT_EQ(Run(cmd, &note), "connected\n");
+  EXPECT_EQ(note.rfind("miss (" + sock + " changed), not remembered: connects to a socket", 0), 0u)
+      << note;
+  close(listener);  // the name stays: now nobody listens (ECONNREFUSED), still not a fact
+  EXPECT_EQ(Run(cmd, &note), std::string(strerror(ECONNREFUSED)) + "\n");
+  EXPECT_NE(note.find("not remembered: connects to a socket"), std::string::npos) << note;
 }
 
 // Which job of a sub-make gets the real stdin depends on timing, so the key only says
