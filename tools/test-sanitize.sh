@@ -13,7 +13,7 @@
 #     fatal error). The memo's own code runs under the sanitizers in unit.shell_memo_test and
 #     shell-memo-hits.
 # Run with leak checking off (ASan and UBSan still on), in a second ctest run:
-#   build-trace-kbuild, status-compdb-extmod, status-compdb-sample: they run kbmake under
+#   build-trace-kbuild, status-compdb-extmod, status-compdb-sample, exec-noop-lines: they run kbmake under
 #     `strace -f` (an outside clock, an execve trace), and LeakSanitizer cannot work under
 #     ptrace ("LeakSanitizer has encountered a fatal error").
 # Every other default test runs under the sanitizers; the slow ones (sample-tree,
@@ -28,7 +28,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKBMAKE_SAN
 ninja -C build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-under_ptrace='^(build-trace-kbuild|status-compdb-extmod|status-compdb-sample)$'
+under_ptrace='^(build-trace-kbuild|status-compdb-extmod|status-compdb-sample|exec-noop-lines)$'
 rc=0
 ctest --test-dir build-asan -LE 'kernel|package' -E "^conformance-shell-memo\$|$under_ptrace" \
   --output-on-failure -j1 "$@" || rc=$?

@@ -94,6 +94,66 @@ bool IsBourneCompatibleShell(std::string_view shell) {
   return false;
 }
 
+bool IsNoOpShellScript(std::string_view script) {
+  // Words of one command: plain words of [A-Za-z0-9_:.+-] or one single-quoted string each.
+  struct Word {
+    std::string_view text;
+    bool quoted;
+  };
+  auto plain_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == ':' || c == '.' || c == '+' || c == '-';
+  };
+  auto noop = [](const std::vector<Word>& w) {
+    if (w[0].quoted) return false;
+    if (w[0].text == ":") return true;
+    if (w[0].text == "true") return w.size() == 1;
+    if (w[0].text == "set") return w.size() == 2 && !w[1].quoted && w[1].text == "-e";
+    if (w[0].text != "trap" || w.size() < 3) return false;
+    if (!w[1].quoted && w[1].text != "-") return false;
+    for (size_t i = 2; i < w.size(); ++i) {
+      bool known = false;
+      for (std::string_view sig : {"HUP", "INT", "QUIT", "TERM", "PIPE", "USR1", "USR2", "ALRM"})
+        known |= !w[i].quoted && w[i].text == sig;
+      if (!known) return false;
+    }
+    return true;
+  };
+  std::vector<Word> words;
+  size_t i = 0;
+  bool any = false;
+  while (true) {
+    while (i < script.size() && (script[i] == ' ' || script[i] == '\t')) ++i;
+    if (i == script.size() || script[i] == ';') {
+      if (words.empty()) {
+        // ";" with no command before it is a syntax error; the end of the script is not.
+        if (i < script.size()) return false;
+        return any;
+      }
+      if (!noop(words)) return false;
+      words.clear();
+      any = true;
+      if (i == script.size()) return true;
+      ++i;
+      continue;
+    }
+    if (script[i] == '\'') {
+      size_t close = script.find('\'', i + 1);
+      if (close == std::string_view::npos) return false;
+      words.push_back({script.substr(i + 1, close - i - 1), true});
+      i = close + 1;
+    } else {
+      size_t b = i;
+      while (i < script.size() && plain_char(script[i])) ++i;
+      if (i == b) return false;  // a character with a meaning to the shell
+      words.push_back({script.substr(b, i - b), false});
+    }
+    // A word must end at a blank, ';' or the end ('a'b or a'b' would be one word).
+    if (i < script.size() && script[i] != ' ' && script[i] != '\t' && script[i] != ';')
+      return false;
+  }
+}
+
 std::string StripOneShellPrefixes(std::string_view text) {
   std::string out;
   size_t i = 0;

@@ -16,6 +16,15 @@ bool FastPathArgv(std::string_view line, std::vector<std::string>* argv, bool on
 /// rksh, zsh, ash, dash); .ONESHELL strips interior `@-+` prefixes only for those.
 bool IsBourneCompatibleShell(std::string_view shell);
 
+/// Whether `/bin/sh -c script` provably does nothing but exit with status 0: a sequence of
+/// `;`-terminated or -separated commands, each `:` or `true` (with plain or single-quoted
+/// arguments), `set -e`, or `trap ACTION SIGNAL...` with ACTION single-quoted (or `-`) and
+/// the signals among HUP INT QUIT TERM PIPE USR1 USR2 ALRM (never EXIT: its action runs
+/// when the shell exits). Anything else, including any expansion, redirection, quoting other
+/// than single quotes, or a newline, is not recognized. GNU make skips `sh -c :`; kbmake skips
+/// these too (docs/DIFFERENCES.md).
+bool IsNoOpShellScript(std::string_view script);
+
 /// .ONESHELL for a Bourne shell: drops the blanks and `@-+` that start each line of `text`
 /// (a line continued by a backslash-newline is one line).
 std::string StripOneShellPrefixes(std::string_view text);

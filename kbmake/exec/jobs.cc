@@ -446,6 +446,13 @@ void JobRunner::StartJobCommand(Child* c) {
         (argv[1] == "-c" || argv[1] == "-ec") && argv[2] == ":") {
       continue;
     }
+    // kbmake goes further: a /bin/sh script that provably does nothing (Kbuild's
+    // `set -e; trap '...' HUP; ...` lines when the command itself is empty) is not started
+    // either, unless /bin/sh cannot be run (then the process must fail as it would).
+    if (argv.size() == 3 && argv[0] == "/bin/sh" && (argv[1] == "-c" || argv[1] == "-ec") &&
+        IsNoOpShellScript(argv[2]) && access("/bin/sh", X_OK) == 0) {
+      continue;
+    }
     if (m_->opts.dry_run && !recurse) continue;
     if (!c->has_env) {
       c->env = m_->TargetEnvironment(f);

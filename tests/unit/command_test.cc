@@ -59,3 +59,26 @@ TEST(StripOneShellPrefixes, DropsLeadingPrefixesOfEachLine) {
 
 }  // namespace
 }  // namespace kbmake
+
+// Scripts /bin/sh runs without doing anything: skipped like GNU make's `sh -c :`.
+TEST(NoOpShellScript, Recognized) {
+  for (const char* s : {
+           ":", "true", "set -e", ": anything 'quoted text'", "set -e;", " set -e ; : ",
+           "set -e;     trap 'rm -f init/main.o; trap - HUP; kill -s HUP $$' HUP;  "
+           "trap 'rm -f init/main.o; trap - INT; kill -s INT $$' INT; ",
+           "trap - INT TERM", "trap '' PIPE", "trap 'x' HUP INT QUIT TERM PIPE USR1 USR2 ALRM"}) {
+    EXPECT_TRUE(kbmake::IsNoOpShellScript(s)) << s;
+  }
+}
+
+TEST(NoOpShellScript, NotRecognized) {
+  for (const char* s : {
+           "", "   ", ";", "set -e;;", "; set -e", "set", "set -x", "set -e -x", "true x",
+           "trap 'echo bye' EXIT", "trap 'x' 0", "trap 'x' BOGUS", "trap 'x' hup", "trap 'x'",
+           "trap x HUP", "trap \"x\" HUP", "trap 'x'HUP INT", "trap 'unterminated HUP",
+           ": $(rm -rf x)", ": `x`", ": >file", ": <file", ": | cat", ": && echo", ": & ",
+           "set -e\n:", ": # comment", "echo hi", "rm -f x", "exit 1", "false", "X=1 :",
+           ": \\x", ": *", ": ~"}) {
+    EXPECT_FALSE(kbmake::IsNoOpShellScript(s)) << s;
+  }
+}
