@@ -1,10 +1,12 @@
-// Engine micro-benchmarks: reading a large generated makefile, expanding a deep chain of
+// Engine micro-benchmarks: reading a large generated makefile, reading shared makefiles with
+// and without the parse cache, expanding a deep chain of
 // recursive variables, function-heavy expansion over thousands of words, and a recursive
 // build of many directories run by the kbmake binary with sub-makes in-process or as
 // processes (what one sub-make costs).
 #include <benchmark/benchmark.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include "kbmake/base/bigstack.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/make.h"
+#include "parser/parsed_makefile.h"
 
 namespace {
 
@@ -64,6 +67,53 @@ void BM_ParseEvalLargeMakefile(benchmark::State& state) {
   state.counters["lines"] = static_cast<double>(std::count(text.begin(), text.end(), '\n'));
 }
 BENCHMARK(BM_ParseEvalLargeMakefile)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
+
+// What one Kbuild sub-make reads before it looks at its directory: a shared set of
+// makefiles (here four files of assignments, functions, conditionals and pattern rules,
+// about 1500 lines), read by a new make instance per iteration, as each of Kbuild's
+// sub-makes does. Arg 0: every reading reads and parses the files; 1: through the
+// build-wide parse cache (parser/parsed_makefile.h), as sub-makes inside one kbmake do.
+void BM_ReadSharedMakefiles(benchmark::State& state) {
+  char tmpl[] = "/tmp/kbmake-bench-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) {
+    state.SkipWithError("mkdtemp");
+    return;
+  }
+  const std::string root = tmpl;
+  std::string names;
+  for (int f = 0; f < 4; ++f) {
+    std::string text = "# shared file " + std::to_string(f) + "\n";
+    for (int i = 0; i < 120; ++i) {
+      std::string n = std::to_string(f) + "_" + std::to_string(i);
+      text += "CONFIG_OPT" + n + "=y\n";
+      text += "flags" + n + " := -DOPT" + n + " $(if $(CONFIG_OPT" + n + "),-DON) \\\n"
+              "    -Wall # why\n";
+      text += "ifeq ($(CONFIG_OPT" + n + "),y)\nobj-y += f" + n + ".o\nendif\n";
+      text += "fn" + n + " = $(patsubst %.c,%.o,$(1)) $(call other,$(2))\n";
+      if (i % 10 == 0) text += "%.o" + n + ": %.c\n\t$(CC) $(flags" + n + ") -c $< -o $@\n";
+    }
+    std::string path = root + "/shared" + std::to_string(f) + ".mk";
+    if (FILE* out = fopen(path.c_str(), "w")) {
+      fwrite(text.data(), 1, text.size(), out);
+      fclose(out);
+    }
+    names += " " + path;
+  }
+  // The cache keeps only files changed at least 100 ms before they are read.
+  usleep(200000);
+  kbmake::ParseCache cache;
+  for (auto _ : state) {
+    auto m = NewMake();
+    if (state.range(0) == 1) m->parses_ = &cache;
+    m->EvalString("include" + names + "\n", nullptr);
+    benchmark::DoNotOptimize(m->Lookup("obj-y"));
+  }
+  state.counters["cache_hits"] = static_cast<double>(cache.hits());
+  std::string rm = "rm -rf " + root;
+  if (system(rm.c_str()) != 0) {
+  }
+}
+BENCHMARK(BM_ReadSharedMakefiles)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // v0 = x, v1 = $(v0)y, ... vN: expanding $(vN) recurses N levels.
 void BM_DeepRecursiveChain(benchmark::State& state) {

@@ -21,6 +21,7 @@
 #include "kbmake/graph/explain.h"
 #include "kbmake/rules/file.h"
 #include "kbmake/vars/variables.h"
+#include "parser/assignment.h"
 
 namespace kbmake {
 
@@ -70,8 +71,6 @@ enum DebugLevel : int {
   kDbAll = 0xfff,
 };
 
-enum class Flavor { kRecursive, kSimple, kAppend, kConditional, kShell, kAppendValue };
-
 class BuildStatus;
 class BuildTrace;
 class CompDb;
@@ -79,6 +78,7 @@ struct LoadedObjects;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
+class ParseCache;
 struct Child;
 
 /// The evaluator, rule database, dependency graph and scheduler of one make invocation.
@@ -293,6 +293,8 @@ class Make {
   CompDb* compdb_ = nullptr;
   /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;
+  /// The build-wide parse cache (null: every makefile is read and parsed again).
+  ParseCache* parses_ = nullptr;
   /// stat() of `name` (relative to this make's directory) through fs_.
   int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
   /// Tells the build-wide cache that make itself changed the file system.

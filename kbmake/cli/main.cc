@@ -6,6 +6,7 @@
 #include "kbmake/base/fs_cache.h"
 #include "kbmake/cli/make_main.h"
 #include "kbmake/exec/submake.h"
+#include "parser/parsed_makefile.h"
 
 extern char** environ;
 
@@ -24,5 +25,9 @@ int main(int argc, char** argv) {
   kbmake::SubmakeHost host(
       [&host, fsp](kbmake::Invocation& sub) { return kbmake::MakeMain(sub, &host, fsp); },
       in_process);
+  // KBMAKE_PARSE_CACHE=0 turns off the build-wide parse cache (parser/parsed_makefile.h).
+  const char* parse = getenv("KBMAKE_PARSE_CACHE");
+  kbmake::ParseCache parses;
+  if (!(parse != nullptr && strcmp(parse, "0") == 0)) host.set_parse_cache(&parses);
   return kbmake::MakeMain(inv, &host, fsp);
 }

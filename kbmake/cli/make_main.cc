@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "kbmake/base/bigstack.h"
 #include "kbmake/base/fs_cache.h"
+#include "parser/parsed_makefile.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
 #include "kbmake/exec/build_log.h"
@@ -337,6 +338,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (graph != nullptr) graph->Add(SnapshotGraph(make));
   };
   make.fs_ = fs;
+  make.parses_ = host != nullptr ? host->parse_cache() : nullptr;
   make.trace_ = trace;
   make.status_ = build_status;
   make.compdb_ = compdb;
@@ -481,7 +483,15 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (!own_trace->Write()) {
       errout(prefix + ": " + own_trace->path() + ": " + strerror(errno) + "\n");
     }
-    if (opts.summary) errout(own_trace->Summary());
+    if (opts.summary) {
+      std::string summary = own_trace->Summary();
+      if (host != nullptr && host->parse_cache() != nullptr) {
+        const ParseCache& pc = *host->parse_cache();
+        summary += "kbmake summary: parse cache: " + std::to_string(pc.hits()) + " of " +
+                   std::to_string(pc.lookups()) + " makefile readings reused a parse\n";
+      }
+      errout(summary);
+    }
   }
   if (own_status != nullptr) own_status->BreakLine(inv.out_fd);
   if (own_compdb != nullptr && own_compdb->owner() && !own_compdb->Finish()) {

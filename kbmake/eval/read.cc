@@ -1,7 +1,9 @@
 // Reading makefiles: GNU make's read.c statement logic (assignments, conditionals, define,
 // include, export, vpath, rules, target-specific variables, recipes), line by line, because a
 // line's meaning can depend on what earlier lines defined.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,21 +14,12 @@
 #include "kbmake/base/strutil.h"
 #include "kbmake/eval/load_object.h"
 #include "kbmake/make.h"
+#include "parser/assignment.h"
 #include "parser/lines.h"
+#include "parser/parsed_makefile.h"
 
 namespace kbmake {
 namespace {
-
-struct VarModifiers {
-  bool assign = false, define = false, undefine = false, override_v = false;
-  bool export_v = false, private_v = false;
-};
-
-struct VarDef {
-  size_t name_begin = 0, name_end = 0;  // raw name range in the line
-  size_t value_begin = 0;
-  Flavor flavor = Flavor::kRecursive;
-};
 
 size_t NextToken(std::string_view s, size_t p) {
   while (p < s.size() && IsBlank(s[p])) ++p;
@@ -35,114 +28,6 @@ size_t NextToken(std::string_view s, size_t p) {
 
 size_t EndOfToken(std::string_view s, size_t p) {
   while (p < s.size() && !IsSpace(s[p])) ++p;
-  return p;
-}
-
-/// GNU make's parse_variable_definition: is line[p..] an assignment? Fills *def.
-bool ParseVariableDefinition(std::string_view s, size_t p, VarDef* def) {
-  p = NextToken(s, p);
-  def->name_begin = p;
-  bool wspace = false;
-  size_t e = std::string_view::npos;
-  while (true) {
-    if (p >= s.size() || s[p] == '#') return false;
-    char c = s[p++];
-    if (c == '$') {
-      if (p >= s.size()) return false;
-      char open = s[p++];
-      char close;
-      if (open == '(') {
-        close = ')';
-      } else if (open == '{') {
-        close = '}';
-      } else {
-        continue;
-      }
-      int count = 1;
-      for (; p < s.size(); ++p) {
-        if (s[p] == close && --count == 0) {
-          ++p;
-          break;
-        }
-        if (s[p] == open) ++count;
-      }
-      continue;
-    }
-    if (IsBlank(c)) {
-      wspace = true;
-      e = p - 1;
-      p = NextToken(s, p);
-      if (p >= s.size()) return false;
-      c = s[p++];
-    }
-    if (c == '=') {
-      def->flavor = Flavor::kRecursive;
-      if (!wspace) e = p - 1;
-      break;
-    }
-    if (p < s.size() && s[p] == '=') {
-      switch (c) {
-        case ':': def->flavor = Flavor::kSimple; break;
-        case '+': def->flavor = Flavor::kAppend; break;
-        case '?': def->flavor = Flavor::kConditional; break;
-        case '!': def->flavor = Flavor::kShell; break;
-        default:
-          if (wspace) return false;
-          continue;
-      }
-      if (!wspace) e = p - 1;
-      ++p;
-      break;
-    }
-    if (c == ':') {
-      if (p + 1 >= s.size() || s[p] != ':' || s[p + 1] != '=') return false;
-      def->flavor = Flavor::kSimple;
-      if (!wspace) e = p - 1;
-      p += 2;
-      break;
-    }
-    if (wspace) return false;
-  }
-  def->name_end = e;
-  def->value_begin = NextToken(s, p);
-  return true;
-}
-
-bool WordIs(std::string_view s, size_t p, size_t len, std::string_view w) {
-  return len == w.size() && s.compare(p, len, w) == 0;
-}
-
-/// GNU make's parse_var_assignment: modifiers followed by an assignment (or define/undefine).
-/// Returns the position of the assignment text, or npos when the line is not one.
-size_t ParseVarAssignment(std::string_view s, VarModifiers* vm, VarDef* def) {
-  *vm = VarModifiers();
-  size_t p = NextToken(s, 0);
-  if (p >= s.size()) return std::string_view::npos;
-  while (true) {
-    if (ParseVariableDefinition(s, p, def)) break;
-    size_t p2 = EndOfToken(s, p);
-    size_t wlen = p2 - p;
-    if (WordIs(s, p, wlen, "export")) {
-      vm->export_v = true;
-    } else if (WordIs(s, p, wlen, "override")) {
-      vm->override_v = true;
-    } else if (WordIs(s, p, wlen, "private")) {
-      vm->private_v = true;
-    } else if (WordIs(s, p, wlen, "define")) {
-      vm->define = true;
-      p = NextToken(s, p2);
-      break;
-    } else if (WordIs(s, p, wlen, "undefine")) {
-      vm->undefine = true;
-      p = NextToken(s, p2);
-      break;
-    } else {
-      return std::string_view::npos;
-    }
-    p = NextToken(s, p2);
-    if (p >= s.size()) return std::string_view::npos;
-  }
-  vm->assign = true;
   return p;
 }
 
@@ -162,10 +47,21 @@ class Reader {
     loc_.file = filename;
     loc_.line = first_line;
   }
+  /// A makefile already split and analysed (parser/parsed_makefile.h), perhaps shared with
+  /// other make instances through the parse cache.
+  Reader(Make* m, const ParsedMakefile* parsed, const std::string* filename, bool set_default)
+      : m_(m), lines_(std::string_view()), parsed_(parsed), set_default_(set_default),
+        count_lines_(true) {
+    loc_.file = filename;
+    loc_.line = 1;
+  }
   void Run();
 
  private:
-  void ProcessLine(std::string& line, long nlines);
+  /// The next logical line: *analysed points to it in the parsed makefile (and *line is not
+  /// set), or is null and *line holds it (text given to the reader as a string).
+  bool NextLine(std::string* line, long* nlines, const LogicalLine** analysed);
+  void ProcessLine(std::string& line, const LogicalLine* analysed);
   [[noreturn]] void Fatal(std::string_view msg) { m_->Fatal(&loc_, msg); }
   int ConditionalLine(std::string_view line, size_t wlen);
   void DoDefine(std::string_view rest, const VarModifiers& vm);
@@ -174,7 +70,7 @@ class Reader {
   void DoInclude(std::string_view rest, bool noerror);
   void DoLoad(std::string_view rest, bool noerror);
   void DoExport(std::string_view rest, bool exporting);
-  void DoRule(std::string& line, std::string& collapsed);
+  void DoRule(std::string& line);
   void RecordWaitingFiles();
   void RecordTargetVar(const std::vector<std::string>& targets, std::string_view defn,
                        const VarModifiers& vm);
@@ -183,6 +79,8 @@ class Reader {
 
   Make* m_;
   LineReader lines_;
+  const ParsedMakefile* parsed_ = nullptr;
+  size_t next_line_ = 0;  // in parsed_
   bool set_default_;
   bool count_lines_;  // false for $(eval) text: GNU make keeps the $(eval) line number
   Loc loc_;
@@ -211,16 +109,19 @@ void Reader::Run() {
   try {
     while (true) {
       if (count_lines_) loc_.line += nlines;
-      if (!lines_.Next(&line, &nlines)) break;
+      const LogicalLine* analysed = nullptr;
+      if (!NextLine(&line, &nlines, &analysed)) break;
       // GNU make's eval(): a logical line that starts on line 1 loses a UTF-8 byte-order
       // mark (every line of an $(eval) made on line 1, whose lines all count as that line).
-      if (loc_.line == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-        line.erase(0, 3);
+      std::string_view raw = analysed ? std::string_view(analysed->raw) : line;
+      if (loc_.line == 1 && raw.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        line = std::string(raw.substr(3));
+        analysed = nullptr;
         m_->Debug(kDbBasic, 0,
                   loc_.file ? "Skipping UTF-8 BOM in makefile '" + *loc_.file + "'"
                             : std::string("Skipping UTF-8 BOM in makefile buffer"));
       }
-      ProcessLine(line, nlines);
+      ProcessLine(line, analysed);
     }
     // As GNU make's eval(): the check comes before the last rule is recorded (-p shows it).
     if (!conds_.ignoring.empty()) m_->Fatal(&loc_, "missing 'endif'");
@@ -232,25 +133,39 @@ void Reader::Run() {
   m_->reading_loc_ = saved;
 }
 
-void Reader::ProcessLine(std::string& line, long) {
-  if (line.empty()) return;
+bool Reader::NextLine(std::string* line, long* nlines, const LogicalLine** analysed) {
+  if (parsed_ == nullptr) return lines_.Next(line, nlines);
+  if (next_line_ >= parsed_->lines.size()) return false;
+  *analysed = &parsed_->lines[next_line_++];
+  *nlines = (*analysed)->nlines;
+  return true;
+}
+
+void Reader::ProcessLine(std::string& line, const LogicalLine* analysed) {
+  std::string_view raw = analysed ? std::string_view(analysed->raw) : line;
+  if (raw.empty()) return;
   char cmd_prefix = m_->cmd_prefix_;
-  if (line[0] == cmd_prefix) {
+  if (raw[0] == cmd_prefix) {
     if (no_targets_) return;
     if (have_rule_) {
       if (ignoring_) return;
       if (commands_.empty()) cmds_started_ = loc_.line;
-      commands_.append(line, 1, std::string::npos);
+      commands_.append(raw.substr(1));
       commands_.push_back('\n');
       return;
     }
   }
-  std::string collapsed = line;
-  CollapseContinuations(&collapsed);
-  RemoveComments(&collapsed);
-  VarModifiers vm;
-  VarDef def;
-  size_t ap = ParseVarAssignment(collapsed, &vm, &def);
+  // What the text alone says (parsed_makefile.h): from the parse, or worked out here.
+  LogicalLine here;
+  if (analysed == nullptr) {
+    here.raw.swap(line);
+    AnalyzeLine(&here);
+    analysed = &here;
+    raw = here.raw;
+  }
+  const std::string& collapsed = analysed->text;
+  const VarModifiers& vm = analysed->vm;
+  size_t ap = analysed->assign_at;
   if (ap != std::string::npos) {
     if (ignoring_) {
       if (vm.define) in_ignored_define_ = true;
@@ -321,8 +236,9 @@ void Reader::ProcessLine(std::string& line, long) {
     DoLoad(rest, word[0] == '-');
     return;
   }
-  if (line[0] == cmd_prefix) Fatal("recipe commences before first target");
-  DoRule(line, collapsed);
+  if (raw[0] == cmd_prefix) Fatal("recipe commences before first target");
+  std::string rule_line = analysed == &here ? std::move(here.raw) : analysed->raw;
+  DoRule(rule_line);
 }
 
 int Reader::ConditionalLine(std::string_view line, size_t len) {
@@ -519,9 +435,11 @@ void Reader::DoDefine(std::string_view rest, const VarModifiers& vm) {
   long nlines = 0;
   bool first = true;
   while (true) {
-    if (!lines_.Next(&line, &nlines)) {
+    const LogicalLine* analysed = nullptr;
+    if (!NextLine(&line, &nlines, &analysed)) {
       m_->Fatal(&defstart, "missing 'endef', unterminated 'define'");
     }
+    if (analysed) line = analysed->raw;
     if (count_lines_) loc_.line += nlines;
     CollapseContinuations(&line);
     if (line.empty() || line[0] != m_->cmd_prefix_) {
@@ -754,8 +672,7 @@ std::string UnescapeChar(std::string_view s, char c) {
 
 }  // namespace
 
-void Reader::DoRule(std::string& line, std::string& collapsed) {
-  (void)collapsed;
+void Reader::DoRule(std::string& line) {
   RecordWaitingFiles();
   Loc fstart = loc_;
   std::string recipe;
@@ -1032,6 +949,33 @@ void Make::ConstructIncludePath() {
   DefineGlobal(".INCLUDE_DIRS", value, Origin::kDefault, true);
 }
 
+namespace {
+
+/// An open makefile: its descriptor (closed on destruction) or the errno of the failed open.
+struct OpenedMakefile {
+  int fd = -1;
+  int err = 0;
+  explicit OpenedMakefile(const std::string& path) {
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) err = errno;
+  }
+  ~OpenedMakefile() {
+    if (fd >= 0) close(fd);
+  }
+  void Swap(OpenedMakefile& o) {
+    std::swap(fd, o.fd);
+    std::swap(err, o.err);
+  }
+};
+
+int64_t RealtimeNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace
+
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string name = ExpandTilde(filename);
   std::string path = name;
@@ -1041,19 +985,17 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
       Fatal(nullptr, path + ": " + strerror(EISDIR));
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  int open_errno = in ? 0 : errno;
+  OpenedMakefile in(path);
   bool searched = false;
   // Only an included makefile (`include`, MAKEFILES) is looked for along the include path,
   // never a -f or default one.
-  if (!in && open_errno == ENOENT && (flags & kRmIncluded) && !name.empty() && name[0] != '/') {
+  if (in.fd < 0 && in.err == ENOENT && (flags & kRmIncluded) && !name.empty() && name[0] != '/') {
     for (const std::string& dir : include_search_path_) {
       std::string cand = dir + "/" + name;
-      std::ifstream in2(cand, std::ios::binary);
-      if (in2) {
+      OpenedMakefile in2(cand);
+      if (in2.fd >= 0) {
         path = cand;
-        in.swap(in2);
-        open_errno = 0;
+        in.Swap(in2);
         searched = true;
         break;
       }
@@ -1066,11 +1008,11 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   // The lines read are located by the name as given, though: GNU make's eval_makefile sets
   // its floc to "the original file name" before it searches (-I d: `inc.mk:3: ...`).
   std::string loc_name = searched ? name : path;
-  read_makefiles_.push_back(ReadMakefile{path, flags, open_errno});
-  if (!in) {
+  read_makefiles_.push_back(ReadMakefile{path, flags, in.fd < 0 ? in.err : 0});
+  if (in.fd < 0) {
     // GNU make's eval_makefile: a makefile it cannot read does not exist (-p shows it).
     if (deps_file->last_mtime == kUnknownTime) deps_file->last_mtime = kNonexistentTime;
-    *err = open_errno ? open_errno : ENOENT;
+    *err = in.err ? in.err : ENOENT;
     return false;
   }
   // Add it to MAKEFILE_LIST.
@@ -1081,9 +1023,31 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   const std::string* fname = InternFileName(loc_name);
   Loc first_line{fname, 1};  // GNU make defines it at the makefile's line 1 (-p shows it)
   DefineGlobal("MAKEFILE_LIST", list, Origin::kFile, false, &first_line);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EvalBuffer(ss.str(), fname, 1, (flags & kRmNoDefaultGoal) == 0);
+  // The parse cache (parser/parsed_makefile.h) knows the file by the identity of what was
+  // opened; without a kept parse, the file is read and parsed here.
+  std::shared_ptr<const ParsedMakefile> parsed;
+  struct stat before;
+  bool have_stat = fstat(in.fd, &before) == 0;
+  if (parses_ != nullptr && have_stat) parsed = parses_->Find(before);
+  if (parsed == nullptr) {
+    int64_t started = RealtimeNs();
+    std::string text;
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in.fd, buf, sizeof buf)) != 0) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;  // as a stream read: what was read so far is the makefile
+      }
+      text.append(buf, static_cast<size_t>(n));
+    }
+    parsed = ParseMakefile(text);
+    struct stat after;
+    if (parses_ != nullptr && have_stat && fstat(in.fd, &after) == 0)
+      parses_->Offer(before, after, started, parsed);
+  }
+  Reader r(this, parsed.get(), fname, (flags & kRmNoDefaultGoal) == 0);
+  r.Run();
   return true;
 }
 

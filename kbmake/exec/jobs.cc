@@ -444,6 +444,7 @@ void JobRunner::StartJobCommand(Child* c) {
     // GNU make skips `<Bourne shell> -c :` (also -ec) without starting it.
     if (argv.size() == 3 && IsBourneCompatibleShell(argv[0]) &&
         (argv[1] == "-c" || argv[1] == "-ec") && argv[2] == ":") {
+      c->skipped.push_back(argv[2]);
       continue;
     }
     // kbmake goes further: a /bin/sh script that provably does nothing (Kbuild's
@@ -451,6 +452,7 @@ void JobRunner::StartJobCommand(Child* c) {
     // either, unless /bin/sh cannot be run (then the process must fail as it would).
     if (argv.size() == 3 && argv[0] == "/bin/sh" && (argv[1] == "-c" || argv[1] == "-ec") &&
         IsNoOpShellScript(argv[2]) && access("/bin/sh", X_OK) == 0) {
+      c->skipped.push_back(argv[2]);
       continue;
     }
     if (m_->opts.dry_run && !recurse) continue;
@@ -683,11 +685,18 @@ void JobRunner::TraceChildEnd(Child* c) {
   if (m_->trace_ != nullptr && c->trace_start >= 0) {
     std::string cmd = RecipeText(c);
     int64_t end = c->trace_end >= 0 ? c->trace_end : m_->trace_->Now();
+    std::vector<std::pair<std::string, std::string>> args = {
+        {"command", cmd},
+        {"directory", m_->starting_dir_},
+        {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
+        {"status", c->trace_status}};
+    if (!c->skipped.empty()) {
+      std::string skipped;
+      for (const std::string& s : c->skipped) skipped += (skipped.empty() ? "" : "\n") + s;
+      args.emplace_back("skipped", skipped);
+    }
     m_->trace_->Event(c->file->name, c->trace_submake ? "submake" : "recipe", c->trace_start,
-                      end, c->trace_lane,
-                      {{"command", cmd}, {"directory", m_->starting_dir_},
-                       {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
-                       {"status", c->trace_status}});
+                      end, c->trace_lane, args);
     if (!c->trace_submake) m_->trace_->FreeLane(c->trace_lane);
     c->trace_start = -1;
     c->trace_end = -1;

@@ -43,6 +43,9 @@ struct Child {
   int trace_lane = 0;
   bool trace_submake = false;
   std::string trace_status = "0";
+  /// Commands make did not start because they do nothing (`:`, IsNoOpShellScript), as the
+  /// shell would have been given them (--build-trace lists them: `args.skipped`).
+  std::vector<std::string> skipped;
   // --status: counted in M (will show an echo line) and in N (showed its first one).
   bool status_counted = false;
   bool status_started = false;

@@ -69,6 +69,9 @@ class SubmakeHost {
   /// The build logs (--build-log, --explain) of the process: sub-makes inside it share one
   /// object per log file.
   BuildLogs& build_logs() { return build_logs_; }
+  /// The build-wide parse cache (parser/parsed_makefile.h; null: off).
+  class ParseCache* parse_cache() const { return parse_cache_; }
+  void set_parse_cache(class ParseCache* c) { parse_cache_ = c; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -76,6 +79,7 @@ class SubmakeHost {
  private:
   std::function<int(Invocation&)> run_;
   bool enabled_;
+  class ParseCache* parse_cache_ = nullptr;
   bool have_self_ = false;
   dev_t self_dev_ = 0;
   ino_t self_ino_ = 0;

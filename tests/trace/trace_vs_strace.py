@@ -130,8 +130,10 @@ for i, e in enumerate(recipes):
     cmd = re.sub(r"\\\n", "\x00", e["args"]["command"])
     ls = [norm_cmd(l.replace("\x00", "\\\n")) for l in cmd.split("\n")]
     # GNU make (and kbmake) run no process for a line that is just `:` (Kbuild's
-    # if_changed when nothing changed)
-    ls = [l for l in ls if l and l != ":"]
+    # if_changed when nothing changed); kbmake also skips lines that do nothing (Kbuild's
+    # `set -e; trap ...;` with an empty command), and lists what it skipped in args.skipped.
+    skipped = {norm_cmd(l) for l in e["args"].get("skipped", "").split("\n") if l}
+    ls = [l for l in ls if l and l != ":" and l not in skipped]
     lines_of.append(ls)
     for l in ls:
         for k in keys(l): line_owner.setdefault(k, set()).add(i)
