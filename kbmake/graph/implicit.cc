@@ -325,11 +325,11 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
     PatternRule* r = up.get();
     if (!r->deps.empty() && r->cmds == nullptr) continue;
     if (r->in_use) continue;
-    for (size_t ti = 0; ti < r->targets.size(); ++ti) {
-      const std::string& target = r->targets[ti];
-      Pattern tp = Pattern::Parse(target);
+    const auto& parsed = r->TargetPatterns();
+    for (size_t ti = 0; ti < parsed.size(); ++ti) {
+      const Pattern& tp = parsed[ti].pattern;
       if (recursions > 0 && tp.prefix.empty() && tp.suffix.empty() && !r->terminal) continue;
-      bool check_lastslash = pathlen > 0 && target.find('/') == std::string::npos;
+      bool check_lastslash = pathlen > 0 && !parsed[ti].has_slash;
       std::string_view subject = filename;
       if (check_lastslash) subject = std::string_view(filename).substr(pathlen);
       std::string_view stem;
@@ -364,7 +364,7 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       PatternRule* r = tr.rule;
       if (r == nullptr) continue;
       if (intermed_ok && r->terminal) continue;
-      Pattern tp = Pattern::Parse(r->targets[tr.matches]);
+      const Pattern& tp = r->TargetPatterns()[tr.matches].pattern;
       std::string_view subject = filename;
       if (tr.checked_lastslash) subject = std::string_view(filename).substr(pathlen);
       std::string_view stemv;

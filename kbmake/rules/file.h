@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kbmake/base/loc.h"
+#include "kbmake/base/strutil.h"
 #include "kbmake/vars/variables.h"
 
 namespace kbmake {
@@ -111,6 +112,21 @@ struct PatternRule {
   bool builtin = false;
   bool pending_delete = false;
   std::string suffix;  // for a converted suffix rule: its name (".c.o"), for --graph
+  /// `targets` parsed (implicit search tries every rule on every file without a recipe;
+  /// filled on first use by TargetPatterns(), as targets never change after creation).
+  struct ParsedTarget {
+    Pattern pattern;
+    bool has_slash;
+  };
+  std::vector<ParsedTarget> parsed_targets;
+  const std::vector<ParsedTarget>& TargetPatterns() {
+    if (parsed_targets.size() != targets.size()) {
+      parsed_targets.clear();
+      for (const std::string& t : targets)
+        parsed_targets.push_back({Pattern::Parse(t), t.find('/') != std::string::npos});
+    }
+    return parsed_targets;
+  }
 };
 
 }  // namespace kbmake

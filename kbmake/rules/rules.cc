@@ -127,8 +127,13 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       ArParseName(word, &archive, &member);
       word = std::move(archive);
     }
+    const bool glob = HasGlobChars(word);
+    if (!glob && member.empty()) {  // the common case: one plain name
+      dest->push_back(std::move(word));
+      continue;
+    }
     std::vector<std::string> names;
-    if (HasGlobChars(word)) names = Glob(word);
+    if (glob) names = Glob(word);
     if (names.empty()) names.push_back(std::move(word));
     for (std::string& n : names) {
       if (member.empty()) {
