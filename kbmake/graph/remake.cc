@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
 #include "kbmake/base/archive.h"
@@ -92,23 +91,23 @@ void Make::SetFileVariables(File* file) {
   define("+", plus);
   // $^, $? and $| list each prerequisite once; a name listed both order-only and normal
   // counts as normal.
-  std::unordered_map<std::string_view, const Dep*> first;
-  std::unordered_map<std::string_view, bool> order_only;
+  struct Seen {
+    const Dep* first;  // the name's first mention
+    bool order_only;   // all its mentions are order-only
+  };
+  absl::flat_hash_map<std::string_view, Seen> seen;
+  seen.reserve(file->deps.size());
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.extra) continue;
-    auto [it, inserted] = first.emplace(DepName(d), &d);
-    if (inserted) {
-      order_only[DepName(d)] = d.order_only;
-    } else if (order_only[DepName(d)] != d.order_only) {
-      order_only[DepName(d)] = false;
-    }
+    auto [it, inserted] = seen.try_emplace(DepName(d), Seen{&d, d.order_only});
+    if (!inserted && it->second.order_only != d.order_only) it->second.order_only = false;
   }
   bool cf = true, qf = true, bf = true;
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.extra) continue;
-    auto it = first.find(DepName(d));
-    if (it->second != &d) continue;
-    if (order_only[DepName(d)]) {
+    const Seen& s = seen.find(DepName(d))->second;
+    if (s.first != &d) continue;
+    if (s.order_only) {
       AppendWord(&bar, AutoVarName(DepName(d)), &bf);
     } else {
       AppendWord(&caret, AutoVarName(DepName(d)), &cf);
