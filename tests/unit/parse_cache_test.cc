@@ -108,6 +108,9 @@ TEST(ParseCache, RacyOrChangingFilesAreNotKept) {
   struct stat wrong_size = FileStat(10, 99, now - 1000000000LL);  // not what was parsed
   for (int i = 0; i < 3; ++i) cache.Offer(wrong_size, wrong_size, now, parsed);
   EXPECT_EQ(cache.Find(wrong_size), nullptr);
+  struct stat whole_seconds = FileStat(11, 6, (now / 1000000000 - 5) * 1000000000);
+  for (int i = 0; i < 3; ++i) cache.Offer(whole_seconds, whole_seconds, now, parsed);
+  EXPECT_EQ(cache.Find(whole_seconds), nullptr);
 }
 
 TEST(ParseCache, StaysWithinItsBudget) {
