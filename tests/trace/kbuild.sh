@@ -54,7 +54,7 @@ if [[ $rc != 0 ]]; then echo "FAIL build (exit $rc)"; cat "$work/out"; exit 1; f
 echo "PASS build"
 python3 "$here/trace_vs_strace.py" "$work/trace.json" "$work/strace.log" "$root" 2
 ok=$?
-echo "--- the same checks on a tampered trace (one compile dropped, a 3rd lane, +10%):"
+echo "--- the same checks on a tampered trace (one compile dropped, a 3rd lane, +20%):"
 python3 "$here/trace_vs_strace.py" "$work/trace.json" "$work/strace.log" "$root" 2 --tamper
 tok=$?
 [[ -n ${KEEP:-} ]] && cp "$work/trace.json" "$work/strace.log" "$KEEP/"
