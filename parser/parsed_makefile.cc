@@ -46,8 +46,10 @@ void ParseCache::Offer(const struct stat& before, const struct stat& after,
   Key k = KeyOf(before);
   if (!(KeyOf(after) == k) || static_cast<off_t>(parsed->bytes) != before.st_size) return;
   if (k.ctime_ns > read_started_ns - 100000000LL) return;
-  // Whole-second times (ext3, NFSv2, ...): a change within the same second would not show.
-  if (before.st_ctim.tv_nsec == 0 || before.st_mtim.tv_nsec == 0) return;
+  // Whole-second change times (ext3, NFSv2, ...): a change within the same second would not
+  // show. Only ctime tells the file system's granularity: the kernel sets it on every change,
+  // while mtime is whatever tar, cp -p or touch -d set (whole seconds for a tar extraction).
+  if (before.st_ctim.tv_nsec == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (parses_.count(k)) return;
   if (offered_once_.insert(k).second) return;  // first reading: remember that it happened

@@ -58,8 +58,9 @@ class ParseCache {
   /// `read_started_ns` (CLOCK_REALTIME) and `after` when it ended. It is kept only when the
   /// file was the same before and after, is a regular file, changed last at least 100 ms
   /// before the reading started (a second change within the same clock tick could leave the
-  /// identity as it was: git's "racy" entries), has times with a sub-second part (a file
-  /// system with whole-second times would hide a second change within the second), has been
+  /// identity as it was: git's "racy" entries), has a change time with a sub-second part (a
+  /// file system with whole-second times would hide a second change within the second; the
+  /// mtime may be whole seconds, as tar sets it), has been
   /// offered before (a file read once, such as a .cmd file, is not kept), and the cache stays
   /// within its byte budget.
   void Offer(const struct stat& before, const struct stat& after, int64_t read_started_ns,

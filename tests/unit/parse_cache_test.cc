@@ -113,6 +113,20 @@ TEST(ParseCache, RacyOrChangingFilesAreNotKept) {
   EXPECT_EQ(cache.Find(whole_seconds), nullptr);
 }
 
+// A file extracted by tar (the kernel's makefiles) has a whole-second mtime but a fine ctime,
+// which is what shows the file system's granularity: it is kept.
+TEST(ParseCache, WholeSecondMtimeFromTarIsKept) {
+  ParseCache cache;
+  auto parsed = ParseMakefile("x = 1\n");
+  int64_t now = NowNs();
+  struct stat st = FileStat(12, 6, now - 1000000000LL);
+  st.st_ctim.tv_nsec = 123456789;
+  st.st_mtim.tv_sec -= 86400;
+  st.st_mtim.tv_nsec = 0;
+  for (int i = 0; i < 2; ++i) cache.Offer(st, st, now, parsed);
+  EXPECT_EQ(cache.Find(st), parsed);
+}
+
 TEST(ParseCache, StaysWithinItsBudget) {
   ParseCache cache;
   std::string big(ParseCache::kMaxBytes / 2 + 1, '#');
