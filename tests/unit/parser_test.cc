@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -177,4 +178,76 @@ TEST(RemoveComments, HashInsideVariableReferenceIsNotAComment) {
 }
 
 }  // namespace
+}  // namespace kbmake
+
+namespace kbmake {
+namespace {
+// GNU make's find_char_unquote as FindUnquoted did it before it remembered memchr results:
+// one byte at a time. The reference for the randomized comparison below.
+size_t FindUnquotedByteByByte(std::string* sp, std::string_view stops, bool skip_vars,
+                              size_t from) {
+  std::string& s = *sp;
+  bool stop[256] = {};
+  for (char c : stops) stop[static_cast<unsigned char>(c)] = true;
+  if (skip_vars) stop[static_cast<unsigned char>('$')] = true;
+  size_t p = from;
+  while (true) {
+    while (p < s.size() && !stop[static_cast<unsigned char>(s[p])]) ++p;
+    if (p >= s.size()) return std::string::npos;
+    if (skip_vars && s[p] == '$') {
+      if (p + 1 >= s.size()) return std::string::npos;
+      char open = s[p + 1];
+      p += 2;
+      if (open == '(' || open == '{') {
+        char close = open == '(' ? ')' : '}';
+        int count = 1;
+        while (p < s.size()) {
+          if (s[p] == open) {
+            ++count;
+          } else if (s[p] == close && --count == 0) {
+            ++p;
+            break;
+          }
+          ++p;
+        }
+      }
+      continue;
+    }
+    if (p > 0 && s[p - 1] == '\\') {
+      size_t n = 0;
+      while (p - n > 0 && s[p - n - 1] == '\\') ++n;
+      size_t remove = n - n / 2;
+      s.erase(p - n, remove);
+      p -= remove;
+      if (n % 2 == 0) return p;
+      ++p;
+      continue;
+    }
+    return p;
+  }
+}
+}  // namespace
+
+// Random texts over the characters that matter (stops, '$', parentheses, backslashes): the
+// same position and the same edited text as the byte-by-byte scan, for every kind of call.
+TEST(FindUnquoted, SameAsByteByByteScanOnRandomTexts) {
+  std::mt19937 rng(12345);
+  const std::string alphabet = "ab:;#=$(){}\\\\ ";
+  const std::vector<std::string> stop_sets = {":", ";", "#", ";#", ":=", "=:;#"};
+  for (int iter = 0; iter < 50000; ++iter) {
+    std::string text;
+    size_t len = rng() % 40;
+    for (size_t i = 0; i < len; ++i) text.push_back(alphabet[rng() % alphabet.size()]);
+    const std::string& stops = stop_sets[rng() % stop_sets.size()];
+    bool skip_vars = rng() % 2;
+    size_t from = text.empty() ? 0 : rng() % (text.size() + 1);
+    std::string a = text, b = text;
+    size_t pa = FindUnquoted(&a, stops, skip_vars, from);
+    size_t pb = FindUnquotedByteByByte(&b, stops, skip_vars, from);
+    ASSERT_EQ(pa, pb) << "text '" << text << "' stops '" << stops << "' skip " << skip_vars
+                      << " from " << from;
+    ASSERT_EQ(a, b) << "text '" << text << "'";
+  }
+}
+
 }  // namespace kbmake
