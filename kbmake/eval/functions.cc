@@ -230,6 +230,13 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
     std::string word = s.substr(start, i - start);
     if (!ArchiveGroupWord(s, i, false, &ar_prefix, &word)) continue;
     if (!ArName(word)) {
+      // A plain name (a .cmd file of Linux holds hundreds of `$(wildcard include/config/X)`)
+      // is what Glob checks with lstat: done here without building a list.
+      if (word[0] != '~' && word.find_first_of("*?[\\") == std::string::npos) {
+        struct stat st;
+        if (m->dir_cache_.Lstat(word, &st) == 0) AppendWord(out, word, &first);
+        continue;
+      }
       for (const std::string& f : m->Glob(word)) AppendWord(out, f, &first);
       continue;
     }
