@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
@@ -71,11 +72,26 @@ std::vector<std::string> Make::Glob(std::string_view pattern) {
   return dir_cache_.Glob(ExpandTilde(std::string(pattern)));
 }
 
+namespace {
+// The characters that end a run of ordinary characters in ParseFileSeq: the spaces (IsSpace),
+// the backslash and, where an order-only part may start ([1]), '|'.
+struct WordStops {
+  bool stop[2][256];
+  constexpr WordStops() : stop{} {
+    for (int k = 0; k < 2; ++k)
+      for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r', '\\'}) stop[k][c] = true;
+    stop[1][static_cast<unsigned char>('|')] = true;
+  }
+};
+constexpr WordStops kWordStops;
+}  // namespace
+
 std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
                                             bool* order_only_split,
                                             std::vector<std::string>* order_only, bool noar) {
   std::vector<std::string> out;
   std::vector<std::string>* dest = &out;
+  const bool* stops = kWordStops.stop[order_only != nullptr];
   // Inside "lib(a b c)": the "lib(" that each member name gets.
   std::string ar_prefix;
   size_t i = 0;
@@ -92,9 +108,7 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
     while (i < text.size() && !IsSpace(text[i])) {
       // A run of ordinary characters is appended at once.
       size_t run = i;
-      while (run < text.size() && !IsSpace(text[run]) && text[run] != '\\' &&
-             !(order_only && text[run] == '|'))
-        ++run;
+      while (run < text.size() && !stops[static_cast<unsigned char>(text[run])]) ++run;
       word.append(text.data() + i, run - i);
       i = run;
       if (i >= text.size() || IsSpace(text[i])) break;
@@ -228,8 +242,13 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   {
     bool any_pat = false, any_plain = false;
     for (const std::string& t : targets) {
-      std::string tt = t;
-      (FindPercentInPlace(&tt) == std::string::npos ? any_plain : any_pat) = true;
+      // Only a name with a '%' can be a pattern (a .cmd file's rule has hundreds of names).
+      bool is_pat = false;
+      if (t.find('%') != std::string::npos) {
+        std::string tt = t;
+        is_pat = FindPercentInPlace(&tt) != std::string::npos;
+      }
+      (is_pat ? any_pat : any_plain) = true;
     }
     if (any_pat && any_plain) {
       Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
@@ -290,7 +309,8 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   Pattern pat;
   if (pattern) pat = Pattern::Parse(*pattern);
   std::vector<File*> group;
-  for (const std::string& name : targets) {
+  for (size_t ti = 0; ti < targets.size(); ++ti) {
+    const std::string& name = targets[ti];
     if (name == ".POSIX" && !posix_) {
       posix_ = true;
       DefineGlobal(".SHELLFLAGS", "-ec", Origin::kDefault, false);
@@ -323,6 +343,8 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
         these.push_back(d);
       } else if (pattern) {
         if (!deptext.empty()) these = SplitPrereqs(deptext, stem);
+      } else if (ti + 1 == targets.size()) {
+        these = std::move(deps);  // the last target takes the list (often the only one)
       } else {
         these = deps;
       }
@@ -373,10 +395,12 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       if (f->deps.empty()) {
         f->deps = std::move(these);
       } else if (cmds) {
-        these.insert(these.end(), f->deps.begin(), f->deps.end());
+        these.insert(these.end(), std::make_move_iterator(f->deps.begin()),
+                     std::make_move_iterator(f->deps.end()));
         f->deps = std::move(these);
       } else {
-        f->deps.insert(f->deps.end(), these.begin(), these.end());
+        f->deps.insert(f->deps.end(), std::make_move_iterator(these.begin()),
+                       std::make_move_iterator(these.end()));
       }
     }
     if (grouped) group.push_back(f);
