@@ -52,6 +52,8 @@ class ByteReader {
   }
   bool ok() const { return ok_; }
   bool done() const { return in_.empty(); }
+  /// The number of bytes not read yet.
+  size_t remaining() const { return in_.size(); }
 
  private:
   uint64_t Fail() {

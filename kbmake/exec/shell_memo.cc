@@ -27,7 +27,6 @@ namespace kbmake {
 namespace {
 
 constexpr char kMagic[] = "KBMKSHM\n";
-constexpr uint64_t kVersion = 2;
 // Bounds of the memo file: least recently used entries are dropped beyond them.
 constexpr size_t kMaxEntries = 2048;
 constexpr size_t kMaxBytes = 16u << 20;
@@ -172,34 +171,111 @@ bool RunTraced(const ShellCall& call, ExecImage& image, bool verify, std::string
 
 }  // namespace
 
-std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries) {
+namespace {
+
+// The file: magic, version, entry count, then the index (per entry: key, last use, size and
+// FNV-1a checksum of its bytes), an FNV-1a checksum of everything so far, then each entry's
+// bytes (EncodeEntry) in index order, ending exactly at the end of the file. The index is
+// checked when the file is loaded; an entry's bytes only when the entry is used.
+struct Item {
+  std::string_view key;
+  int64_t last_used;
+  std::string_view bytes;
+  uint64_t sum;
+};
+
+std::string EncodeItems(const std::vector<Item>& items, uint64_t version) {
   ByteWriter w;
   w.bytes().append(kMagic, 8);
-  w.U64(kVersion);
-  w.U64(entries.size());
-  for (const ShellMemoEntry* e : entries) EncodeEntry(*e, &w);
-  uint64_t sum = Fnv1a64(w.bytes());
-  w.U64(sum);
+  w.U64(version);
+  w.U64(items.size());
+  for (const Item& it : items) {
+    w.Str(it.key);
+    w.I64(it.last_used);
+    w.U64(it.bytes.size());
+    w.U64(it.sum);
+  }
+  w.U64(Fnv1a64(w.bytes()));
+  for (const Item& it : items) w.bytes().append(it.bytes);
   return std::move(w.bytes());
+}
+
+struct IndexEntry {
+  std::string key;
+  ShellMemoSlot where;
+};
+
+// Reads the header and index of `bytes`; false if it is not a memo file of this version or
+// the index is damaged (the entries' own bytes are not checked here).
+bool ParseIndex(std::string_view bytes, std::vector<IndexEntry>* index) {
+  index->clear();
+  if (bytes.size() < 8 + 8 + 8 + 8 || bytes.compare(0, 8, std::string_view(kMagic, 8)) != 0)
+    return false;
+  ByteReader r(bytes.substr(8));
+  if (r.U64() != kShellMemoVersion) return false;
+  uint64_t n = r.U64();
+  if (!r.ok() || n > (bytes.size() / 32)) return false;  // each index entry takes 32 bytes+
+  std::vector<IndexEntry> list;
+  list.reserve(n);
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    IndexEntry e;
+    e.key = r.Str();
+    e.where.last_used = r.I64();
+    e.where.size = r.U64();
+    e.where.sum = r.U64();
+    total += e.where.size;
+    if (total > bytes.size()) return false;
+    list.push_back(std::move(e));
+  }
+  size_t index_end = bytes.size() - r.remaining();
+  uint64_t sum = r.U64();
+  if (!r.ok() || sum != Fnv1a64(bytes.substr(0, index_end))) return false;
+  if (r.remaining() != total) return false;
+  size_t off = bytes.size() - r.remaining();
+  for (IndexEntry& e : list) {
+    e.where.offset = off;
+    off += e.where.size;
+  }
+  *index = std::move(list);
+  return true;
+}
+
+// Decodes one entry's bytes, checking its checksum and its key.
+bool DecodeStored(std::string_view bytes, uint64_t sum, std::string_view key,
+                  ShellMemoEntry* e) {
+  if (Fnv1a64(bytes) != sum) return false;
+  ByteReader r(bytes);
+  return DecodeEntry(&r, e) && r.done() && e->key == key;
+}
+
+}  // namespace
+
+std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries,
+                            uint64_t version) {
+  std::vector<std::string> bytes(entries.size());
+  std::vector<Item> items;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ByteWriter w;
+    EncodeEntry(*entries[i], &w);
+    bytes[i] = std::move(w.bytes());
+    items.push_back({entries[i]->key, entries[i]->last_used, bytes[i], Fnv1a64(bytes[i])});
+  }
+  return EncodeItems(items, version);
 }
 
 bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entries) {
   entries->clear();
-  if (bytes.size() < 8 + 8 + 8 + 8 || bytes.compare(0, 8, kMagic) != 0) return false;
-  std::string_view body(bytes.data(), bytes.size() - 8);
-  ByteReader tail(std::string_view(bytes).substr(bytes.size() - 8));
-  if (tail.U64() != Fnv1a64(body)) return false;
-  ByteReader r(body.substr(8));
-  if (r.U64() != kVersion) return false;
-  uint64_t n = r.U64();
-  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+  std::vector<IndexEntry> index;
+  if (!ParseIndex(bytes, &index)) return false;
+  for (const IndexEntry& ie : index) {
     ShellMemoEntry e;
-    if (!DecodeEntry(&r, &e)) break;
+    std::string_view b = std::string_view(bytes).substr(ie.where.offset, ie.where.size);
+    if (!DecodeStored(b, ie.where.sum, ie.key, &e) || e.last_used != ie.where.last_used) {
+      entries->clear();
+      return false;
+    }
     entries->push_back(std::move(e));
-  }
-  if (!r.ok() || !r.done() || entries->size() != n) {
-    entries->clear();
-    return false;
   }
   return true;
 }
@@ -272,12 +348,32 @@ ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
   Shard& sh = shards_[file];
   if (!sh.loaded) {
     sh.loaded = true;
-    std::vector<ShellMemoEntry> list;
-    if (!file.empty() && DecodeShellMemo(ReadWholeFile(file), &list)) {
-      for (ShellMemoEntry& e : list) sh.entries[e.key] = std::move(e);
-    }  // else: none yet, damaged or foreign: start afresh
+    std::vector<IndexEntry> index;
+    if (!file.empty()) sh.file = ReadWholeFile(file);
+    if (ParseIndex(sh.file, &index)) {
+      for (IndexEntry& ie : index) sh.stored.emplace(std::move(ie.key), ie.where);
+    } else {  // none yet, damaged or foreign: start afresh
+      sh.file.clear();
+    }
   }
   return sh;
+}
+
+ShellMemoEntry* ShellMemo::FindLocked(Shard& sh, const std::string& key) {
+  auto it = sh.entries.find(key);
+  if (it != sh.entries.end()) return &it->second;
+  auto st = sh.stored.find(key);
+  if (st == sh.stored.end()) return nullptr;
+  ShellMemoSlot where = st->second;
+  sh.stored.erase(st);
+  ShellMemoEntry e;
+  if (!DecodeStored(std::string_view(sh.file).substr(where.offset, where.size), where.sum, key,
+                    &e)) {
+    sh.dropped.insert(key);  // damaged: never trusted, and left out of the next file
+    sh.dirty = true;
+    return nullptr;
+  }
+  return &sh.entries.emplace(key, std::move(e)).first->second;
 }
 
 bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
@@ -287,9 +383,8 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
   {
     std::lock_guard<std::mutex> lock(mu_);
     Shard& sh = ShardLocked(cwd);
-    auto it = sh.entries.find(key);
-    if (it != sh.entries.end()) {
-      const ShellMemoEntry& e = it->second;
+    if (ShellMemoEntry* found = FindLocked(sh, key)) {
+      ShellMemoEntry& e = *found;
       const PathFact* changed = nullptr;
       for (const PathFact& f : e.deps) {
         PathFact now = ObservePath(f.path, f.follow);
@@ -304,8 +399,8 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         *status = e.status;
         std::string err = e.err;
         int64_t now = NowSeconds();
-        if (now - it->second.last_used > 86400) {
-          it->second.last_used = now;
+        if (now - e.last_used > 86400) {
+          e.last_used = now;
           sh.dirty = true;
         }
         *note = "hit";
@@ -313,8 +408,8 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         return true;
       }
       *note = "miss (" + changed->path + " changed)";
-      sh.dropped.insert(it->first);
-      sh.entries.erase(it);
+      sh.dropped.insert(key);
+      sh.entries.erase(key);
       sh.dirty = true;
     } else {
       *note = "miss";
@@ -383,6 +478,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
   std::string k = e.key;
   Shard& sh = ShardLocked(cwd);
   sh.dropped.erase(k);
+  sh.stored.erase(k);
   sh.entries[k] = std::move(e);
   sh.dirty = true;
   return true;
@@ -395,23 +491,44 @@ void ShellMemo::Save() {
   for (auto& [file, sh] : shards_) {
     if (!sh.dirty || file.empty()) continue;
     sh.dirty = false;
-    // Entries written meanwhile by other kbmake processes are kept (ours win for equal keys).
-    std::vector<ShellMemoEntry> disk;
-    if (DecodeShellMemo(ReadWholeFile(file), &disk)) {
-      for (ShellMemoEntry& e : disk)
-        if (!sh.dropped.count(e.key)) sh.entries.try_emplace(e.key, std::move(e));
+    // The entries: ours (decoded ones encoded again, the others copied with their checksum,
+    // still to be checked when used), then those other kbmake processes wrote meanwhile
+    // (ours win for equal keys; those we found stale or damaged stay out).
+    std::vector<Item> items;
+    absl::flat_hash_set<std::string_view> have;
+    std::vector<std::string> encoded;
+    encoded.reserve(sh.entries.size());
+    for (const auto& [k, e] : sh.entries) {
+      ByteWriter w;
+      EncodeEntry(e, &w);
+      encoded.push_back(std::move(w.bytes()));
+      items.push_back({k, e.last_used, encoded.back(), Fnv1a64(encoded.back())});
+      have.insert(k);
     }
-    std::vector<const ShellMemoEntry*> list;
-    for (const auto& [k, e] : sh.entries) list.push_back(&e);
-    std::sort(list.begin(), list.end(), [](const ShellMemoEntry* a, const ShellMemoEntry* b) {
-      return a->last_used != b->last_used ? a->last_used > b->last_used : a->key < b->key;
+    for (const auto& [k, where] : sh.stored) {
+      if (!have.insert(k).second) continue;
+      items.push_back({k, where.last_used,
+                       std::string_view(sh.file).substr(where.offset, where.size), where.sum});
+    }
+    std::string disk = ReadWholeFile(file);
+    std::vector<IndexEntry> disk_index;
+    if (ParseIndex(disk, &disk_index)) {
+      for (const IndexEntry& ie : disk_index) {
+        if (sh.dropped.count(ie.key) || !have.insert(ie.key).second) continue;
+        items.push_back({ie.key, ie.where.last_used,
+                         std::string_view(disk).substr(ie.where.offset, ie.where.size),
+                         ie.where.sum});
+      }
+    }
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return a.last_used != b.last_used ? a.last_used > b.last_used : a.key < b.key;
     });
     size_t bytes = 0, keep = 0;
-    while (keep < list.size() && keep < kMaxEntries &&
-           bytes + EntryBytes(*list[keep]) <= kMaxBytes)
-      bytes += EntryBytes(*list[keep++]);
-    list.resize(keep);
-    std::string data = EncodeShellMemo(list);
+    auto size_of = [](const Item& it) { return it.key.size() + it.bytes.size() + 32; };
+    while (keep < items.size() && keep < kMaxEntries && bytes + size_of(items[keep]) <= kMaxBytes)
+      bytes += size_of(items[keep++]);
+    items.resize(keep);
+    std::string data = EncodeItems(items, kShellMemoVersion);
     // mkdir -p of the memo's directory; a plain file in its place is an old memo: removed.
     for (size_t p = dir_.find('/', 1);; p = dir_.find('/', p + 1)) {
       mkdir(p == std::string::npos ? dir_.c_str() : dir_.substr(0, p).c_str(), 0755);

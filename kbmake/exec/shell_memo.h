@@ -34,9 +34,22 @@ struct ShellMemoEntry {
   std::vector<PathFact> deps;
 };
 
-/// Encodes/decodes a whole memo file (versioned, checksummed). Decode returns false for a
-/// damaged or foreign file; `entries` is then empty.
-std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries);
+/// An entry of a loaded memo file, not decoded yet: where its bytes are in the file, when it
+/// was last used, and its bytes' checksum.
+struct ShellMemoSlot {
+  size_t offset = 0, size = 0;
+  int64_t last_used = 0;
+  uint64_t sum = 0;
+};
+
+/// The memo file format's version (a file of another version is ignored).
+constexpr uint64_t kShellMemoVersion = 3;
+
+/// Encodes/decodes a whole memo file (versioned; its index and each entry checksummed).
+/// Decode returns false for a damaged or foreign file; `entries` is then empty. `version`
+/// is for tests (a file of a foreign version).
+std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries,
+                            uint64_t version = kShellMemoVersion);
 bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entries);
 
 /// The memo of one build: shared by every make instance of the process (thread-safe).
@@ -69,14 +82,22 @@ class ShellMemo {
   void Save();
 
  private:
+  /// The entries of one working directory. A file is loaded whole, but an entry is decoded
+  /// (and its checksum checked) only when a command asks for it: a Linux tree's file holds
+  /// up to 16 MiB of entries of earlier configurations, and a build uses about 140.
   struct Shard {
     bool loaded = false;
     bool dirty = false;
-    absl::flat_hash_map<std::string, ShellMemoEntry> entries;
+    std::string file;                                 // the file's bytes, as loaded
+    absl::flat_hash_map<std::string, ShellMemoSlot> stored;  // in `file`, not decoded yet
+    absl::flat_hash_map<std::string, ShellMemoEntry> entries;  // decoded, or new
     absl::flat_hash_set<std::string> dropped;  // found stale: not merged back from the file
   };
   std::string Key(const ShellCall& call, std::string* cwd);
   Shard& ShardLocked(const std::string& cwd);
+  /// The entry of `key` (decoding it from the file if needed), or null; a damaged entry is
+  /// dropped.
+  ShellMemoEntry* FindLocked(Shard& sh, const std::string& key);
   void PruneShards();
 
   std::mutex mu_;

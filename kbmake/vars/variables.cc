@@ -39,10 +39,12 @@ bool VarSet::Erase(std::string_view name) {
 }
 
 bool IsValidEnvName(std::string_view name) {
-  if (name.empty()) return false;
-  if (!(isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  // ASCII letters, digits and '_', not starting with a digit: GNU make's define_variable_in_set
+  // tests character ranges, not the locale's isalnum (and it runs for every definition).
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (name.empty() || !alpha(name[0])) return false;
   for (char c : name)
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
   return true;
 }
 

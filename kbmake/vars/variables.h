@@ -62,6 +62,8 @@ struct SetList {
   bool next_is_parent = false;
 };
 
+/// Whether a variable of this name can be exported: ASCII letters, digits and underscores,
+/// not starting with a digit (GNU make's test when it defines a variable).
 bool IsValidEnvName(std::string_view name);
 
 }  // namespace kbmake

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -80,15 +81,11 @@ TEST(ShellMemoFormat, DamagedFileIsIgnored) {
 
 TEST(ShellMemoFormat, ForeignVersionIsIgnored) {
   ShellMemoEntry a = Sample("a");
-  std::string bytes = EncodeShellMemo({&a});
-  // The version follows the 8-byte magic; a different one with a valid checksum is refused.
-  std::string other = bytes.substr(0, bytes.size() - 8);
-  other[8] = static_cast<char>(other[8] + 1);
-  uint64_t sum = 0xcbf29ce484222325ull;
-  for (unsigned char c : other) sum = (sum ^ c) * 0x100000001b3ull;
-  for (int i = 0; i < 8; ++i) other.push_back(static_cast<char>(sum >> (8 * i)));
+  // A well-formed file (valid checksums) of another version is refused.
+  std::string other = EncodeShellMemo({&a}, kShellMemoVersion + 1);
   std::vector<ShellMemoEntry> back;
   EXPECT_FALSE(DecodeShellMemo(other, &back));
+  EXPECT_TRUE(DecodeShellMemo(EncodeShellMemo({&a}, kShellMemoVersion), &back));
 }
 
 class ShellMemoRun : public ::testing::Test {
@@ -179,6 +176,38 @@ TEST_F(ShellMemoRun, DamagedFileIsRebuilt) {
   EXPECT_EQ(Run("echo hi", &note), "hi\n");
   EXPECT_EQ(note, "miss, remembered");
   EXPECT_EQ(Run("echo hi", &note), "hi\n");
+  EXPECT_EQ(note, "hit");
+}
+
+// An entry's bytes are checked only when it is used: a damaged one is a miss (and is
+// remembered afresh) while the file's other entries are still used.
+TEST_F(ShellMemoRun, DamagedEntryIsRunAgainOthersAreKept) {
+  std::string note;
+  Run("echo one", &note);
+  Run("echo two", &note);
+  EXPECT_EQ(Run("echo one", &note), "one\n");
+  EXPECT_EQ(note, "hit");
+  std::vector<ShellMemoEntry> entries;
+  std::ifstream in(file_, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(DecodeShellMemo(bytes, &entries));
+  ASSERT_EQ(entries.size(), 2u);
+  // The last entry's bytes end the file: damage one of them (inside its last path's data).
+  bool last_is_two = entries[1].out == "two\n";
+  FILE* f = fopen(file_.c_str(), "r+b");
+  ASSERT_NE(f, nullptr);
+  fseek(f, -4, SEEK_END);
+  fputc('#', f);
+  fclose(f);
+  const char* damaged = last_is_two ? "echo two" : "echo one";
+  const char* intact = last_is_two ? "echo one" : "echo two";
+  EXPECT_EQ(Run(intact, &note), last_is_two ? "one\n" : "two\n");
+  EXPECT_EQ(note, "hit");
+  Run(damaged, &note);
+  EXPECT_EQ(note, "miss, remembered");
+  Run(damaged, &note);
+  EXPECT_EQ(note, "hit");
+  Run(intact, &note);
   EXPECT_EQ(note, "hit");
 }
 
