@@ -1,5 +1,5 @@
 // Engine micro-benchmarks: reading a large generated makefile, reading shared makefiles with
-// and without the parse cache, expanding a deep chain of
+// and without the parse cache, reading Kbuild-style `.cmd` files, expanding a deep chain of
 // recursive variables, function-heavy expansion over thousands of words, and a recursive
 // build of many directories run by the kbmake binary with sub-makes in-process or as
 // processes (what one sub-make costs).
@@ -114,6 +114,62 @@ void BM_ReadSharedMakefiles(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ReadSharedMakefiles)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// What Kbuild's sub-makes spend most of their reading on: `.cmd` files (each read once per
+// build). Each file has the shape fixdep writes: `cmd_x := ...`, `source_x := ...`, then
+// `deps_x := \` with 300 header names, every third followed by a `$(wildcard
+// include/config/OPT)` line (a few of those files exist), then `x: $(deps_x)` and
+// `$(deps_x):`. One iteration: a new make instance includes 50 such files (about 20,000
+// lines), as a sub-make of a large directory does.
+void BM_ReadCmdFiles(benchmark::State& state) {
+  char tmpl[] = "/tmp/kbmake-bench-cmd-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) {
+    state.SkipWithError("mkdtemp");
+    return;
+  }
+  const std::string root = tmpl;
+  mkdir((root + "/include").c_str(), 0755);
+  mkdir((root + "/include/config").c_str(), 0755);
+  for (int k = 0; k < 40; k += 4) {
+    std::string opt = root + "/include/config/OPT" + std::to_string(k);
+    if (FILE* f = fopen(opt.c_str(), "w")) fclose(f);
+  }
+  std::string includes = "include";
+  for (int n = 0; n < 50; ++n) {
+    std::string obj = "dir/file" + std::to_string(n) + ".o";
+    std::string text = "cmd_" + obj + " := gcc -Wp,-MMD,dir/.file.o.d -nostdinc -I./include" +
+                       std::string(40, ' ') + "-D__KERNEL__ -O2 -c -o " + obj + " dir/file.c\n\n";
+    text += "source_" + obj + " := dir/file" + std::to_string(n) + ".c\n\n";
+    text += "deps_" + obj + " := \\\n";
+    for (int h = 0; h < 300; ++h) {
+      text += "  include/linux/header" + std::to_string((h * 7 + n) % 900) + ".h \\\n";
+      if (h % 3 == 0) text += "    $(wildcard include/config/OPT" + std::to_string(h % 40) + ") \\\n";
+    }
+    text += "\n" + obj + ": $(deps_" + obj + ")\n\n$(deps_" + obj + "):\n";
+    std::string path = root + "/.file" + std::to_string(n) + ".o.cmd";
+    if (FILE* out = fopen(path.c_str(), "w")) {
+      fwrite(text.data(), 1, text.size(), out);
+      fclose(out);
+    }
+    includes += " " + path;
+  }
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr || chdir(root.c_str()) != 0) {
+    state.SkipWithError("chdir");
+    return;
+  }
+  for (auto _ : state) {
+    auto m = NewMake();
+    m->EvalString(includes + "\n", nullptr);
+    benchmark::DoNotOptimize(m->LookupFile("dir/file0.o"));
+  }
+  if (chdir(cwd) != 0) {
+  }
+  std::string rm = "rm -rf " + root;
+  if (system(rm.c_str()) != 0) {
+  }
+}
+BENCHMARK(BM_ReadCmdFiles)->Unit(benchmark::kMillisecond);
 
 // v0 = x, v1 = $(v0)y, ... vN: expanding $(vN) recurses N levels.
 void BM_DeepRecursiveChain(benchmark::State& state) {
