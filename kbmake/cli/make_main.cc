@@ -490,6 +490,11 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
         summary += "kbmake summary: parse cache: " + std::to_string(pc.hits()) + " of " +
                    std::to_string(pc.lookups()) + " makefile readings reused a parse\n";
       }
+      if (fs != nullptr) {
+        summary += "kbmake summary: stat cache: " + std::to_string(fs->hits()) + " of " +
+                   std::to_string(fs->lookups()) +
+                   " stat and directory lookups answered without a system call\n";
+      }
       errout(summary);
     }
   }
