@@ -221,7 +221,9 @@ BuildLog* Make::LogFor(const std::string& key) {
 }
 
 std::vector<std::string> Make::TargetEnvironment(File* file) {
-  absl::flat_hash_map<std::string, Variable*> seen;
+  // Names are views of the variables' own names (thousands per Kbuild instance, and this
+  // runs for every process and in-process sub-make started).
+  absl::flat_hash_set<std::string_view> seen;
   std::vector<Variable*> order;
   SetList* list = file && file->variables ? file->variables : &global_list_;
   bool is_parent = false;
@@ -229,7 +231,7 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
     l->set->ForEach([&](const Variable& cv) {
       Variable* v = const_cast<Variable*>(&cv);
       if (is_parent && v->private_var) return;
-      if (seen.emplace(v->name, v).second) order.push_back(v);
+      if (seen.insert(v->name).second) order.push_back(v);
     });
     is_parent |= l->next_is_parent;
   }
