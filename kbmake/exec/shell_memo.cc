@@ -224,6 +224,7 @@ bool ParseIndex(std::string_view bytes, std::vector<IndexEntry>* index) {
     e.where.last_used = r.I64();
     e.where.size = r.U64();
     e.where.sum = r.U64();
+    if (e.where.size > bytes.size()) return false;  // (so that the sum cannot wrap)
     total += e.where.size;
     if (total > bytes.size()) return false;
     list.push_back(std::move(e));
