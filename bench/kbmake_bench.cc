@@ -73,13 +73,19 @@ BENCHMARK(BM_ParseEvalLargeMakefile)->Arg(1000)->Arg(5000)->Unit(benchmark::kMil
 // about 1500 lines), read by a new make instance per iteration, as each of Kbuild's
 // sub-makes does. Arg 0: every reading reads and parses the files; 1: through the
 // build-wide parse cache (parser/parsed_makefile.h), as sub-makes inside one kbmake do.
-void BM_ReadSharedMakefiles(benchmark::State& state) {
+// A new temporary directory for a benchmark's files ("" and the benchmark skipped if none).
+std::string MakeTempDir(benchmark::State& state) {
   char tmpl[] = "/tmp/kbmake-bench-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) {
     state.SkipWithError("mkdtemp");
-    return;
+    return {};
   }
-  const std::string root = tmpl;
+  return tmpl;
+}
+
+void BM_ReadSharedMakefiles(benchmark::State& state) {
+  const std::string root = MakeTempDir(state);
+  if (root.empty()) return;
   std::string names;
   for (int f = 0; f < 4; ++f) {
     std::string text = "# shared file " + std::to_string(f) + "\n";
@@ -122,12 +128,8 @@ BENCHMARK(BM_ReadSharedMakefiles)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)
 // `$(deps_x):`. One iteration: a new make instance includes 50 such files (about 20,000
 // lines), as a sub-make of a large directory does.
 void BM_ReadCmdFiles(benchmark::State& state) {
-  char tmpl[] = "/tmp/kbmake-bench-cmd-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    state.SkipWithError("mkdtemp");
-    return;
-  }
-  const std::string root = tmpl;
+  const std::string root = MakeTempDir(state);
+  if (root.empty()) return;
   mkdir((root + "/include").c_str(), 0755);
   mkdir((root + "/include/config").c_str(), 0755);
   for (int k = 0; k < 40; k += 4) {

@@ -5,12 +5,21 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "kbmake/base/fs_cache.h"
 
 namespace kbmake {
+
+/// Whether `w` has a glob wildcard character (*, ? or [), quoted or not.
+inline bool HasGlobChars(std::string_view w) {
+  // One pass over the word (find_first_of runs memchr once per character of the word).
+  for (char c : w)
+    if (c == '*' || c == '?' || c == '[') return true;
+  return false;
+}
 
 class DirCache {
  public:

@@ -232,10 +232,7 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
     if (!ArName(word)) {
       // A plain name (a .cmd file of Linux holds hundreds of `$(wildcard include/config/X)`)
       // is what Glob checks with lstat: done here without building a list.
-      bool plain = word[0] != '~';
-      for (size_t k = 0; plain && k < word.size(); ++k)
-        plain = word[k] != '*' && word[k] != '?' && word[k] != '[' && word[k] != '\\';
-      if (plain) {
+      if (word[0] != '~' && word.find('\\') == std::string::npos && !HasGlobChars(word)) {
         struct stat st;
         if (m->dir_cache_.Lstat(word, &st) == 0) AppendWord(out, word, &first);
         continue;

@@ -184,6 +184,15 @@ struct Item {
   uint64_t sum;
 };
 
+// An entry's bytes in the file, and the index item that describes them (`bytes` is kept
+// by the caller).
+Item ItemOf(const ShellMemoEntry& e, std::string* bytes) {
+  ByteWriter w;
+  EncodeEntry(e, &w);
+  *bytes = std::move(w.bytes());
+  return {e.key, e.last_used, *bytes, Fnv1a64(*bytes)};
+}
+
 std::string EncodeItems(const std::vector<Item>& items, uint64_t version) {
   ByteWriter w;
   w.bytes().append(kMagic, 8);
@@ -256,12 +265,7 @@ std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries,
                             uint64_t version) {
   std::vector<std::string> bytes(entries.size());
   std::vector<Item> items;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    ByteWriter w;
-    EncodeEntry(*entries[i], &w);
-    bytes[i] = std::move(w.bytes());
-    items.push_back({entries[i]->key, entries[i]->last_used, bytes[i], Fnv1a64(bytes[i])});
-  }
+  for (size_t i = 0; i < entries.size(); ++i) items.push_back(ItemOf(*entries[i], &bytes[i]));
   return EncodeItems(items, version);
 }
 
@@ -497,13 +501,9 @@ void ShellMemo::Save() {
     // (ours win for equal keys; those we found stale or damaged stay out).
     std::vector<Item> items;
     absl::flat_hash_set<std::string_view> have;
-    std::vector<std::string> encoded;
-    encoded.reserve(sh.entries.size());
+    std::vector<std::string> encoded(sh.entries.size());
     for (const auto& [k, e] : sh.entries) {
-      ByteWriter w;
-      EncodeEntry(e, &w);
-      encoded.push_back(std::move(w.bytes()));
-      items.push_back({k, e.last_used, encoded.back(), Fnv1a64(encoded.back())});
+      items.push_back(ItemOf(e, &encoded[items.size()]));
       have.insert(k);
     }
     for (const auto& [k, where] : sh.stored) {

@@ -14,13 +14,6 @@ namespace kbmake {
 namespace {
 #include "kbmake/rules/defaults_data.inc"
 
-bool HasGlobChars(std::string_view w) {
-  // One pass over the word (find_first_of runs memchr once per character of the word).
-  for (char c : w)
-    if (c == '*' || c == '?' || c == '[') return true;
-  return false;
-}
-
 }  // namespace
 
 File* Make::LookupFile(std::string_view name) {
