@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "kbmake/base/bigstack.h"
 #include "kbmake/base/fs_cache.h"
+#include "kbmake/build.h"
 #include "parser/parsed_makefile.h"
 #include "kbmake/cli/options.h"
 #include "kbmake/cli/version.h"
@@ -102,7 +103,7 @@ void SetRestarts(std::vector<std::string>* env, const std::string& entry) {
 }
 
 /// One run of the invocation; *out_failed is set when writing to its stdout failed.
-int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix_out,
+int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
             bool* out_failed) {
   const std::string program = Basename(inv.argv.empty() ? "make" : inv.argv[0]);
   std::vector<std::string> env = inv.env;
@@ -196,6 +197,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     version_printed = true;
     if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
   }
+  FsCache* const fs = build->fs();
   std::string original_dir;
   {
     char buf[4096];
@@ -230,26 +232,28 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   const int memo_setting = ShellMemo::Enabled(env, opts.shell_cache);
   std::shared_ptr<ShellMemo> memo;
   if (memo_setting == 1 || (memo_setting < 0 && inv.shell_memo != nullptr)) {
-    memo = host != nullptr ? host->shell_memo() : nullptr;
+    memo = build->shell_memo();
     if (memo == nullptr) {
       std::string memo_dir = ShellMemo::DefaultDir(env);
       if (!memo_dir.empty()) {
         own_memo = std::make_shared<ShellMemo>(memo_dir);
         memo = own_memo;
-        if (host != nullptr) host->set_shell_memo(own_memo);
+        build->set_shell_memo(own_memo);
       }
     }
   }
   std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
-  if (host != nullptr && host->enabled()) runner = MakeSubmakeRunner(host, std::move(runner), memo);
+  if (build->submakes()->enabled()) {
+    runner = MakeSubmakeRunner(build->submakes(), std::move(runner), memo);
+  }
   // --build-trace / --summary: one trace for the whole build, started by the first make that
   // asks for it and shared by the sub-makes of the process.
   std::unique_ptr<BuildTrace> own_trace;
-  BuildTrace* trace = host != nullptr ? host->trace() : nullptr;
+  BuildTrace* trace = build->trace();
   if (trace == nullptr && (!opts.build_trace.empty() || opts.summary)) {
     own_trace = std::make_unique<BuildTrace>(opts.build_trace);
     trace = own_trace.get();
-    if (host != nullptr) host->set_trace(trace);
+    build->set_trace(trace);
   }
   // --status and --compdb: build-wide as well; the make that starts one owns it, and the
   // host forgets it when that make is done (also when it unwinds for a restart).
@@ -258,17 +262,17 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     return 2;
   }
   std::unique_ptr<BuildStatus> own_status;
-  BuildStatus* build_status = host != nullptr ? host->status() : nullptr;
+  BuildStatus* build_status = build->status();
   if (build_status == nullptr && !opts.status.empty()) {
     std::string storage;
     const std::string* fmt = EnvValue(env, "KBMAKE_STATUS", &storage);
     own_status = std::make_unique<BuildStatus>(fmt != nullptr ? *fmt : "",
                                                opts.status == "term" && isatty(inv.out_fd));
     build_status = own_status.get();
-    if (host != nullptr) host->set_status(build_status);
+    build->set_status(build_status);
   }
   std::unique_ptr<CompDb> own_compdb;
-  CompDb* compdb = host != nullptr ? host->compdb() : nullptr;
+  CompDb* compdb = build->compdb();
   if (compdb == nullptr) {
     std::string storage;
     if (!opts.compdb.empty()) {
@@ -279,17 +283,16 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
       own_compdb.reset(CompDb::Join(*spool));
     }
     compdb = own_compdb.get();
-    if (host != nullptr && compdb != nullptr) host->set_compdb(compdb);
+    if (compdb != nullptr) build->set_compdb(compdb);
   }
   struct ForgetOwned {
-    SubmakeHost* host;
+    Build* build;
     bool status, compdb;
     ~ForgetOwned() {
-      if (host == nullptr) return;
-      if (status) host->set_status(nullptr);
-      if (compdb) host->set_compdb(nullptr);
+      if (status) build->set_status(nullptr);
+      if (compdb) build->set_compdb(nullptr);
     }
-  } forget{host, own_status != nullptr, own_compdb != nullptr};
+  } forget{build, own_status != nullptr, own_compdb != nullptr};
   // --graph: one collector per process, shared by the sub-makes of the process. The top make
   // (--graph=FILE) merges the parts that kbmake sub-make processes write into FILE.parts;
   // such a process learns it from KBMAKE_GRAPH=<parent key>:<parts dir>, set by the parent on
@@ -301,7 +304,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   }
   if (!graph_from.empty() || !graph_node.empty()) DropGraphEnv(&env);
   std::unique_ptr<GraphCollector> own_graph;
-  GraphCollector* graph = host != nullptr ? host->graph() : nullptr;
+  GraphCollector* graph = build->graph();
   std::string graph_parent;
   if (graph != nullptr || opts.graph.empty()) {
     size_t colon = graph_from.find(':');
@@ -324,7 +327,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   }
   if (own_graph != nullptr) {
     graph = own_graph.get();
-    if (host != nullptr) host->set_graph(graph);
+    build->set_graph(graph);
   }
   Make make(opts, program, makelevel, env, std::move(runner));
   if (graph != nullptr) {
@@ -338,14 +341,13 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (graph != nullptr) graph->Add(SnapshotGraph(make));
   };
   make.fs_ = fs;
-  make.parses_ = host != nullptr ? host->parse_cache() : nullptr;
+  make.parses_ = build->parses();
   make.trace_ = trace;
   make.status_ = build_status;
   make.compdb_ = compdb;
   // --explain and the build log (docs/BUILD-LOG.md): from the command line, or from the
   // environment a parent kbmake gave its recipes (that is how they reach sub-makes that are
   // processes; in-process sub-makes get the same environment).
-  BuildLogs own_logs;
   {
     char cwd[4096];
     const std::string here = getcwd(cwd, sizeof cwd) != nullptr ? cwd : ".";
@@ -378,7 +380,7 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     }
     if (make.explain_) make.extra_env_.push_back("KBMAKE_EXPLAIN=1");
     if (log) {
-      make.build_logs_ = host != nullptr ? &host->build_logs() : &own_logs;
+      make.build_logs_ = build->build_logs();
       make.extra_env_.push_back("KBMAKE_BUILD_LOG=" + make.build_log_file_);
       if (make.build_log_file_.empty()) {
         std::string dirs;
@@ -420,10 +422,10 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
     if (own_graph != nullptr) {
       // The next run starts a new collector: this one's parts wait in the parts directory.
       own_graph->Write(false);
-      if (host != nullptr) host->set_graph(nullptr);
+      build->set_graph(nullptr);
     }
     if (!inv.owns_process) {
-      if (own_memo != nullptr && host != nullptr) host->set_shell_memo(nullptr);
+      if (own_memo != nullptr) build->set_shell_memo(nullptr);
       inv.argv = argv;
       throw Restart{r};
     }
@@ -466,11 +468,11 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   }
   if (own_memo != nullptr) {
     own_memo->Save();
-    if (host != nullptr) host->set_shell_memo(nullptr);
+    build->set_shell_memo(nullptr);
   }
   graph_snapshot();
   if (own_graph != nullptr) {
-    if (host != nullptr) host->set_graph(nullptr);
+    build->set_graph(nullptr);
     // A part that cannot be written (its top make is gone) is dropped silently: this make's
     // own output stays what it would be without a graphed parent.
     if (!own_graph->Write() && !own_graph->out_path().empty()) {
@@ -479,14 +481,14 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
   }
   if (make.stdout_failed_) *out_failed = true;
   if (own_trace != nullptr) {
-    if (host != nullptr) host->set_trace(nullptr);
+    build->set_trace(nullptr);
     if (!own_trace->Write()) {
       errout(prefix + ": " + own_trace->path() + ": " + strerror(errno) + "\n");
     }
     if (opts.summary) {
       std::string summary = own_trace->Summary();
-      if (host != nullptr && host->parse_cache() != nullptr) {
-        const ParseCache& pc = *host->parse_cache();
+      if (build->parses() != nullptr) {
+        const ParseCache& pc = *build->parses();
         summary += "kbmake summary: parse cache: " + std::to_string(pc.hits()) + " of " +
                    std::to_string(pc.lookups()) + " makefile readings reused a parse\n";
       }
@@ -507,13 +509,13 @@ int RunOnce(Invocation& inv, SubmakeHost* host, FsCache* fs, std::string* prefix
 
 }  // namespace
 
-int MakeMain(Invocation& inv, SubmakeHost* host, FsCache* fs) {
+int MakeMain(Invocation& inv, Build* build) {
   while (true) {
     std::string prefix;
     bool out_failed = false;
     int status;
     try {
-      status = RunOnce(inv, host, fs, &prefix, &out_failed);
+      status = RunOnce(inv, build, &prefix, &out_failed);
     } catch (const Restart& r) {
       SetRestarts(&inv.env, r.makerestarts);
       continue;

@@ -7,13 +7,13 @@
 
 namespace kbmake {
 
-class FsCache;
+class Build;
 
 /// Decodes options (GNUMAKEFLAGS, MAKEFLAGS, argv), applies -C, reads the makefiles and
 /// updates the goals; returns the exit status. Re-executing after remaking makefiles execs
 /// the program again when `inv.owns_process`, and otherwise runs the invocation again on
-/// the same thread with MAKE_RESTARTS set. `host` runs this instance's own sub-makes (null:
-/// always as processes). `fs` is the build-wide stat and directory cache (null: none).
-int MakeMain(Invocation& inv, SubmakeHost* host, FsCache* fs);
+/// the same thread with MAKE_RESTARTS set. `build` is the process's build-wide object: its
+/// caches, its sub-make runner and the instruments the instances share.
+int MakeMain(Invocation& inv, Build* build);
 
 }  // namespace kbmake

@@ -86,7 +86,7 @@ class BuildLog {
 };
 
 /// The build-wide set of logs: one BuildLog per file, shared by the make instances of the
-/// process (reached through SubmakeHost).
+/// process (reached through the Build, kbmake/build.h).
 class BuildLogs {
  public:
   /// The log stored at `path` (absolute), opened on first use.

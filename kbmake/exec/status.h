@@ -38,7 +38,7 @@ bool RecipeShowsLine(const std::vector<std::string>& lines, const std::vector<bo
                      bool posix_shell = true);
 
 /// The build-wide counters and the printer. Thread-safe; one per process, published through
-/// SubmakeHost so in-process sub-makes share it.
+/// the Build (kbmake/build.h) so in-process sub-makes share it.
 class BuildStatus {
  public:
   /// `format`: KBMAKE_STATUS (NINJA_STATUS placeholders; "" for the default "[%s/%t] ").

@@ -7,11 +7,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "kbmake/exec/build_log.h"
 #include "kbmake/exec/process.h"
 
 namespace kbmake {
@@ -33,8 +31,9 @@ struct Invocation {
   std::shared_ptr<class ShellMemo> shell_memo;
 };
 
-/// The build-wide part of running sub-makes: whether they may run inside the process, how
-/// to recognise this program, and how to run an invocation (cli/'s MakeMain).
+/// The build's sub-make runner settings (part of the build-wide object, kbmake/build.h):
+/// whether sub-makes may run inside the process, how to recognise this program, and how to
+/// run an invocation (cli/'s MakeMain).
 class SubmakeHost {
  public:
   /// `run` runs one make invocation to completion on the calling thread and returns its exit
@@ -44,34 +43,6 @@ class SubmakeHost {
   /// True if `argv` (with `env`'s PATH, as execve would search it) starts this program.
   bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env) const;
   int Run(Invocation& inv) const { return run_(inv); }
-  /// The build-wide $(shell) memo, once a make of the process has opened it (shared).
-  /// (Sub-makes on threads ask and set it concurrently.)
-  std::shared_ptr<class ShellMemo> shell_memo() const {
-    std::lock_guard<std::mutex> lock(memo_mu_);
-    return shell_memo_;
-  }
-  void set_shell_memo(std::shared_ptr<class ShellMemo> m) {
-    std::lock_guard<std::mutex> lock(memo_mu_);
-    shell_memo_ = std::move(m);
-  }
-  /// The build-wide trace, once the top make has started one (sub-makes record into it).
-  class BuildTrace* trace() const { return trace_; }
-  void set_trace(class BuildTrace* t) { trace_ = t; }
-  /// The build-wide --graph collector, once the top make has started one.
-  class GraphCollector* graph() const { return graph_; }
-  void set_graph(class GraphCollector* g) { graph_ = g; }
-  /// The build-wide --status counters, once a make of the process has started them.
-  class BuildStatus* status() const { return status_; }
-  void set_status(class BuildStatus* s) { status_ = s; }
-  /// The build-wide --compdb recorder, once a make of the process has opened it.
-  class CompDb* compdb() const { return compdb_; }
-  void set_compdb(class CompDb* c) { compdb_ = c; }
-  /// The build logs (--build-log, --explain) of the process: sub-makes inside it share one
-  /// object per log file.
-  BuildLogs& build_logs() { return build_logs_; }
-  /// The build-wide parse cache (parser/parsed_makefile.h; null: off).
-  class ParseCache* parse_cache() const { return parse_cache_; }
-  void set_parse_cache(class ParseCache* c) { parse_cache_ = c; }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
   void CountStart() { ++started_; }
@@ -79,19 +50,10 @@ class SubmakeHost {
  private:
   std::function<int(Invocation&)> run_;
   bool enabled_;
-  class ParseCache* parse_cache_ = nullptr;
   bool have_self_ = false;
   dev_t self_dev_ = 0;
   ino_t self_ino_ = 0;
   std::atomic_int started_{0};
-  class BuildTrace* trace_ = nullptr;
-  class GraphCollector* graph_ = nullptr;
-  mutable std::mutex memo_mu_;
-  // Set by the make that owns one, read by sub-make threads: atomic.
-  std::atomic<class BuildStatus*> status_{nullptr};
-  std::atomic<class CompDb*> compdb_{nullptr};
-  std::shared_ptr<class ShellMemo> shell_memo_;
-  BuildLogs build_logs_;
 };
 
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else

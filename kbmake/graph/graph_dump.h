@@ -3,7 +3,7 @@
 //
 // Each make instance leaves one GraphPart (a snapshot of its files after its run). Instances
 // running inside the process add theirs to the build-wide GraphCollector (published through
-// SubmakeHost); a kbmake sub-make that is a separate process writes its parts to a file in
+// the Build, kbmake/build.h); a kbmake sub-make that is a separate process writes its parts to a file in
 // the directory named by KBMAKE_GRAPH, which the top make merges.
 #pragma once
 
