@@ -22,13 +22,16 @@
 
 namespace {
 
-std::unique_ptr<kbmake::Make> NewMake() {
+std::unique_ptr<kbmake::Make> NewMake(kbmake::ParseCache* parses = nullptr) {
+  kbmake::InstanceSetup setup;
+  setup.parses = parses;
   auto m = std::make_unique<kbmake::Make>(kbmake::Options(), "make", 0,
-                                          std::vector<std::string>{"PATH=/usr/bin:/bin"});
-  m->shell_hook_ = [](std::string_view, int* st) {
+                                          std::vector<std::string>{"PATH=/usr/bin:/bin"},
+                                          nullptr, std::move(setup));
+  m->set_shell_hook([](std::string_view, int* st) {
     *st = 0;
     return std::string();
-  };
+  });
   m->DefineStartupVariables();
   return m;
 }
@@ -109,8 +112,7 @@ void BM_ReadSharedMakefiles(benchmark::State& state) {
   usleep(200000);
   kbmake::ParseCache cache;
   for (auto _ : state) {
-    auto m = NewMake();
-    if (state.range(0) == 1) m->parses_ = &cache;
+    auto m = NewMake(state.range(0) == 1 ? &cache : nullptr);
     m->EvalString("include" + names + "\n", nullptr);
     benchmark::DoNotOptimize(m->Lookup("obj-y"));
   }

@@ -121,20 +121,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                       std::make_unique<NoProcessRunner>());
     // Unbounded $(call)/$(eval) recursion would take seconds under ASan to reach the normal
     // limit (20000); a lower one reaches the same error path quickly.
-    make.max_expansion_depth_ = 1000;
-    make.load_filter_ = [](const std::string& file, const std::string& symbol) {
+    make.set_max_expansion_depth(1000);
+    make.set_load_filter([](const std::string& file, const std::string& symbol) {
       return file == "fuzzplugin.so" &&
              (symbol == "fuzzplugin_gmk_setup" || symbol == "fuzzplugin_eval_setup" ||
               symbol == "fuzzplugin_fail_setup" || symbol == "fuzzplugin_noremake_setup");
-    };
-    make.shell_hook_ = [](std::string_view, int* status) {
+    });
+    make.set_shell_hook([](std::string_view, int* status) {
       *status = 0;
       return std::string();
-    };
+    });
     kbmake::RunWithBigStack([&] {
       t_evaluating = true;
       try {
-        make.starting_dir_ = g_dir;
+        make.set_starting_dir(g_dir);
         make.DefineStartupVariables();
         const std::string* name = make.InternFileName("Makefile");
         kbmake::Loc loc{name, 1};
@@ -142,11 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // What -p prints after the makefiles are read (ReadAndBuild's steps before building),
         // formatted and thrown away: the printer walks every variable, rule and file the input
         // created.
-        make.SnapDeps();
-        make.ConvertToPattern();
-        make.InstallDefaultRules();
-        make.AddExtraPrereqsToPatternRules();
-        make.BuildVpathLists();
+        make.FinishReading();
         std::string db = kbmake::FormatDataBase(make, true);
         if (getenv("KBMAKE_FUZZ_PRINT")) fwrite(db.data(), 1, db.size(), stderr);
       } catch (const kbmake::FatalError& e) {

@@ -25,8 +25,37 @@
 namespace kbmake {
 
 Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
-           std::unique_ptr<ProcessRunner> runner)
-    : opts(std::move(o)), program(std::move(prog)), makelevel(level), environ_(std::move(env)) {
+           std::unique_ptr<ProcessRunner> runner, InstanceSetup setup)
+    : io_(setup.io),
+      owns_process_(setup.owns_process),
+      visible_fds_(setup.visible_fds),
+      trace_(setup.trace),
+      explain_(setup.explain),
+      build_logs_(setup.build_logs),
+      build_log_file_(std::move(setup.build_log_file)),
+      build_log_dirs_(std::move(setup.build_log_dirs)),
+      extra_env_(std::move(setup.extra_env)),
+      graph_(setup.graph),
+      graph_key_(std::move(setup.graph_key)),
+      graph_parent_(std::move(setup.graph_parent)),
+      graph_invoked_by_(std::move(setup.graph_invoked_by)),
+      status_(setup.status),
+      compdb_(setup.compdb),
+      fs_(setup.fs),
+      parses_(setup.parses),
+      shell_memo_(std::move(setup.shell_memo)),
+      reexec_hook_(std::move(setup.reexec_hook)),
+      makeflags_hook_(std::move(setup.makeflags_hook)),
+      stdin_makefile_(std::move(setup.stdin_makefile)),
+      db_level_(setup.db_level),
+      version_printed_(setup.version_printed),
+      argv0_(std::move(setup.argv0)),
+      restarts_(setup.restarts),
+      dir_entered_(setup.dir_entered),
+      opts_(std::move(o)),
+      program_(std::move(prog)),
+      makelevel_(level),
+      environ_(std::move(env)) {
   global_list_.set = &global_;
   jobs_ = std::make_unique<JobRunner>(this, std::move(runner));
 }
@@ -34,8 +63,8 @@ Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
 Make::~Make() = default;
 
 std::string Make::Prefix() const {
-  if (makelevel == 0) return program;
-  return program + "[" + std::to_string(makelevel) + "]";
+  if (makelevel_ == 0) return program_;
+  return program_ + "[" + std::to_string(makelevel_) + "]";
 }
 
 const std::string* Make::InternFileName(std::string_view name) {
@@ -291,7 +320,7 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
     }
     env.push_back(v->name + "=" + value);
   }
-  env.push_back("MAKELEVEL=" + std::to_string(makelevel + 1));
+  env.push_back("MAKELEVEL=" + std::to_string(makelevel_ + 1));
   for (const std::string& e : extra_env_) {
     std::string_view name(e.data(), e.find('=') + 1);
     env.erase(std::remove_if(env.begin(), env.end(),

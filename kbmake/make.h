@@ -74,6 +74,8 @@ enum DebugLevel : int {
 class BuildStatus;
 class BuildTrace;
 class CompDb;
+class GraphCollector;
+struct GraphPart;
 struct LoadedObjects;
 class JobRunner;
 class ProcessRunner;
@@ -81,32 +83,265 @@ class ShellMemo;
 class ParseCache;
 struct Child;
 
-/// The evaluator, rule database, dependency graph and scheduler of one make invocation.
+/// The standard streams of a make: 0/1/2 for the process's own make; other descriptors for
+/// a sub-make running inside the process (its parent's, or --output-sync files).
+struct StdStreams {
+  int in = 0, out = 1, err = 2;
+};
+
+/// What the process around a make instance decides for it before it runs (cli/make_main.cc):
+/// where its output goes, which build-wide services (kbmake/build.h) it uses and how, and
+/// how it restarts. A default InstanceSetup is a make on the standard streams that uses no
+/// build-wide service (tests, benchmarks).
+struct InstanceSetup {
+  StdStreams io;
+  /// True for the make that is the process (it may re-raise a fatal signal and exit); false
+  /// for a sub-make running inside it, which unwinds instead.
+  bool owns_process = true;
+  /// For a sub-make inside the process: the descriptors a new process would have inherited
+  /// from its parent (the jobserver).
+  const std::vector<int>* visible_fds = nullptr;
+  FsCache* fs = nullptr;            // the stat and directory cache (null: none)
+  ParseCache* parses = nullptr;     // the parse cache (null: every reading parses)
+  BuildTrace* trace = nullptr;      // --build-trace/--summary (null: not traced)
+  BuildStatus* status = nullptr;    // --status (null: off)
+  CompDb* compdb = nullptr;         // --compdb (null: off)
+  std::shared_ptr<ShellMemo> shell_memo;  // $(shell) results across runs (null: off)
+  /// --graph: the collector (null: off), this instance's key in it, the key of the make
+  /// whose recipe ran it and that recipe's target.
+  GraphCollector* graph = nullptr;
+  std::string graph_key, graph_parent, graph_invoked_by;
+  /// --explain, and the build logs (null: no log) with their file or directories (see
+  /// Make::LogFor); `extra_env` goes into every recipe's environment (NAME=value).
+  bool explain = false;
+  BuildLogs* build_logs = nullptr;
+  std::string build_log_file;
+  std::vector<std::string> build_log_dirs;
+  std::vector<std::string> extra_env;
+  std::string stdin_makefile;  // "-f -": the temporary copy of standard input
+  int db_level = 0;            // DebugLevel bits
+  bool version_printed = false;  // the banner was printed at start (--debug)
+  std::string argv0;           // as invoked, for $(MAKE) and MAKE_COMMAND
+  int restarts = 0;            // MAKE_RESTARTS
+  bool dir_entered = false;    // "Entering directory" printed before a restart
+  /// Re-executes the program after makefiles were remade, with the new restart count and
+  /// whether "Entering directory" was printed (never returns).
+  std::function<void(int restarts, bool dir_entered)> reexec_hook;
+  /// Re-decodes MAKEFLAGS set by a makefile into the options.
+  std::function<void(const std::string& flags, Options* opts)> makeflags_hook;
+};
+
+/// The evaluator, rule database, dependency graph and scheduler of one make invocation: a
+/// per-instance object. What instances share is the build-wide object (kbmake/build.h),
+/// reached only through the services InstanceSetup hands in.
 class Make {
  public:
   /// `runner` starts recipe processes; null means the real fork/exec runner.
   Make(Options opts, std::string program, int makelevel, std::vector<std::string> environ,
-       std::unique_ptr<ProcessRunner> runner = nullptr);
+       std::unique_ptr<ProcessRunner> runner = nullptr, InstanceSetup setup = InstanceSetup());
   ~Make();
   /// Reads the makefiles and updates the goals; returns make's exit status.
   int Run();
 
-  // ---- diagnostics (base) ----
+  // ---- the instance's interface (eval/, graph/, the fuzzer and tests use it) ----
+  /// `file:line: *** msg.  Stop.` (or `make: *** ...` without a location): throws FatalError.
   [[noreturn]] void Fatal(const Loc* loc, std::string_view msg);
+  /// `file:line: msg` on stderr; the run goes on.
   void Error(const Loc* loc, std::string_view msg);
   void Message(std::string_view msg);  // "make: msg" on stdout
   std::string Prefix() const;          // "make" or "make[N]"
+  /// A file name kept for the instance's lifetime (what Loc::file points to).
   const std::string* InternFileName(std::string_view name);
-
-  // ---- variables (vars/) ----
+  /// The variable `name` as seen from the current scope (null: undefined).
   Variable* Lookup(std::string_view name);
-  Variable* LookupInSet(std::string_view name, VarSet* set) { return set->Lookup(name); }
-  Variable* DefineInSet(std::string_view name, std::string value, Origin origin, bool recursive,
-                        VarSet* set, const Loc* loc);
   Variable* DefineGlobal(std::string_view name, std::string value, Origin origin, bool recursive,
                          const Loc* loc = nullptr) {
     return DefineInSet(name, std::move(value), origin, recursive, &global_, loc);
   }
+  /// An assignment statement (`name op value`) as a makefile line would make it.
+  Variable* DoVariableDefinition(const Loc* loc, std::string_view name, std::string_view value,
+                                 Origin origin, Flavor flavor, bool target_var);
+  /// The variables make defines before reading (MAKE, CURDIR, .FEATURES, the environment...).
+  void DefineStartupVariables();
+  /// Expands `text` in the current scope.
+  void Expand(std::string_view text, std::string* out);
+  std::string Expand(std::string_view text) {
+    std::string s;
+    Expand(text, &s);
+    return s;
+  }
+  /// Runs `cmd` with $(SHELL) $(.SHELLFLAGS), returns its output with newlines folded to
+  /// spaces and trailing newlines removed (all, or all but one for `!=`); sets .SHELLSTATUS.
+  std::string ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status);
+  /// Evaluates makefile text ($(eval), --eval, gmk_eval).
+  void EvalString(std::string_view text, const Loc* loc);
+  void EvalBuffer(const std::string& text, const std::string* filename, long first_line,
+                  bool set_default);
+  /// What make does once all makefiles are read, before updating anything: attaches
+  /// special targets' prerequisites, turns suffix rules into pattern rules, installs the
+  /// built-in rules, .EXTRA_PREREQS, the vpath lists.
+  void FinishReading();
+  /// The file (target) of that name, or null.
+  File* LookupFile(std::string_view name);
+  /// The names matching a glob pattern, as $(wildcard) gives them.
+  std::vector<std::string> Glob(std::string_view pattern);
+  /// GNU make's file_mtime (cached) or, with `cached` false, f_mtime (looks again).
+  Timestamp FileMtime(File* f, bool search, bool cached = true);
+  /// The "No rule to make target" message for `file` (GNU make's show_goal_error).
+  void ShowGoalError(File* file);
+
+  // ---- process surroundings ----
+  using StdStreams = kbmake::StdStreams;
+  /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
+  void WriteFd(int fd, std::string_view text);
+  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
+  BuildLog* LogFor(const std::string& key);
+  /// The build log's name for `f`: its absolute path (this make's directory + name).
+  std::string LogKey(const File* f) const;
+  /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
+  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
+  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
+  void GraphNoteLine(File* f, const std::string& line, bool recursive,
+                     std::vector<std::string>* env);
+  /// stat() of `name` (relative to this make's directory) through the build-wide cache.
+  int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
+  /// Tells the build-wide cache that make itself changed the file system.
+  void NoteFsChange() {
+    if (fs_ != nullptr) fs_->Changed();
+  }
+  /// `name` from this make's environment (the one it was started with), or "".
+  std::string GetEnv(std::string_view name) const;
+  /// "~" expansion with this make's $HOME.
+  std::string ExpandTilde(std::string name) const;
+  /// GNU make prints "Entering directory" lazily, before the first message or job (so a
+  /// make that prints nothing at all prints no directory lines either).
+  void EnsureEntered() {
+    if (print_directory_ && print_directory_around_run_ && !dir_entered_) {
+      dir_entered_ = true;
+      PrintDirectory(true);
+    }
+  }
+  /// Writes to stdout or stderr, or to the current output context.
+  void WriteOutput(bool is_err, std::string_view text);
+  /// A debugging line (GNU make's DB/DBF): `depth` spaces, `msg`, newline, on stdout.
+  void Debug(int level, int depth, const std::string& msg);
+
+  // ---- what the evaluator's helpers (eval/) read and scope ----
+  /// The location of the statement being evaluated (null: none).
+  const Loc* reading_loc() const { return reading_loc_; }
+  /// Where an error found during expansion is reported: the variable being expanded, else
+  /// the statement being evaluated.
+  const Loc* ErrorLoc() const { return expanding_loc_ ? expanding_loc_ : reading_loc_; }
+  /// The innermost variable scope (a $(foreach)/$(let)/$(call) pushes one for its body).
+  SetList* current_scope() const { return current_; }
+  void set_current_scope(SetList* s) { current_ = s; }
+  /// How many numbered arguments the innermost $(call) defined (outer ones are emptied).
+  int call_args_max() const { return call_args_max_; }
+  void set_call_args_max(int n) { call_args_max_ = n; }
+  /// One more nested expansion (a fatal error past the limit); LeaveExpansion undoes it.
+  void EnterExpansion() {
+    if (++expansion_depth_ > max_expansion_depth_) {
+      expansion_depth_ = 0;
+      Fatal(ErrorLoc(), "maximum expansion depth exceeded (infinite recursion?)");
+    }
+  }
+  void LeaveExpansion() { --expansion_depth_; }
+  /// This make's directory lookups (relative names), through the build-wide cache.
+  DirCache& dir_cache() { return dir_cache_; }
+  const DirCache& dir_cache() const { return dir_cache_; }
+  /// The directory this make runs in (after -C), as GNU make's starting_directory.
+  const std::string& starting_dir() const { return starting_dir_; }
+  /// The objects loaded with `load` (eval/load_object.h); null until the first `load`.
+  LoadedObjects* loaded() const { return loaded_.get(); }
+  LoadedObjects& EnsureLoaded();
+  /// False if the load filter (set_load_filter) refuses `symbol` of `file`.
+  bool LoadAllowed(const std::string& file, const std::string& symbol) const {
+    return !load_filter_ || load_filter_(file, symbol);
+  }
+
+  // ---- read-only views: options, the rule data base, the build-wide services ----
+  const Options& options() const { return opts_; }
+  /// Basename of argv[0] ("make", "kbmake").
+  const std::string& program() const { return program_; }
+  int makelevel() const { return makelevel_; }
+  int db_level() const { return db_level_; }
+  const StdStreams& io() const { return io_; }
+  /// Targets by name, and in the order they were entered.
+  const absl::flat_hash_map<std::string, std::unique_ptr<File>>& files() const { return files_; }
+  const std::vector<File*>& file_order() const { return file_order_; }
+  const std::vector<std::unique_ptr<PatternRule>>& pattern_rules() const {
+    return pattern_rules_;
+  }
+  struct PatternVar {
+    std::string pattern;
+    Variable var;
+    Flavor flavor;
+  };
+  /// Pattern-specific variables, sorted by pattern length (stable).
+  const std::vector<PatternVar>& pattern_vars() const { return pattern_vars_; }
+  struct VpathEntry {
+    std::string pattern;
+    std::vector<std::string> dirs;
+  };
+  const std::vector<VpathEntry>& vpaths() const { return vpaths_; }
+  const std::vector<std::string>& general_vpath() const { return general_vpath_; }
+  const VarSet& global_vars() const { return global_; }
+  char recipe_prefix() const { return cmd_prefix_; }
+  const Variable* default_goal_var() const { return default_goal_var_; }
+  struct ReadMakefile {
+    std::string name;
+    int flags;
+    int err;
+  };
+  /// The makefiles read (for remaking them), in order.
+  const std::vector<ReadMakefile>& read_makefiles() const { return read_makefiles_; }
+  /// The build-wide trace (--build-trace/--summary; null: not traced) and this instance's
+  /// number in it (its lane is 100 + that number).
+  BuildTrace* trace() const { return trace_; }
+  int trace_id() const { return trace_id_; }
+  /// The build-wide --status counters (null: off).
+  BuildStatus* status() const { return status_; }
+  /// --graph: this instance's key, its parent's and the target whose recipe ran it; the
+  /// goals it updated; the recipe lines that ran $(MAKE) as a process (target, line).
+  const std::string& graph_key() const { return graph_key_; }
+  const std::string& graph_parent() const { return graph_parent_; }
+  const std::string& graph_invoked_by() const { return graph_invoked_by_; }
+  const std::vector<std::string>& graph_goals() const { return graph_goals_; }
+  const std::vector<std::pair<std::string, std::string>>& graph_external() const {
+    return graph_external_;
+  }
+  /// True once writing to stdout failed (GNU make's close_stdout reports it at exit).
+  bool stdout_failed() const { return stdout_failed_; }
+
+  // ---- hooks for tests, benchmarks and the fuzzer ----
+  /// Runs $(shell)/!= commands instead of a real shell.
+  void set_shell_hook(std::function<std::string(std::string_view cmd, int* status)> h) {
+    shell_hook_ = std::move(h);
+  }
+  /// `load` looks up a setup symbol or opens an object only if this returns true for the
+  /// file name and symbol (otherwise it fails as an object that cannot be opened). The
+  /// fuzzer's containment: GNU make calls whatever symbol `load x(sym)` names.
+  void set_load_filter(std::function<bool(const std::string& file, const std::string& symbol)> f) {
+    load_filter_ = std::move(f);
+  }
+  /// Nesting of expansions/$(call)s before "maximum expansion depth exceeded"; kept well
+  /// below what the big stack (base/bigstack.h) holds. The fuzzer lowers it.
+  void set_max_expansion_depth(int n) { max_expansion_depth_ = n; }
+  /// The directory for $(abspath) and friends when evaluating without Run() (which takes it
+  /// from getcwd).
+  void set_starting_dir(std::string dir) { starting_dir_ = std::move(dir); }
+
+ private:
+  // The instance's own parts that live in files of their own: the statement reader
+  // (eval/read.cc), the scheduler (exec/jobs.h) and the --output-sync scope below.
+  friend class Reader;
+  friend class JobRunner;
+  friend class ScopedOutputContext;
+
+  // ---- variables (vars/) ----
+  Variable* LookupInSet(std::string_view name, VarSet* set) { return set->Lookup(name); }
+  Variable* DefineInSet(std::string_view name, std::string value, Origin origin, bool recursive,
+                        VarSet* set, const Loc* loc);
   /// Defines a global variable imported from the environment when make starts. Its origin
   /// is "environment" even under -e: GNU make imports the environment before it decodes its
   /// switches, and upgrades such a variable to "environment override" only when a later
@@ -114,18 +349,10 @@ class Make {
   /// assignment (which yields only to an "environment override" global) see it as plain
   /// "environment" until then.
   Variable* DefineStartupEnvVariable(std::string_view name, std::string value);
-  Variable* DoVariableDefinition(const Loc* loc, std::string_view name, std::string_view value,
-                                 Origin origin, Flavor flavor, bool target_var);
   void InitializeFileVariables(File* f, bool reading);
   std::string VariablesList();
 
   // ---- expansion (eval/) ----
-  void Expand(std::string_view text, std::string* out);
-  std::string Expand(std::string_view text) {
-    std::string s;
-    Expand(text, &s);
-    return s;
-  }
   std::string ExpandForFile(std::string_view text, File* file);
   /// ExpandForFile without --warn-undefined-variables warnings: GNU make expands $(SHELL) and
   /// $(IFS) so when it builds a command's argv.
@@ -137,23 +364,16 @@ class Make {
   /// Handles `$(func args)` at text[start] (just after "$(" ) if `name` is a builtin.
   bool HandleFunction(std::string_view text, size_t* pos, char open, char close,
                       std::string* out);
-  /// Runs `cmd` with $(SHELL) $(.SHELLFLAGS), returns its output with newlines folded to
-  /// spaces and trailing newlines removed (all, or all but one for `!=`); sets .SHELLSTATUS.
-  std::string ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status);
 
   // ---- reading (eval/read) ----
   enum ReadFlags { kRmIncluded = 1, kRmDontCare = 2, kRmNoDefaultGoal = 4, kRmNoTilde = 8 };
   /// Returns false if the file could not be read (errno in *err).
   bool EvalMakefile(const std::string& filename, int flags, int* err);
-  void EvalString(std::string_view text, const Loc* loc);
   /// GNU make's construct_include_path: the -I directories that exist (trailing slashes
   /// dropped), then the default ones, into the search path and .INCLUDE_DIRS.
   void ConstructIncludePath();
-  void EvalBuffer(const std::string& text, const std::string* filename, long first_line,
-                  bool set_default);
 
   // ---- files and rules (rules/) ----
-  File* LookupFile(std::string_view name);
   /// Returns the file of that name, creating it if needed (never a new :: entry).
   File* EnterFile(std::string_view name);
   /// GNU make's enter_file: for a name with :: rules, a new entry in the chain.
@@ -181,7 +401,6 @@ class Make {
   /// "lib(a b)" into "lib(a) lib(b)" unless `noar`, and globs (archive members too) if `glob`.
   std::vector<std::string> ParseFileSeq(std::string_view text, bool glob, bool* order_only_split,
                                         std::vector<std::string>* order_only, bool noar = false);
-  std::vector<std::string> Glob(std::string_view pattern);
   /// -p: prints the data base (rules/database_print.cc) on stdout, as GNU make's die() does.
   void PrintDataBase();
 
@@ -191,8 +410,6 @@ class Make {
   void BuildVpathLists();
   bool InGpath(const std::string& found, const std::string& name);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
-  /// GNU make's file_mtime (cached) or, with `cached` false, f_mtime (looks again).
-  Timestamp FileMtime(File* f, bool search, bool cached = true);
   /// GNU make's file_exists_p, archive members included.
   bool FileExists(const std::string& name);
   /// Date of "lib(member)" in its archive, or -1 (GNU make's ar_member_date).
@@ -221,7 +438,6 @@ class Make {
   void DefineMakeflags(bool all, bool makefiles = false);
 
   // ---- start-up and top level (run.cc) ----
-  void DefineStartupVariables();
   void DefineCommandLineVariables();
   void EvalCommandLineAssignment(const std::string& arg);
   /// The (expanded) name a command-line assignment "NAME[:+?!]=value" defines.
@@ -231,27 +447,12 @@ class Make {
   int RemakeMakefiles();
   void ReparseMakeflags();
   void UndefineDefaultVariables();
-  void ShowGoalError(File* file);
 
-  // ---- process surroundings ----
-  /// The standard streams of this make: 0/1/2 for the process's own make; other descriptors
-  /// for a sub-make running inside the process (its parent's, or --output-sync files).
-  struct StdStreams {
-    int in = 0, out = 1, err = 2;
-  };
+  // ---- what the process around the instance set up (InstanceSetup) ----
   StdStreams io_;
-  /// True for the make that is the process (it may re-raise a fatal signal and exit); false
-  /// for a sub-make running inside it, which unwinds instead.
   bool owns_process_ = true;
-  /// For a sub-make running inside the process: the descriptors a new process would have
-  /// inherited from its parent (the jobserver), or null for the process's own make.
   const std::vector<int>* visible_fds_ = nullptr;
-  /// Set once writing to io_.out failed (GNU make's close_stdout reports it at exit).
   bool stdout_failed_ = false;
-  /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
-  void WriteFd(int fd, std::string_view text);
-  /// The build-wide trace (--build-trace/--summary; null: not traced) and this instance's
-  /// number in it (its lane is 100 + that number).
   BuildTrace* trace_ = nullptr;
   int trace_id_ = 0;
   /// --explain: print why each recipe runs (graph/explain.h); the reasons remake.cc found,
@@ -265,49 +466,37 @@ class Make {
   BuildLogs* build_logs_ = nullptr;
   std::string build_log_file_;
   std::vector<std::string> build_log_dirs_;
-  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
-  BuildLog* LogFor(const std::string& key);
   /// Entries added to every recipe's environment (how --explain and --build-log reach
   /// sub-makes that are processes; NAME=value, replacing an exported NAME).
   std::vector<std::string> extra_env_;
-  /// The build log's name for `f`: its absolute path (this make's directory + name).
-  std::string LogKey(const File* f) const;
   int64_t trace_start_ = 0;  // when this instance started (trace clock)
-  /// The build-wide --graph collector (null: no graph), this instance's key in it, the key of
-  /// the make whose recipe ran it and that recipe's target (graph/graph_dump.h).
   class GraphCollector* graph_ = nullptr;
   std::string graph_key_, graph_parent_, graph_invoked_by_;
-  /// The goals updated (command line or default goal), for --graph.
   std::vector<std::string> graph_goals_;
-  /// Recipe lines that ran $(MAKE) as a process: target name and line (--graph).
   std::vector<std::pair<std::string, std::string>> graph_external_;
-  /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
-  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
-  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
-  void GraphNoteLine(File* f, const std::string& line, bool recursive,
-                     std::vector<std::string>* env);
   std::optional<std::string> graph_make_;  // $(MAKE), expanded once
-  /// --status: the build-wide counters and printer (null: off).
   BuildStatus* status_ = nullptr;
-  /// --compdb: the build-wide compile database recorder (null: off).
   CompDb* compdb_ = nullptr;
-  /// The build-wide stat and directory cache (null: none, every question goes to the system).
   FsCache* fs_ = nullptr;
-  /// The build-wide parse cache (null: every makefile is read and parsed again).
   ParseCache* parses_ = nullptr;
-  /// stat() of `name` (relative to this make's directory) through fs_.
-  int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
-  /// Tells the build-wide cache that make itself changed the file system.
-  void NoteFsChange() {
-    if (fs_ != nullptr) fs_->Changed();
-  }
-  /// `name` from this make's environment (the one it was started with), or "".
-  std::string GetEnv(std::string_view name) const;
-  /// "~" expansion with this make's $HOME.
-  std::string ExpandTilde(std::string name) const;
-
-  // ---- state ----
+  std::shared_ptr<ShellMemo> shell_memo_;
+  std::function<void(int restarts, bool dir_entered)> reexec_hook_;
+  std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
+  std::function<std::string(std::string_view cmd, int* status)> shell_hook_;
+  std::function<bool(const std::string& file, const std::string& symbol)> load_filter_;
+  // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
+  std::string stdin_makefile_;
+  int db_level_ = 0;  // DebugLevel bits
+  bool version_printed_ = false;  // the banner was printed at start (--debug); -p skips it
   std::string argv0_;  // as invoked, for $(MAKE)
+  int restarts_ = 0;
+  bool dir_entered_ = false;
+
+  // ---- the instance's own state ----
+  Options opts_;
+  std::string program_;  // basename of argv[0]
+  int makelevel_ = 0;
+  std::vector<std::string> environ_;
   bool print_directory_ = false;
   bool env_overrides_flag_ = false;
   bool ignore_from_special_ = false, silent_from_special_ = false;
@@ -315,19 +504,6 @@ class Make {
   int makefile_status_ = 0;
   File* current_goal_ = nullptr;  // the goal being updated (for show_goal_error)
   std::string makeflags_at_start_;
-  /// Re-executes the program after makefiles were remade (set by cli/; never returns).
-  std::function<void(int restarts)> reexec_hook_;
-  /// If set, runs $(shell)/!= commands instead of a real shell (tests and fuzzing).
-  std::function<std::string(std::string_view cmd, int* status)> shell_hook_;
-  /// If set, $(shell)/!= results are remembered across runs (exec/shell_memo.h); may be
-  /// shared by several make instances.
-  std::shared_ptr<ShellMemo> shell_memo_;
-  /// Re-decodes MAKEFLAGS set by a makefile into the options (set by cli/).
-  std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
-  Options opts;
-  std::string program;  // basename of argv[0]
-  int makelevel = 0;
-  std::vector<std::string> environ_;
   VarSet global_;
   SetList global_list_;
   SetList* current_ = &global_list_;
@@ -345,32 +521,12 @@ class Make {
   bool all_precious_ = false, all_secondary_ = false, ignore_all_ = false, silent_all_ = false;
   bool delete_on_error_ = false;
   int expansion_depth_ = 0;
-  // Nesting of expansions/$(call)s before "maximum expansion depth exceeded"; kept well
-  // below what the big stack (base/bigstack.h) holds. The fuzzer lowers it.
   int max_expansion_depth_ = 20000;
   int call_args_max_ = 0;
-  int restarts_ = 0;
-  // "-f -": the temporary file standard input was copied to (GNU make's /tmp/GmXXXXXX).
-  std::string stdin_makefile_;
-  int db_level_ = 0;  // DebugLevel bits
-  bool version_printed_ = false;  // the banner was printed at start (--debug); -p skips it
   bool print_directory_around_run_ = true;
-  bool dir_entered_ = false;
-  /// GNU make prints "Entering directory" lazily, before the first message or job (so a
-  /// make that prints nothing at all prints no directory lines either).
-  void EnsureEntered() {
-    if (print_directory_ && print_directory_around_run_ && !dir_entered_) {
-      dir_entered_ = true;
-      PrintDirectory(true);
-    }
-  }
   /// --output-sync: while set, make's own messages about a job (its command lines, errors,
   /// $(info) during its expansion) go to the job's temporary files instead of stdout/stderr.
   const OutputContext* output_ctx_ = nullptr;
-  /// Writes to stdout or stderr, or to the current output context.
-  void WriteOutput(bool is_err, std::string_view text);
-  /// A debugging line (GNU make's DB/DBF): `depth` spaces, `msg`, newline, on stdout.
-  void Debug(int level, int depth, const std::string& msg);
   bool reading_makefiles_ = true;
   bool updating_makefiles_ = false;
   std::string starting_dir_;
@@ -379,24 +535,11 @@ class Make {
   std::vector<File*> file_order_;
   std::vector<std::unique_ptr<File>> extra_files_;  // :: chain members
   std::vector<std::unique_ptr<PatternRule>> pattern_rules_;
-  struct PatternVar {
-    std::string pattern;
-    Variable var;
-    Flavor flavor;
-  };
   std::vector<PatternVar> pattern_vars_;  // sorted by pattern length, stable
-  /// The global .EXTRA_PREREQS as expanded after reading: GNU make adds them to every
-  /// pattern rule too (rules/rules.cc AddExtraPrereqs, graph/implicit.cc, -p).
-
   absl::flat_hash_set<std::string> impossible_;
   File* default_file_ = nullptr;  // .DEFAULT
   File* suffix_file_ = nullptr;   // .SUFFIXES
   Variable* default_goal_var_ = nullptr;
-  struct ReadMakefile {
-    std::string name;
-    int flags;
-    int err;
-  };
   std::vector<ReadMakefile> read_makefiles_;  // for remaking
   struct MissingInclude {
     std::string name;
@@ -404,19 +547,8 @@ class Make {
     int err;
   };
   std::vector<MissingInclude> missing_includes_;
-  /// The objects this instance loaded with `load` and the functions they registered
-  /// (eval/load_object.h); null until the first `load`.
   std::unique_ptr<LoadedObjects> loaded_;
-  /// If set, `load` looks up a setup symbol or opens an object only if this returns true for
-  /// the file name and symbol (otherwise it fails as an object that cannot be opened). The
-  /// fuzzer's containment: GNU make calls whatever symbol `load x(sym)` names.
-  std::function<bool(const std::string& file, const std::string& symbol)> load_filter_;
   std::vector<std::string> include_search_path_;
-
-  struct VpathEntry {
-    std::string pattern;
-    std::vector<std::string> dirs;
-  };
   std::vector<VpathEntry> vpaths_;
   std::vector<std::string> general_vpath_;
   DirCache dir_cache_;

@@ -54,40 +54,40 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   auto add = [&](bool on, char c) {
     if (on) letters.push_back(c);
   };
-  add(opts.always_make, 'B');
-  add(opts.debug_all, 'd');
-  add(opts.env_overrides, 'e');
-  add(opts.ignore_errors && !ignore_from_special_, 'i');
-  add(opts.keep_going, 'k');
-  add(opts.check_symlinks, 'L');
-  add(opts.dry_run && !makefiles, 'n');
-  add(opts.print_data_base, 'p');
-  add(opts.question && !makefiles, 'q');
-  add(opts.no_builtin_rules, 'r');
-  add(opts.no_builtin_vars, 'R');
-  add(opts.silent && !silent_from_special_, 's');
-  add(opts.touch && !makefiles, 't');
-  add(opts.print_directory, 'w');
+  add(opts_.always_make, 'B');
+  add(opts_.debug_all, 'd');
+  add(opts_.env_overrides, 'e');
+  add(opts_.ignore_errors && !ignore_from_special_, 'i');
+  add(opts_.keep_going, 'k');
+  add(opts_.check_symlinks, 'L');
+  add(opts_.dry_run && !makefiles, 'n');
+  add(opts_.print_data_base, 'p');
+  add(opts_.question && !makefiles, 'q');
+  add(opts_.no_builtin_rules, 'r');
+  add(opts_.no_builtin_vars, 'R');
+  add(opts_.silent && !silent_from_special_, 's');
+  add(opts_.touch && !makefiles, 't');
+  add(opts_.print_directory, 'w');
   // Options with arguments and the command-line variables are only added once the
   // makefiles have been read (GNU make's define_makeflags(all=1)).
   std::string args;
   if (all) {
-    for (const std::string& d : opts.include_dirs) args += " -I" + d;
-    if (opts.jobs != 1 || opts.jobs_given)
-      args += opts.jobs == 0 ? " -j" : " -j" + std::to_string(opts.jobs);
-    if (opts.max_load >= 0) {
+    for (const std::string& d : opts_.include_dirs) args += " -I" + d;
+    if (opts_.jobs != 1 || opts_.jobs_given)
+      args += opts_.jobs == 0 ? " -j" : " -j" + std::to_string(opts_.jobs);
+    if (opts_.max_load >= 0) {
       char buf[32];
-      snprintf(buf, sizeof buf, "%g", opts.max_load);
+      snprintf(buf, sizeof buf, "%g", opts_.max_load);
       args += std::string(" -l") + buf;
     }
-    if (!opts.output_sync.empty()) args += " -O" + opts.output_sync;
-    if (!opts.debug.empty()) args += " --debug=" + opts.debug;
+    if (!opts_.output_sync.empty()) args += " -O" + opts_.output_sync;
+    if (!opts_.debug.empty()) args += " --debug=" + opts_.debug;
     std::string auth = jobs_->JobserverAuth();
     if (!auth.empty()) args += " --jobserver-auth=" + auth;
   }
-  if (opts.trace) args += " --trace";
-  if (opts.no_print_directory) args += " --no-print-directory";
-  if (opts.warn_undefined) args += " --warn-undefined-variables";
+  if (opts_.trace) args += " --trace";
+  if (opts_.no_print_directory) args += " --no-print-directory";
+  if (opts_.warn_undefined) args += " --warn-undefined-variables";
   // MAKEFLAGS and MFLAGS are recursive, as in GNU make (-p shows them so): '$' is doubled.
   args = EscapeDollars(args);
   std::string flags = letters + args;
@@ -95,7 +95,7 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   // --eval strings reach sub-makes too (GNU make 4.3 lists them last, from the start),
   // through a simple variable so that they are not expanded with MAKEFLAGS.
   std::string evals;
-  for (const std::string& e : opts.evals) {
+  for (const std::string& e : opts_.evals) {
     evals += (evals.empty() ? "--eval=" : " --eval=") + QuoteForEnv(e);
   }
   if (!evals.empty()) {
@@ -105,7 +105,7 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   // GNU make records a command-line variable once (X=1 both in MAKEFLAGS and on the command
   // line of a sub-make), at its first place, with its last definition.
   std::vector<std::string> unique;
-  for (const std::string& a : opts.cmdline_vars) {
+  for (const std::string& a : opts_.cmdline_vars) {
     auto name = [](const std::string& d) {
       std::string n = d.substr(0, d.find('='));
       while (!n.empty() && strchr(":+?! \t", n.back())) n.pop_back();
@@ -151,7 +151,7 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
-  Origin origin = opts.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
+  Origin origin = opts_.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
   Variable* v = DefineGlobal("MAKEFLAGS", flags, origin, true);
   v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
   makeflags_at_start_ = flags;
@@ -182,7 +182,7 @@ void Make::DefineStartupVariables() {
   DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
   DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
   DefineGlobal("MAKE", "$(MAKE_COMMAND)", Origin::kDefault, true);
-  DefineGlobal("MAKELEVEL", std::to_string(makelevel), Origin::kEnv, false);
+  DefineGlobal("MAKELEVEL", std::to_string(makelevel_), Origin::kEnv, false);
   DefineGlobal("CURDIR", starting_dir_, Origin::kFile, false);
   DefineGlobal(".RECIPEPREFIX", "", Origin::kDefault, false);
   DefineGlobal(".LOADED", "", Origin::kDefault, false);
@@ -212,7 +212,7 @@ void Make::DefineStartupVariables() {
 }
 
 void Make::DefineCommandLineVariables() {
-  for (const std::string& a : opts.cmdline_vars) {
+  for (const std::string& a : opts_.cmdline_vars) {
     Loc none;
     EvalCommandLineAssignment(a);
     (void)none;
@@ -222,7 +222,7 @@ void Make::DefineCommandLineVariables() {
 void Make::PrintDirectory(bool entering) {
   if (!print_directory_) return;
   // With -p GNU make comments these lines out, as the rest of the data base dump.
-  std::string msg = (opts.print_data_base ? "# " : "") + Prefix() + ": " +
+  std::string msg = (opts_.print_data_base ? "# " : "") + Prefix() + ": " +
                     (entering ? "Entering" : "Leaving") + " directory '" +
                     starting_dir_ + "'\n";
   WriteFd(io_.out, msg);
@@ -233,24 +233,24 @@ int Make::Run() {
   dir_cache_.SetShared(fs_, &starting_dir_);
   if (trace_ != nullptr) {
     trace_start_ = trace_->Now();
-    trace_id_ = trace_->NewInstance(starting_dir_, makelevel);
+    trace_id_ = trace_->NewInstance(starting_dir_, makelevel_);
   }
   // Joining the jobserver comes first: its "jobserver unavailable" warning is printed before
   // any "Entering directory" line, as in GNU make.
-  jobs_->Configure(opts.jobs == 0 ? 0 : opts.jobs, opts.jobserver_auth, visible_fds_);
+  jobs_->Configure(opts_.jobs == 0 ? 0 : opts_.jobs, opts_.jobserver_auth, visible_fds_);
   // GNU make 4.3: --no-print-directory cancels -w; -C and sub-makes imply -w unless -s.
-  if (opts.no_print_directory) {
-    opts.print_directory = false;
-  } else if (!opts.silent && (!opts.directories.empty() || makelevel > 0)) {
-    opts.print_directory = true;
+  if (opts_.no_print_directory) {
+    opts_.print_directory = false;
+  } else if (!opts_.silent && (!opts_.directories.empty() || makelevel_ > 0)) {
+    opts_.print_directory = true;
   }
-  print_directory_ = opts.print_directory;
+  print_directory_ = opts_.print_directory;
   // --status=term on a terminal: like ninja, a job's output is held until it ends, so it
   // starts on a line of its own below the updating status line.
-  if (status_ != nullptr && status_->one_line() && opts.output_sync.empty()) {
+  if (status_ != nullptr && status_->one_line() && opts_.output_sync.empty()) {
     jobs_->ConfigureOutputSync("target", true);
   } else {
-    jobs_->ConfigureOutputSync(opts.output_sync, opts.jobs != 1);
+    jobs_->ConfigureOutputSync(opts_.output_sync, opts_.jobs != 1);
   }
   // With --output-sync=line/target a sub-make's directory lines wrap each block of output.
   if (jobs_->SyncWrapsDirectory()) print_directory_around_run_ = false;
@@ -278,7 +278,7 @@ int Make::Run() {
     }
     RemoveIntermediates(false);
   }
-  if (opts.print_data_base) PrintDataBase();  // as GNU make's die()
+  if (opts_.print_data_base) PrintDataBase();  // as GNU make's die()
   if (entered && dir_entered_) PrintDirectory(false);
   if (trace_ != nullptr) {
     trace_->Event(Prefix() + " " + starting_dir_, "make", trace_start_, trace_->Now(),
@@ -339,7 +339,7 @@ void Make::EvalCommandLineAssignment(const std::string& arg) {
 
 int Make::ReadAndBuild() {
   std::string goals_text;
-  for (const std::string& g : opts.goals) {
+  for (const std::string& g : opts_.goals) {
     if (!goals_text.empty()) goals_text.push_back(' ');
     goals_text += g;
     File* gf = EnterFile(g);
@@ -347,9 +347,9 @@ int Make::ReadAndBuild() {
     gf->builtin = false;  // entered as in GNU make's enter_file (-p)
   }
   // Without goals on the command line MAKECMDGOALS stays undefined.
-  if (!opts.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
+  if (!opts_.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
   // --eval strings come before any makefile.
-  for (const std::string& e : opts.evals) {
+  for (const std::string& e : opts_.evals) {
     Loc none;
     (void)none;
     EvalString(e, nullptr);
@@ -365,8 +365,8 @@ int Make::ReadAndBuild() {
       EvalMakefile(std::string(w), kRmIncluded | kRmDontCare | kRmNoDefaultGoal, &err);
     }
   }
-  if (!opts.makefiles.empty()) {
-    for (const std::string& f : opts.makefiles) {
+  if (!opts_.makefiles.empty()) {
+    for (const std::string& f : opts_.makefiles) {
       int err = 0;
       if (!EvalMakefile(f, 0, &err)) {
         Error(nullptr, f + ": " + strerror(err));
@@ -394,18 +394,14 @@ int Make::ReadAndBuild() {
   // MAKEFLAGS may have been changed by the makefiles.
   ReparseMakeflags();
   // -R implies -r only when given at start (cli/); from MAKEFLAGS in a makefile it does not.
-  if (opts.no_builtin_rules && !builtin_rules_removed_) {
+  if (opts_.no_builtin_rules && !builtin_rules_removed_) {
     if (suffix_file_ && suffix_file_->builtin_deps) suffix_file_->deps.clear();
     DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
     builtin_rules_removed_ = true;
   }
-  if (opts.no_builtin_vars) UndefineDefaultVariables();
-  SnapDeps();
-  ConvertToPattern();
-  InstallDefaultRules();
-  AddExtraPrereqsToPatternRules();
-  BuildVpathLists();
-  for (const std::string& o : opts.old_files) {
+  if (opts_.no_builtin_vars) UndefineDefaultVariables();
+  FinishReading();
+  for (const std::string& o : opts_.old_files) {
     File* f = EnterFile(o);
     f->last_mtime = f->mtime_before_update = kOldTime;
     f->updated = true;
@@ -415,7 +411,7 @@ int Make::ReadAndBuild() {
   // -W files: after a re-exec they count only for the goals, not for remaking the makefiles
   // again (GNU make's main), or a makefile depending on one would be remade forever.
   auto apply_new_files = [&] {
-    for (const std::string& w : opts.new_files) {
+    for (const std::string& w : opts_.new_files) {
       File* f = EnterFile(w);
       f->last_mtime = f->mtime_before_update = kNewTime;
     }
@@ -427,7 +423,7 @@ int Make::ReadAndBuild() {
   if (restarts_ > 0) apply_new_files();
   // The goals.
   std::vector<File*> goals;
-  for (const std::string& g : opts.goals) {
+  for (const std::string& g : opts_.goals) {
     File* f = EnterFile(g);
     goals.push_back(f);
   }
@@ -463,7 +459,7 @@ int Make::RemakeMakefiles() {
   // No makefile at all: GNU make tries to make the default ones (quietly), and re-executes if
   // one of them was made.
   std::vector<ReadMakefile> defaults;
-  if (read_makefiles_.empty() && opts.makefiles.empty()) {
+  if (read_makefiles_.empty() && opts_.makefiles.empty()) {
     for (const char* name : {"GNUmakefile", "makefile", "Makefile"})
       defaults.push_back(ReadMakefile{name, kRmDontCare, 0});
   }
@@ -497,8 +493,8 @@ int Make::RemakeMakefiles() {
   if (mfiles.empty()) return 0;
   for (File* f : mfiles) f->ignore_vpath = true;
   updating_makefiles_ = true;
-  bool always = opts.always_make;
-  if (restarts_ > 0) opts.always_make = false;  // -B remakes makefiles only once
+  bool always = opts_.always_make;
+  if (restarts_ > 0) opts_.always_make = false;  // -B remakes makefiles only once
   // Makefiles are traced only with --debug=m.
   int db_level = db_level_;
   if (!(db_level_ & kDbMakefiles)) db_level_ = 0;
@@ -506,7 +502,7 @@ int Make::RemakeMakefiles() {
   UpdateStatus status = UpdateGoalChain(mfiles, true);
   jobs_->WaitAll(false);
   db_level_ = db_level;
-  opts.always_make = always;
+  opts_.always_make = always;
   updating_makefiles_ = false;
   for (size_t i = 0; i < defaults.size(); ++i) mfiles[i]->dontcare = false;
   bool reexec = false;
@@ -553,8 +549,8 @@ int Make::RemakeMakefiles() {
     return 0;
   }
   RemoveIntermediates(false);
-  if (opts.print_data_base) PrintDataBase();  // GNU make prints it before re-executing too
-  if (reexec_hook_) reexec_hook_(restarts_ + 1);
+  if (opts_.print_data_base) PrintDataBase();  // GNU make prints it before re-executing too
+  if (reexec_hook_) reexec_hook_(restarts_ + 1, dir_entered_);
   return 0;
 }
 
@@ -565,17 +561,25 @@ void Make::ReparseMakeflags() {
     return;
   }
   std::string val = v->recursive ? Expand(v->value) : v->value;
-  size_t nvars = opts.cmdline_vars.size();
-  if (makeflags_hook_) makeflags_hook_(val, &opts);
+  size_t nvars = opts_.cmdline_vars.size();
+  if (makeflags_hook_) makeflags_hook_(val, &opts_);
   // Variable assignments found there become command-line variables (exported as such), but
   // GNU make does not pass them on in MAKEFLAGS or MAKEOVERRIDES.
-  for (size_t i = nvars; i < opts.cmdline_vars.size(); ++i)
-    EvalCommandLineAssignment(opts.cmdline_vars[i]);
-  opts.cmdline_vars.resize(nvars);
+  for (size_t i = nvars; i < opts_.cmdline_vars.size(); ++i)
+    EvalCommandLineAssignment(opts_.cmdline_vars[i]);
+  opts_.cmdline_vars.resize(nvars);
   // -w added by the makefile takes effect now (the message comes with the next output).
-  if (opts.print_directory && !print_directory_ && !opts.no_print_directory) {
+  if (opts_.print_directory && !print_directory_ && !opts_.no_print_directory) {
     print_directory_ = true;
   }
+}
+
+void Make::FinishReading() {
+  SnapDeps();
+  ConvertToPattern();
+  InstallDefaultRules();
+  AddExtraPrereqsToPatternRules();
+  BuildVpathLists();
 }
 
 }  // namespace kbmake

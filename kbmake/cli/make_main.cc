@@ -329,22 +329,18 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     graph = own_graph.get();
     build->set_graph(graph);
   }
-  Make make(opts, program, makelevel, env, std::move(runner));
+  InstanceSetup setup;
   if (graph != nullptr) {
-    make.graph_ = graph;
-    make.graph_key_ = graph->NewKey();
-    make.graph_parent_ = graph_parent;
-    make.graph_invoked_by_ = graph_node;
+    setup.graph = graph;
+    setup.graph_key = graph->NewKey();
+    setup.graph_parent = graph_parent;
+    setup.graph_invoked_by = graph_node;
   }
-  // Records this instance's part of the graph (at the end, and before a re-exec).
-  auto graph_snapshot = [&] {
-    if (graph != nullptr) graph->Add(SnapshotGraph(make));
-  };
-  make.fs_ = fs;
-  make.parses_ = build->parses();
-  make.trace_ = trace;
-  make.status_ = build_status;
-  make.compdb_ = compdb;
+  setup.fs = fs;
+  setup.parses = build->parses();
+  setup.trace = trace;
+  setup.status = build_status;
+  setup.compdb = compdb;
   // --explain and the build log (docs/BUILD-LOG.md): from the command line, or from the
   // environment a parent kbmake gave its recipes (that is how they reach sub-makes that are
   // processes; in-process sub-makes get the same environment).
@@ -355,61 +351,65 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     const std::string* env_explain = EnvValue(env, "KBMAKE_EXPLAIN", &st1);
     const std::string* env_log = EnvValue(env, "KBMAKE_BUILD_LOG", &st2);
     const std::string* env_dirs = EnvValue(env, "KBMAKE_BUILD_LOG_DIRS", &st3);
-    make.explain_ = opts.explain || (env_explain != nullptr && *env_explain == "1");
-    bool log = make.explain_ || opts.build_log_given || env_log != nullptr;
+    setup.explain = opts.explain || (env_explain != nullptr && *env_explain == "1");
+    bool log = setup.explain || opts.build_log_given || env_log != nullptr;
     if (opts.build_log_given) {
-      make.build_log_file_ = opts.build_log;
+      setup.build_log_file = opts.build_log;
       if (!opts.build_log.empty() && opts.build_log[0] != '/') {
-        make.build_log_file_ = here + "/" + opts.build_log;
+        setup.build_log_file = here + "/" + opts.build_log;
       }
     } else if (env_log != nullptr) {
-      make.build_log_file_ = *env_log;
+      setup.build_log_file = *env_log;
     }
-    if (log && make.build_log_file_.empty()) {
+    if (log && setup.build_log_file.empty()) {
       // The directories a record may go to: the top make's before -C, then each make's.
       if (env_dirs != nullptr && env_log != nullptr && !opts.build_log_given) {
         for (auto d : absl::StrSplit(*env_dirs, '\n', absl::SkipEmpty())) {
-          make.build_log_dirs_.emplace_back(d.data(), d.size());
+          setup.build_log_dirs.emplace_back(d.data(), d.size());
         }
       } else if (!original_dir.empty()) {
-        make.build_log_dirs_.push_back(original_dir);
+        setup.build_log_dirs.push_back(original_dir);
       }
-      if (make.build_log_dirs_.empty() || make.build_log_dirs_.back() != here) {
-        make.build_log_dirs_.push_back(here);
+      if (setup.build_log_dirs.empty() || setup.build_log_dirs.back() != here) {
+        setup.build_log_dirs.push_back(here);
       }
     }
-    if (make.explain_) make.extra_env_.push_back("KBMAKE_EXPLAIN=1");
+    if (setup.explain) setup.extra_env.push_back("KBMAKE_EXPLAIN=1");
     if (log) {
-      make.build_logs_ = build->build_logs();
-      make.extra_env_.push_back("KBMAKE_BUILD_LOG=" + make.build_log_file_);
-      if (make.build_log_file_.empty()) {
+      setup.build_logs = build->build_logs();
+      setup.extra_env.push_back("KBMAKE_BUILD_LOG=" + setup.build_log_file);
+      if (setup.build_log_file.empty()) {
         std::string dirs;
-        for (const std::string& d : make.build_log_dirs_) dirs += d + "\n";
-        make.extra_env_.push_back("KBMAKE_BUILD_LOG_DIRS=" + dirs);
+        for (const std::string& d : setup.build_log_dirs) dirs += d + "\n";
+        setup.extra_env.push_back("KBMAKE_BUILD_LOG_DIRS=" + dirs);
       }
     }
   }
-  make.io_ = {inv.in_fd, inv.out_fd, inv.err_fd};
-  make.owns_process_ = inv.owns_process;
-  if (!inv.owns_process) make.visible_fds_ = &inv.inherited_fds;
-  make.stdin_makefile_ = stdin_makefile;
-  make.db_level_ = db_level;
-  make.shell_memo_ = memo;
-  make.version_printed_ = version_printed;
+  setup.io = {inv.in_fd, inv.out_fd, inv.err_fd};
+  setup.owns_process = inv.owns_process;
+  if (!inv.owns_process) setup.visible_fds = &inv.inherited_fds;
+  setup.stdin_makefile = stdin_makefile;
+  setup.db_level = db_level;
+  setup.shell_memo = memo;
+  setup.version_printed = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
   const std::string& argv0 = inv.argv.empty() ? program : inv.argv[0];
-  make.argv0_ = argv0;
+  setup.argv0 = argv0;
   if (argv0.find('/') != std::string::npos && argv0[0] != '/' && !original_dir.empty()) {
-    make.argv0_ = original_dir + "/" + argv0;
+    setup.argv0 = original_dir + "/" + argv0;
   }
-  make.restarts_ = restarts;
-  make.dir_entered_ = restart_traced;
-  make.reexec_hook_ = [&](int n) {
+  setup.restarts = restarts;
+  setup.dir_entered = restart_traced;
+  // Records this instance's part of the graph (at the end, and before a re-exec).
+  Make* instance = nullptr;
+  auto graph_snapshot = [&] {
+    if (graph != nullptr && instance != nullptr) graph->Add(SnapshotGraph(*instance));
+  };
+  setup.reexec_hook = [&](int n, bool dir_entered) {
     if (!original_dir.empty() && chdir(original_dir.c_str()) != 0) {
     }
-    std::string r =
-        "MAKE_RESTARTS=" + std::string(make.dir_entered_ ? "-" : "") + std::to_string(n);
+    std::string r = "MAKE_RESTARTS=" + std::string(dir_entered ? "-" : "") + std::to_string(n);
     std::vector<std::string> argv = inv.argv;
     if (!stdin_makefile.empty()) ReplaceStdinMakefileArg(&argv, stdin_makefile);
     if (db_level & kDbBasic) {
@@ -442,7 +442,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     errout(std::string("exec: ") + strerror(errno) + "\n");
     _exit(2);
   };
-  make.makeflags_hook_ = [](const std::string& flags, Options* o) {
+  setup.makeflags_hook = [](const std::string& flags, Options* o) {
     std::string e;
     Options tmp = *o;
     auto words = SplitMakeflags(flags);
@@ -455,6 +455,8 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       *o = tmp;
     }
   };
+  Make make(opts, program, makelevel, env, std::move(runner), std::move(setup));
+  instance = &make;
   int status = 2;
   if (inv.owns_process) {
     RunWithBigStack([&] { status = make.Run(); });
@@ -479,7 +481,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       errout(prefix + ": " + own_graph->out_path() + ": " + strerror(errno) + "\n");
     }
   }
-  if (make.stdout_failed_) *out_failed = true;
+  if (make.stdout_failed()) *out_failed = true;
   if (own_trace != nullptr) {
     build->set_trace(nullptr);
     if (!own_trace->Write()) {

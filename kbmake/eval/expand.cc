@@ -24,14 +24,8 @@ size_t FindMatchingClose(std::string_view s, size_t from, char open, char close)
 
 class DepthGuard {
  public:
-  explicit DepthGuard(Make* m) : m_(m) {
-    if (++m_->expansion_depth_ > m_->max_expansion_depth_) {
-      m_->expansion_depth_ = 0;
-      const Loc* loc = m_->expanding_loc_ ? m_->expanding_loc_ : m_->reading_loc_;
-      m_->Fatal(loc, "maximum expansion depth exceeded (infinite recursion?)");
-    }
-  }
-  ~DepthGuard() { --m_->expansion_depth_; }
+  explicit DepthGuard(Make* m) : m_(m) { m_->EnterExpansion(); }
+  ~DepthGuard() { m_->LeaveExpansion(); }
 
  private:
   Make* m_;
@@ -116,7 +110,7 @@ void Make::Expand(std::string_view text, std::string* out) {
 }
 
 void Make::WarnUndefined(std::string_view name) {
-  if (opts.warn_undefined) {
+  if (opts_.warn_undefined) {
     Error(reading_loc_, "warning: undefined variable '" + std::string(name) + "'");
   }
 }
@@ -199,8 +193,8 @@ std::string Make::ExpandQuietlyForFile(std::string_view text, File* file) {
     bool* flag;
     bool saved;
     ~Restore() { *flag = saved; }
-  } restore{&opts.warn_undefined, opts.warn_undefined};
-  opts.warn_undefined = false;
+  } restore{&opts_.warn_undefined, opts_.warn_undefined};
+  opts_.warn_undefined = false;
   return ExpandForFile(text, file);
 }
 

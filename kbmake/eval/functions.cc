@@ -32,7 +32,7 @@ struct FunctionEntry {
   FuncImpl fn;
 };
 
-const Loc* ErrLoc(Make* m) { return m->expanding_loc_ ? m->expanding_loc_ : m->reading_loc_; }
+const Loc* ErrLoc(Make* m) { return m->ErrorLoc(); }
 
 void JoinWords(const std::vector<std::string_view>& words, std::string* out) {
   bool first = true;
@@ -234,7 +234,7 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
       // is what Glob checks with lstat: done here without building a list.
       if (word[0] != '~' && word.find('\\') == std::string::npos && !HasGlobChars(word)) {
         struct stat st;
-        if (m->dir_cache_.Lstat(word, &st) == 0) AppendWord(out, word, &first);
+        if (m->dir_cache().Lstat(word, &st) == 0) AppendWord(out, word, &first);
         continue;
       }
       for (const std::string& f : m->Glob(word)) AppendWord(out, f, &first);
@@ -258,7 +258,7 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
 
 void FnAbspath(Make* m, Args& a, std::string* out, std::string_view) {
   bool first = true;
-  for (auto w : SplitWords(a[0])) AppendWord(out, AbsPath(m->starting_dir_, w), &first);
+  for (auto w : SplitWords(a[0])) AppendWord(out, AbsPath(m->starting_dir(), w), &first);
 }
 
 void FnRealpath(Make* m, Args& a, std::string* out, std::string_view) {
@@ -300,12 +300,12 @@ void FnValue(Make* m, Args& a, std::string* out, std::string_view) {
 /// A new innermost variable scope for foreach/call/let, removed when this goes out of scope.
 class ScopedVarSet {
  public:
-  explicit ScopedVarSet(Make* m) : m_(m), saved_(m->current_) {
+  explicit ScopedVarSet(Make* m) : m_(m), saved_(m->current_scope()) {
     list_.set = &set_;
-    list_.next = m->current_;
-    m->current_ = &list_;
+    list_.next = m->current_scope();
+    m->set_current_scope(&list_);
   }
-  ~ScopedVarSet() { m_->current_ = saved_; }
+  ~ScopedVarSet() { m_->set_current_scope(saved_); }
   Variable* Define(std::string_view name, std::string value) {
     bool created;
     Variable* v = set_.Intern(name, &created);
@@ -385,16 +385,16 @@ void FnAnd(Make* m, Args& a, std::string* out, std::string_view) {
 }
 
 void FnError(Make* m, Args& a, std::string* out, std::string_view name) {
-  if (name == "error") m->Fatal(m->reading_loc_, a[0]);
+  if (name == "error") m->Fatal(m->reading_loc(), a[0]);
   if (name == "warning") {
-    m->Error(m->reading_loc_, a[0]);
+    m->Error(m->reading_loc(), a[0]);
     return;
   }
   m->WriteOutput(false, a[0] + "\n");
 }
 
 void FnEval(Make* m, Args& a, std::string* out, std::string_view) {
-  m->EvalString(a[0], m->reading_loc_);
+  m->EvalString(a[0], m->reading_loc());
 }
 
 void FnShell(Make* m, Args& a, std::string* out, std::string_view) {
@@ -411,7 +411,7 @@ void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
     std::string path(fn);
     FILE* fp = fopen(path.c_str(), append ? "ae" : "we");
     if (fp == nullptr) {
-      m->Fatal(m->reading_loc_, "open: " + path + ": " + strerror(errno));
+      m->Fatal(m->reading_loc(), "open: " + path + ": " + strerror(errno));
     }
     if (a.size() > 1) {
       const std::string& text = a[1];
@@ -430,7 +430,7 @@ void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       if (errno == ENOENT) return;
-      m->Fatal(m->reading_loc_, "open: " + path + ": " + strerror(errno));
+      m->Fatal(m->reading_loc(), "open: " + path + ": " + strerror(errno));
     }
     std::stringstream ss;
     ss << in.rdbuf();
@@ -507,7 +507,7 @@ bool LookupFunction(Make* m, std::string_view s, size_t* len, FoundFunction* f) 
   while (e < s.size() && IsFuncNameChar(s[e])) ++e;
   if (e == 0 || (e < s.size() && !IsSpace(s[e]))) return false;
   std::string_view name = s.substr(0, e);
-  if (m->loaded_ != nullptr) {
+  if (m->loaded() != nullptr) {
     if (const LoadedFunction* lf = LookupLoadedFunction(m, name)) {
       f->loaded = *lf;
       f->name = f->loaded.name;
@@ -559,18 +559,18 @@ void FnCall(Make* m, Args& a, std::string* out, std::string_view) {
   ScopedVarSet scope(m);
   size_t i = 0;
   for (; i < a.size(); ++i) scope.Define(std::to_string(i), i == 0 ? fname : a[i]);
-  for (; static_cast<int>(i) < m->call_args_max_; ++i) scope.Define(std::to_string(i), "");
+  for (; static_cast<int>(i) < m->call_args_max(); ++i) scope.Define(std::to_string(i), "");
   v->exp_count = 32767;
-  int saved = m->call_args_max_;
-  m->call_args_max_ = static_cast<int>(a.size());
+  int saved = m->call_args_max();
+  m->set_call_args_max(static_cast<int>(a.size()));
   try {
     m->Expand(body, out);
   } catch (...) {
-    m->call_args_max_ = saved;
+    m->set_call_args_max(saved);
     v->exp_count = 0;
     throw;
   }
-  m->call_args_max_ = saved;
+  m->set_call_args_max(saved);
   v->exp_count = 0;
 }
 

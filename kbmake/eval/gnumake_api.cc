@@ -53,7 +53,7 @@ void gmk_eval(const char* buffer, const gmk_floc* floc) {
     m->EvalString(buffer, &loc);
   } else {
     // GNU make's eval_buffer without a location: the makefile being read, if any.
-    m->EvalString(buffer, m->reading_loc_);
+    m->EvalString(buffer, m->reading_loc());
   }
 }
 

@@ -66,8 +66,8 @@ void* OpenObject(const std::string& path, std::string* opened, std::string* err)
 // object once opened; null (after the message) when the object cannot be opened.
 SetupFunc LoadObject(Make* m, const Loc& loc, bool noerror, const std::string& ldname,
                      const std::string& symname) {
-  LoadedObjects& lo = *m->loaded_;
-  if (m->load_filter_ && !m->load_filter_(ldname, symname)) {
+  LoadedObjects& lo = m->EnsureLoaded();
+  if (!m->LoadAllowed(ldname, symname)) {
     // Refused (the fuzzer's containment): as an object that cannot be opened.
     if (!noerror) m->Error(&loc, ldname + ": not allowed here");
     return nullptr;
@@ -110,7 +110,7 @@ SetupFunc LoadObject(Make* m, const Loc& loc, bool noerror, const std::string& l
   if (dlp == nullptr) {
     if (noerror) {
       // GNU make's DB (DB_BASIC, ("%s", err)): without a newline.
-      if (m->db_level_ & kDbBasic) m->WriteFd(m->io_.out, err);
+      if (m->db_level() & kDbBasic) m->WriteFd(m->io().out, err);
     } else {
       m->Error(&loc, err);
     }
@@ -144,8 +144,13 @@ Make* CurrentLoadInstance() { return t_current; }
 ScopedLoadInstance::ScopedLoadInstance(Make* m) : saved_(t_current) { t_current = m; }
 ScopedLoadInstance::~ScopedLoadInstance() { t_current = saved_; }
 
+LoadedObjects& Make::EnsureLoaded() {
+  if (loaded_ == nullptr) loaded_ = std::make_unique<LoadedObjects>();
+  return *loaded_;
+}
+
 int LoadFile(Make* m, const Loc& loc, std::string* ldname, bool noerror) {
-  if (m->loaded_ == nullptr) m->loaded_ = std::make_unique<LoadedObjects>();
+  m->EnsureLoaded();
   std::string name = *ldname;
   std::string symname;
   // "file(symbol)": the symbol names the setup function.
@@ -194,8 +199,8 @@ int LoadFile(Make* m, const Loc& loc, std::string* ldname, bool noerror) {
 }
 
 void UnloadFile(Make* m, const std::string& name) {
-  if (m->loaded_ == nullptr) return;
-  for (LoadedObjects::Object& o : m->loaded_->objects) {
+  if (m->loaded() == nullptr) return;
+  for (LoadedObjects::Object& o : m->loaded()->objects) {
     if (o.name != name || o.handle == nullptr) continue;
     const void* lm = LinkMapOf(o.handle);
     if (dlclose(o.handle) != 0) {
@@ -213,9 +218,10 @@ void UnloadFile(Make* m, const std::string& name) {
 }
 
 const LoadedFunction* LookupLoadedFunction(Make* m, std::string_view name) {
-  if (m->loaded_ == nullptr) return nullptr;
-  auto it = m->loaded_->functions.find(AV(name));
-  return it == m->loaded_->functions.end() ? nullptr : &it->second;
+  const LoadedObjects* lo = m->loaded();
+  if (lo == nullptr) return nullptr;
+  auto it = lo->functions.find(AV(name));
+  return it == lo->functions.end() ? nullptr : &it->second;
 }
 
 void CallLoadedFunction(Make* m, const LoadedFunction& f, std::vector<std::string>& args,
@@ -237,7 +243,7 @@ void CallLoadedFunction(Make* m, const LoadedFunction& f, std::vector<std::strin
 
 void DefineLoadedFunction(Make* m, const char* name, gmk_func_ptr fn, unsigned int min_args,
                           unsigned int max_args, unsigned int flags) {
-  const Loc* loc = m->reading_loc_;
+  const Loc* loc = m->reading_loc();
   std::string n = name != nullptr ? name : "";
   size_t e = 0;
   while (e < n.size() && IsUserFuncChar(n[e])) ++e;
@@ -253,14 +259,13 @@ void DefineLoadedFunction(Make* m, const char* name, gmk_func_ptr fn, unsigned i
     m->Fatal(loc, "Invalid maximum argument count (" + std::to_string(max_args) +
                       ") for function " + n);
   }
-  if (m->loaded_ == nullptr) m->loaded_ = std::make_unique<LoadedObjects>();
   LoadedFunction f;
   f.name = n;
   f.fn = fn;
   f.min_args = static_cast<int>(min_args);
   f.max_args = static_cast<int>(max_args);
   f.expand_args = (flags & GMK_FUNC_NOEXPAND) == 0;
-  m->loaded_->functions[n] = std::move(f);
+  m->EnsureLoaded().functions[n] = std::move(f);
 }
 
 }  // namespace kbmake

@@ -939,7 +939,7 @@ void Make::ConstructIncludePath() {
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     dirs.push_back(dir);
   };
-  for (const std::string& d : opts.include_dirs) add(d);
+  for (const std::string& d : opts_.include_dirs) add(d);
   // The built-in list, then INCLUDEDIR (in the order Debian's GNU make 4.3 shows them).
   for (const char* d : {"/usr/gnu/include", "/usr/local/include", "/usr/include", "/usr/include"})
     add(d);

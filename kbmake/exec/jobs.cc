@@ -137,9 +137,9 @@ void JobRunner::Configure(int job_slots, const std::string& auth,
       m_->Error(nullptr,
                 "warning: jobserver unavailable: using -j1.  Add '+' to parent make rule.");
       job_slots_ = 1;
-      m_->opts.jobs = 1;
-      m_->opts.jobs_given = true;
-      m_->opts.jobserver_auth.clear();
+      m_->opts_.jobs = 1;
+      m_->opts_.jobs_given = true;
+      m_->opts_.jobserver_auth.clear();
     }
   } else if (job_slots > 1) {
     if (jobserver_.Create(job_slots)) job_slots_ = 0;
@@ -264,8 +264,8 @@ void JobRunner::NewJob(File* f) {
   // --status: M counts the jobs that will show a recipe echo line, known from here on.
   if (m_->status_ != nullptr &&
       RecipeShowsLine(c->lines, f->cmds->silent, f->cmds->recurse, f->command_flags,
-                      m_->one_shell_, m_->opts.dry_run || m_->opts.trace, m_->opts.silent,
-                      m_->opts.question, m_->opts.touch,
+                      m_->one_shell_, m_->opts_.dry_run || m_->opts_.trace, m_->opts_.silent,
+                      m_->opts_.question, m_->opts_.touch,
                       IsPosixShell(m_->ExpandForFile("$(SHELL)", f)))) {
     m_->status_->AddJob();
     c->status_counted = true;
@@ -284,7 +284,7 @@ void JobRunner::NewJob(File* f) {
   ++tokens_;
   // --trace: GNU make's new_job says why once the recipe is expanded and a job slot is
   // free (an expansion error leaves it unsaid), into the job's output under -O.
-  if (m_->opts.trace) TraceJob(c.get());
+  if (m_->opts_.trace) TraceJob(c.get());
   StartWaitingJob(std::move(c));
 }
 
@@ -292,7 +292,7 @@ bool JobRunner::StartWaitingJob(std::unique_ptr<Child> c) {
   File* f = c->file;
   // -l: with jobs running and the load too high, the job waits (holding its token) on a
   // list that is taken last-in first-out, as GNU make's waiting_jobs.
-  if (!children_.empty() && load_.TooHigh(m_->opts.max_load)) {
+  if (!children_.empty() && load_.TooHigh(m_->opts_.max_load)) {
     m_->SetCommandState(f, CmdState::kRunning);
     waiting_.insert(waiting_.begin(), std::move(c));
     return false;
@@ -399,12 +399,12 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     c->pending = rest;
     bool empty = TrimSpace(line).empty();
-    if (!empty && m_->opts.question && !recurse) {
+    if (!empty && m_->opts_.question && !recurse) {
       f->update_status = UpdateStatus::kQuestion;
       m_->NoticeFinishedFile(f);
       return;
     }
-    if (empty || (m_->opts.touch && !recurse)) continue;
+    if (empty || (m_->opts_.touch && !recurse)) continue;
     const std::string& shown = line;
     // --explain: before the first command that runs (GNU make skips a lone ':', and so do
     // Kbuild's if_changed recipes when nothing changed) or, with -n, would run.
@@ -414,7 +414,7 @@ void JobRunner::StartJobCommand(Child* c) {
     // (with the prefix) instead of the shell.
     std::string status_rewrite;
     LeadingEcho echo;
-    bool make_echo = m_->opts.dry_run || m_->opts.trace || (!silent && !m_->opts.silent);
+    bool make_echo = m_->opts_.dry_run || m_->opts_.trace || (!silent && !m_->opts_.silent);
     bool status_echo = !make_echo && m_->status_ != nullptr &&
                        IsPosixShell(m_->ExpandForFile("$(SHELL)", f)) &&
                        FindLeadingEcho(line, &echo);
@@ -455,7 +455,7 @@ void JobRunner::StartJobCommand(Child* c) {
       c->skipped.push_back(argv[2]);
       continue;
     }
-    if (m_->opts.dry_run && !recurse) continue;
+    if (m_->opts_.dry_run && !recurse) continue;
     if (!c->has_env) {
       c->env = m_->TargetEnvironment(f);
       // --compdb: sub-make processes record into the same spool.
@@ -507,7 +507,7 @@ void JobRunner::StartJobCommand(Child* c) {
 }
 
 void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump, bool ignored) {
-  if (ignored && m_->opts.silent) return;
+  if (ignored && m_->opts_.silent) return;
   // The error line is part of the job's synchronized output.
   ScopedOutputContext to_job(m_, c->syncout ? &c->sync : nullptr);
   File* f = c->file;
@@ -663,8 +663,8 @@ void JobRunner::LogChildEnd(Child* c) {
   int64_t start = c->log_start_ms;
   c->log_start_ms = -1;
   // Phony targets run every time and are never explained: their records would say nothing.
-  if (c->file->update_status != UpdateStatus::kSuccess || c->file->phony || m_->opts.dry_run ||
-      m_->opts.touch || m_->opts.question) {
+  if (c->file->update_status != UpdateStatus::kSuccess || c->file->phony || m_->opts_.dry_run ||
+      m_->opts_.touch || m_->opts_.question) {
     return;
   }
   std::string key = m_->LogKey(c->file);
@@ -758,14 +758,14 @@ void JobRunner::ReapChildren(bool block, bool err) {
     bool child_failed = exit_sig != 0 || exit_code != 0;
     File* f = c->file;
     bool dontcare = f->dontcare;
-    if (child_failed && m_->opts.question && c->recursive && exit_sig == 0 && exit_code == 1) {
+    if (child_failed && m_->opts_.question && c->recursive && exit_sig == 0 && exit_code == 1) {
       f->update_status = UpdateStatus::kQuestion;
       m_->NoticeFinishedFile(f);
       FreeChild(c);
       block = false;
       continue;
     }
-    if (child_failed && !c->noerror && !m_->opts.ignore_errors) {
+    if (child_failed && !c->noerror && !m_->opts_.ignore_errors) {
       if (!dontcare) ChildError(c, exit_code, exit_sig, coredump, false);
       f->update_status = UpdateStatus::kFailed;
       if (exit_sig != 0 || m_->delete_on_error_) DeleteChildTargets(c);
@@ -794,7 +794,7 @@ void JobRunner::ReapChildren(bool block, bool err) {
     }
     m_->NoticeFinishedFile(f);
     FreeChild(c);
-    if (!err && child_failed && !dontcare && !m_->opts.keep_going && !PendingFatalSignal()) {
+    if (!err && child_failed && !dontcare && !m_->opts_.keep_going && !PendingFatalSignal()) {
       throw FatalError{"", 2};
     }
     block = false;
@@ -867,10 +867,10 @@ void JobRunner::HandleFatalSignal(int sig) {
 }
 
 UpdateStatus JobRunner::TouchFile(File* f) {
-  if (!m_->opts.silent) {
+  if (!m_->opts_.silent) {
     m_->WriteOutput(false, "touch " + f->name + "\n");
   }
-  if (m_->opts.dry_run) return UpdateStatus::kSuccess;
+  if (m_->opts_.dry_run) return UpdateStatus::kSuccess;
   if (ArName(f->name)) {
     UpdateStatus st = TouchArchiveMember(f->name);
     m_->NoteFsChange();

@@ -196,7 +196,7 @@ void BuildStatus::PrintLine(Make* m, std::string_view text, bool* job_started,
     line = line.substr(0, keep / 2) + "..." + line.substr(line.size() - (keep - keep / 2));
   }
   m->EnsureEntered();
-  int fd = m->io_.out;
+  int fd = m->io().out;
   WriteAll(fd, "\r" + line + "\x1b[K");
   line_open_ = true;
   open_fd_ = fd;

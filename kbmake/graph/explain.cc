@@ -65,7 +65,7 @@ bool ComparableLines(std::string_view before, std::string_view after, std::strin
 RemakeReason ExplainRemake(Make* m, File* file, bool noexist) {
   RemakeReason r;
   if (noexist) r.changed.push_back("does not exist");
-  if (m->opts.always_make && !noexist) r.changed.push_back("-B (--always-make)");
+  if (m->options().always_make && !noexist) r.changed.push_back("-B (--always-make)");
   std::vector<std::string> newer, phony, missing;
   absl::flat_hash_set<const File*> seen;
   if (!noexist) {

@@ -451,19 +451,19 @@ bool GraphCollector::Write(bool final) {
 
 GraphPart SnapshotGraph(Make& m) {
   GraphPart p;
-  p.key = m.graph_key_;
-  p.parent_key = m.graph_parent_;
-  p.invoked_by = m.graph_invoked_by_;
-  p.dir = m.starting_dir_;
-  p.level = m.makelevel;
-  for (const Make::ReadMakefile& r : m.read_makefiles_)
+  p.key = m.graph_key();
+  p.parent_key = m.graph_parent();
+  p.invoked_by = m.graph_invoked_by();
+  p.dir = m.starting_dir();
+  p.level = m.makelevel();
+  for (const Make::ReadMakefile& r : m.read_makefiles())
     if (r.err == 0) p.makefiles.push_back(r.name);
-  p.goals = m.graph_goals_;
+  p.goals = m.graph_goals();
   if (p.goals.empty()) {
     // A run that ended before its goals (re-executed after remaking its makefiles, or an
     // error): the goals it would have updated.
-    p.goals = m.opts.goals;
-    if (p.goals.empty() && m.default_goal_var_ != nullptr) {
+    p.goals = m.options().goals;
+    if (p.goals.empty() && m.default_goal_var() != nullptr) {
       std::string dg = m.Expand("$(.DEFAULT_GOAL)");
       for (auto w : SplitWords(dg)) p.goals.emplace_back(w);
     }
@@ -476,7 +476,7 @@ GraphPart SnapshotGraph(Make& m) {
     if (fresh) files.push_back(h);
     return it->second;
   };
-  for (const File* f : m.file_order_)
+  for (const File* f : m.file_order())
     if (f->graph_seen || (f->double_colon && f->double_colon->graph_seen)) add(f);
   for (const std::string& g : p.goals)
     if (const File* f = m.LookupFile(g)) add(f);
@@ -531,7 +531,7 @@ GraphPart SnapshotGraph(Make& m) {
       n.recipe = *f->cmds->loc.file + ":" + std::to_string(f->cmds->loc.line);
     p.nodes.push_back(std::move(n));
   }
-  p.external = m.graph_external_;
+  p.external = m.graph_external();
   return p;
 }
 

@@ -40,7 +40,7 @@ Timestamp Make::NameMtime(const std::string& name) {
   struct stat st;
   if (StatName(name, &st) != 0) return kNonexistentTime;
   Timestamp mtime = StatTime(st);
-  if (opts.check_symlinks) {
+  if (opts_.check_symlinks) {
     // -L: the newest of the target and every link leading to it.
     std::string p = name;
     for (int i = 0; i < 40; ++i) {

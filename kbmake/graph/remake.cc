@@ -111,7 +111,7 @@ void Make::SetFileVariables(File* file) {
       AppendWord(&bar, AutoVarName(DepName(d)), &bf);
     } else {
       AppendWord(&caret, AutoVarName(DepName(d)), &cf);
-      if (d.changed || opts.always_make) AppendWord(&qmark, AutoVarName(DepName(d)), &qf);
+      if (d.changed || opts_.always_make) AppendWord(&qmark, AutoVarName(DepName(d)), &qf);
     }
   }
   define("^", caret);
@@ -130,7 +130,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
   // As GNU make, a goal is marked "don't care" only while it is processed (-p shows it).
   if (makefiles)
     for (File* f : goal_files) f->dontcare = false;
-  bool t = opts.touch, q = opts.question, n = opts.dry_run;
+  bool t = opts_.touch, q = opts_.question, n = opts_.dry_run;
   UpdateStatus status = UpdateStatus::kNone;
   ++considered_;
   while (!goals.empty()) {
@@ -147,11 +147,11 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
         file->dontcare = g.dontcare;
         if (makefiles) {
           if (file->cmd_target) {
-            opts.touch = t;
-            opts.question = q;
-            opts.dry_run = n;
+            opts_.touch = t;
+            opts_.question = q;
+            opts_.dry_run = n;
           } else {
-            opts.touch = opts.question = opts.dry_run = false;
+            opts_.touch = opts_.question = opts_.dry_run = false;
           }
         }
         int ocommands = commands_started_;
@@ -162,11 +162,11 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
             status < UpdateStatus::kQuestion) {
           if (file->update_status != UpdateStatus::kSuccess) {
             status = file->update_status;
-            stop = opts.question && !opts.keep_going && !makefiles;
+            stop = opts_.question && !opts_.keep_going && !makefiles;
           } else {
             Timestamp mtime = makefiles ? FileMtime(file, false) : FileMtime(file, true);
             if (file->updated && g.changed && mtime != file->mtime_before_update) {
-              if (!makefiles || (!opts.dry_run && !opts.question)) {
+              if (!makefiles || (!opts_.dry_run && !opts_.question)) {
                 status = UpdateStatus::kSuccess;
               }
               // A remade default/-include makefile ends this pass over the goals, but the
@@ -182,7 +182,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
       File* file = g.file;
       if (stop || !any_not_updated) {
         if (!makefiles && file->update_status == UpdateStatus::kSuccess && !g.changed &&
-            !opts.silent && !opts.question) {
+            !opts_.silent && !opts_.question) {
           if (file->phony || file->cmds == nullptr) {
             Message("Nothing to be done for '" + file->name + "'.");
           } else {
@@ -202,9 +202,9 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
     if (gi >= goals.size()) ++considered_;
   }
   if (makefiles) {
-    opts.touch = t;
-    opts.question = q;
-    opts.dry_run = n;
+    opts_.touch = t;
+    opts_.question = q;
+    opts_.dry_run = n;
   }
   return status;
 }
@@ -222,7 +222,7 @@ UpdateStatus Make::UpdateFile(File* file, int depth) {
   for (; f; f = f->prev) {
     f->considered_pass = considered_;
     UpdateStatus nw = UpdateFile1(f, depth);
-    if (nw != UpdateStatus::kSuccess && !opts.keep_going) return nw;
+    if (nw != UpdateStatus::kSuccess && !opts_.keep_going) return nw;
     if (f->command_state == CmdState::kRunning || f->command_state == CmdState::kDepsRunning) {
       return UpdateStatus::kSuccess;
     }
@@ -252,7 +252,7 @@ void Complain(Make* m, File* file) {
   m->ShowGoalError(file);
   std::string msg = "No rule to make target '" + file->name + "'";
   if (file->parent) msg += ", needed by '" + file->parent->name + "'";
-  if (!m->opts.keep_going) m->Fatal(nullptr, msg);
+  if (!m->options().keep_going) m->Fatal(nullptr, msg);
   m->Error(nullptr, "*** " + msg + ".");
   file->no_diag = false;
 }
@@ -311,7 +311,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
         UpdateStatus s = CheckDep(d.file, depth, this_mtime, &maybe_make);
         if (s > dep_status) dep_status = s;
         if (!file->deps[i].order_only) *must_make = maybe_make;
-        if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+        if (dep_status != UpdateStatus::kSuccess && !opts_.keep_going) break;
         File* df = file->deps[i].file;
         if (df->command_state == CmdState::kRunning ||
             df->command_state == CmdState::kDepsRunning) {
@@ -390,16 +390,16 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
         running |= f->command_state == CmdState::kRunning ||
                    f->command_state == CmdState::kDepsRunning;
       }
-      if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+      if (dep_status != UpdateStatus::kSuccess && !opts_.keep_going) break;
       if (!running) {
         Timestamp now = FileMtime(d->file, true);
         d->changed = now != mtime || mtime == kNonexistentTime;
       }
       ++i;
     }
-    if (dep_status != UpdateStatus::kSuccess && !opts.keep_going) break;
+    if (dep_status != UpdateStatus::kSuccess && !opts_.keep_going) break;
   }
-  if (must_make || opts.always_make) {
+  if (must_make || opts_.always_make) {
     for (size_t i = 0; i < file->deps.size(); ++i) {
       Dep& d = file->deps[i];
       if (!d.file->intermediate) continue;
@@ -418,7 +418,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
           df->command_state == CmdState::kDepsRunning) {
         running = true;
       }
-      if (!opts.keep_going && dep_status != UpdateStatus::kSuccess) break;
+      if (!opts_.keep_going && dep_status != UpdateStatus::kSuccess) break;
     }
   }
   UpdHead(file)->updating = false;
@@ -431,7 +431,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
         dep_status == UpdateStatus::kNone ? UpdateStatus::kFailed : dep_status;
     NoticeFinishedFile(file);
     --depth;
-    if (depth == 0 && opts.keep_going && !opts.dry_run && !opts.question) {
+    if (depth == 0 && opts_.keep_going && !opts_.dry_run && !opts_.question) {
       Error(nullptr, "Target '" + file->name + "' not remade because of errors.");
     }
     return dep_status;
@@ -463,9 +463,9 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     Debug(kDbBasic, depth,
           "Target '" + file->name + "' is double-colon and has no prerequisites.");
   } else if (!noexist && file->is_target && !deps_changed && file->cmds == nullptr &&
-             !opts.always_make) {
+             !opts_.always_make) {
     must_make = false;
-  } else if (!must_make && file->cmds && opts.always_make) {
+  } else if (!must_make && file->cmds && opts_.always_make) {
     must_make = true;
   }
   if (!must_make) {
@@ -516,7 +516,7 @@ void Make::RemakeFile(File* file) {
       file->update_status = UpdateStatus::kFailed;
     }
   } else {
-    if (!opts.touch || file->cmds->any_recurse) {
+    if (!opts_.touch || file->cmds->any_recurse) {
       jobs_->ExecuteFileCommands(file);
       return;
     }
@@ -530,7 +530,7 @@ void Make::NoticeFinishedFile(File* file) {
   bool touched = false;
   file->command_state = CmdState::kFinished;
   file->updated = true;
-  if (opts.touch && file->update_status == UpdateStatus::kSuccess) {
+  if (opts_.touch && file->update_status == UpdateStatus::kSuccess) {
     bool all_recursive = file->cmds && file->cmds->any_recurse;
     if (all_recursive) {
       for (bool r : file->cmds->recurse)
@@ -549,7 +549,7 @@ void Make::NoticeFinishedFile(File* file) {
   if (file->mtime_before_update == kUnknownTime) file->mtime_before_update = file->last_mtime;
   if ((ran && !file->phony) || touched) {
     int i = 0;
-    if ((opts.question || opts.dry_run || opts.touch) && file->cmds) {
+    if ((opts_.question || opts_.dry_run || opts_.touch) && file->cmds) {
       for (i = static_cast<int>(file->cmds->lines.size()); i > 0; --i)
         if (!file->cmds->recurse[i - 1]) break;
     } else if (file->is_target && file->cmds == nullptr) {
@@ -585,15 +585,15 @@ void Make::NoticeFinishedFile(File* file) {
 }
 
 void Make::RemoveIntermediates(bool sig) {
-  if (opts.question || opts.touch || all_secondary_) return;
-  if (sig && opts.dry_run) return;
+  if (opts_.question || opts_.touch || all_secondary_) return;
+  if (sig && opts_.dry_run) return;
   bool doneany = false;
   for (File* f : file_order_) {
     if (!(f->intermediate && (f->dontcare || !f->precious) && !f->secondary)) continue;
     if (f->cmd_target) continue;  // a command-line goal is never removed
     if (f->update_status == UpdateStatus::kNone) continue;
     int status = 0;
-    if (!opts.dry_run) {
+    if (!opts_.dry_run) {
       status = unlink(f->name.c_str());
       NoteFsChange();
       if (status < 0 && errno == ENOENT) continue;
@@ -604,7 +604,7 @@ void Make::RemoveIntermediates(bool sig) {
       } else {
         // Under -s nothing is echoed, so the debug line comes for every file (as in GNU).
         if (!doneany) Debug(kDbBasic, 0, "Removing intermediate files...");
-        if (!opts.silent) {
+        if (!opts_.silent) {
           EnsureEntered();
           WriteFd(io_.out, (doneany ? " " : "rm ") + f->name);
           doneany = true;

@@ -70,7 +70,7 @@ const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name
 
 class Printer {
  public:
-  Printer(const Make& m, std::string* out) : m_(m), out_(*out), cmd_prefix_(m.cmd_prefix_) {}
+  Printer(const Make& m, std::string* out) : m_(m), out_(*out), cmd_prefix_(m.recipe_prefix()) {}
 
   void Variables();
   void Directories();
@@ -136,16 +136,16 @@ void Printer::VariableSet(const VarSet& set, const std::string& prefix, bool onl
 // print_variable_data_base, pattern-specific values included.
 void Printer::Variables() {
   out_ += "\n# Variables\n\n";
-  VariableSet(m_.global_, "", false);
+  VariableSet(m_.global_vars(), "", false);
   out_ += "\n# Pattern-specific Variable Values\n";
-  for (const Make::PatternVar& pv : m_.pattern_vars_) {
+  for (const Make::PatternVar& pv : m_.pattern_vars()) {
     out_ += "\n" + pv.pattern + " :\n";
     Variable(pv.var, "# ", true);
   }
-  if (m_.pattern_vars_.empty()) {
+  if (m_.pattern_vars().empty()) {
     out_ += "\n# No pattern-specific variable values.\n";
   } else {
-    out_ += "\n# " + std::to_string(m_.pattern_vars_.size()) + " pattern-specific variable values";
+    out_ += "\n# " + std::to_string(m_.pattern_vars().size()) + " pattern-specific variable values";
   }
 }
 
@@ -153,7 +153,7 @@ void Printer::Variables() {
 void Printer::Directories() {
   out_ += "\n# Directories\n\n";
   size_t dirs = 0, files = 0;
-  m_.dir_cache_.ForEachDirectory([&](const std::string& dir, const std::vector<std::string>* names) {
+  m_.dir_cache().ForEachDirectory([&](const std::string& dir, const std::vector<std::string>* names) {
     ++dirs;
     std::string shown = dir.empty() ? "." : dir;
     struct stat st;
@@ -216,7 +216,7 @@ void Printer::Recipe(const Commands& cmds) {
 void Printer::ImplicitRules() {
   out_ += "\n# Implicit Rules\n";
   size_t rules = 0, terminal = 0;
-  for (const auto& r : m_.pattern_rules_) {
+  for (const auto& r : m_.pattern_rules()) {
     ++rules;
     if (r->terminal) ++terminal;
     out_ += "\n";
@@ -239,7 +239,7 @@ void Printer::ImplicitRules() {
 // print_file: one target (and the rest of its :: chain).
 void Printer::File(const kbmake::File& f) {
   // Built-in suffix rules stay in the table under -r but are not shown.
-  if (m_.opts.no_builtin_rules && f.builtin) return;
+  if (m_.options().no_builtin_rules && f.builtin) return;
   out_ += "\n";
   if (f.cmds && f.cmds->recipe_prefix != cmd_prefix_) {
     out_ += ".RECIPEPREFIX = ";
@@ -313,8 +313,8 @@ void Printer::File(const kbmake::File& f) {
 // print_file_data_base.
 void Printer::Files() {
   out_ += "\n# Files\n";
-  for (const kbmake::File* f : m_.file_order_) File(*f);
-  out_ += "\n# files hash-table stats:\n# " + HashStats(m_.files_.size());
+  for (const kbmake::File* f : m_.file_order()) File(*f);
+  out_ += "\n# files hash-table stats:\n# " + HashStats(m_.files().size());
 }
 
 // print_vpath_data_base.
@@ -325,16 +325,16 @@ void Printer::VpathSearchPaths() {
     for (size_t i = 0; i < dirs.size(); ++i) s += (i ? ":" : "") + dirs[i];
     return s;
   };
-  for (const Make::VpathEntry& v : m_.vpaths_) out_ += "vpath " + v.pattern + " " + join(v.dirs) + "\n";
-  if (m_.vpaths_.empty()) {
+  for (const Make::VpathEntry& v : m_.vpaths()) out_ += "vpath " + v.pattern + " " + join(v.dirs) + "\n";
+  if (m_.vpaths().empty()) {
     out_ += "# No 'vpath' search paths.\n";
   } else {
-    out_ += "\n# " + std::to_string(m_.vpaths_.size()) + " 'vpath' search paths.\n";
+    out_ += "\n# " + std::to_string(m_.vpaths().size()) + " 'vpath' search paths.\n";
   }
-  if (m_.general_vpath_.empty()) {
+  if (m_.general_vpath().empty()) {
     out_ += "\n# No general ('VPATH' variable) search path.\n";
   } else {
-    out_ += "\n# General ('VPATH' variable) search path:\n# " + join(m_.general_vpath_) + "\n";
+    out_ += "\n# General ('VPATH' variable) search path:\n# " + join(m_.general_vpath()) + "\n";
   }
 }
 

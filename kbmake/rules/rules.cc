@@ -451,7 +451,7 @@ bool Make::NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule)
 }
 
 void Make::DefineDefaultVariables() {
-  if (opts.no_builtin_vars) {
+  if (opts_.no_builtin_vars) {
     // -R (which implies -r): SUFFIXES is still defined, empty, as GNU make does.
     DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
     return;
@@ -475,7 +475,7 @@ void Make::UndefineDefaultVariables() {
 void Make::InstallDefaultSuffixRules() {
   suffix_file_ = EnterFile(".SUFFIXES");
   suffix_file_->builtin = true;  // hidden from -p under -r, as in GNU make
-  if (!opts.no_builtin_rules) {
+  if (!opts_.no_builtin_rules) {
     suffix_file_->builtin_deps = true;
     for (auto w : SplitWords(kDefaultSuffixes)) {
       Dep d;
@@ -493,7 +493,7 @@ void Make::InstallDefaultSuffixRules() {
 }
 
 void Make::InstallDefaultRules() {
-  if (opts.no_builtin_rules) return;
+  if (opts_.no_builtin_rules) return;
   for (const DefaultRule& r : kDefaultPatternRules) {
     auto rule = std::make_unique<PatternRule>();
     rule->targets.push_back(r.target);
@@ -665,7 +665,7 @@ void Make::SnapDeps() {
   if (File* f = LookupFile(".EXPORT_ALL_VARIABLES"); f && f->is_target) export_all_ = true;
   if (File* f = LookupFile(".IGNORE"); f && f->is_target) {
     if (f->deps.empty()) {
-      opts.ignore_errors = true;
+      opts_.ignore_errors = true;
     } else {
       each_dep(".IGNORE", [](File* g) { g->command_flags |= 2; });
     }
@@ -673,8 +673,8 @@ void Make::SnapDeps() {
   if (File* f = LookupFile(".SILENT"); f && f->is_target) {
     if (f->deps.empty()) {
       // Like -s, but GNU make 4.3 does not pass it on in MAKEFLAGS.
-      if (!opts.silent) silent_from_special_ = true;
-      opts.silent = true;
+      if (!opts_.silent) silent_from_special_ = true;
+      opts_.silent = true;
     } else {
       each_dep(".SILENT", [](File* g) { g->command_flags |= 1; });
     }

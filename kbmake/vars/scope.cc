@@ -28,11 +28,11 @@ std::string Make::VariablesList() {
 
 Variable* Make::DefineInSet(std::string_view name, std::string value, Origin origin,
                             bool recursive, VarSet* set, const Loc* loc) {
-  if (opts.env_overrides && origin == Origin::kEnv) origin = Origin::kEnvOverride;
+  if (opts_.env_overrides && origin == Origin::kEnv) origin = Origin::kEnvOverride;
   bool created;
   Variable* v = set->Intern(name, &created);
   if (!created) {
-    if (opts.env_overrides && v->origin == Origin::kEnv) v->origin = Origin::kEnvOverride;
+    if (opts_.env_overrides && v->origin == Origin::kEnv) v->origin = Origin::kEnvOverride;
     if (origin < v->origin) return v;
   }
   v->value = std::move(value);

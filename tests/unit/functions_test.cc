@@ -32,7 +32,7 @@ class FunctionsTest : public ::testing::Test {
     for (const char* f : {"a.c", "b.c", "x.h", "d/e.c", "Makefile"}) dir_->Write(f, "");
     make_ = NewMake();
     make_->DefineStartupVariables();
-    make_->starting_dir_ = dir_->path();  // Run() sets it from getcwd(); $(abspath) uses it
+    make_->set_starting_dir(dir_->path());  // Run() sets it from getcwd(); $(abspath) uses it
     file_ = make_->InternFileName("Makefile");
   }
   void TearDown() override {
@@ -108,11 +108,11 @@ TEST_F(FunctionsTest, RealpathAndAbspath) {
 // folding) and *status becomes $(.SHELLSTATUS).
 TEST_F(FunctionsTest, ShellUsesHook) {
   std::vector<std::string> cmds;
-  make_->shell_hook_ = [&](std::string_view cmd, int* status) {
+  make_->set_shell_hook([&](std::string_view cmd, int* status) {
     cmds.emplace_back(cmd);
     *status = cmd == "fail" ? 3 : 0;
     return cmd == "fail" ? std::string("oops") : std::string("a b");
-  };
+  });
   EXPECT_EQ(ExpandStr("[$(shell echo hi)]"), "[a b]");
   EXPECT_EQ(ExpandStr("$(.SHELLSTATUS)"), "0");
   ASSERT_EQ(cmds.size(), 1u);

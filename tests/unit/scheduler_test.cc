@@ -107,10 +107,10 @@ class SchedulerTest : public ::testing::Test {
     dir_.Write("Makefile", makefile);
     auto runner = std::make_unique<FakeProcessRunner>(&log_);
     Make make(opts, "make", 0, {"PATH=/usr/bin:/bin"}, std::move(runner));
-    make.shell_hook_ = [](std::string_view, int* st) {
+    make.set_shell_hook([](std::string_view, int* st) {
       *st = 0;
       return std::string();
-    };
+    });
     int status = -1;
     ::testing::internal::CaptureStdout();
     ::testing::internal::CaptureStderr();

@@ -98,10 +98,10 @@ TEST_F(StatementsTest, AppendKeepsFlavor) {
 }
 
 TEST_F(StatementsTest, ShellAssignment) {
-  make_->shell_hook_ = [](std::string_view cmd, int* st) {
+  make_->set_shell_hook([](std::string_view cmd, int* st) {
     *st = 0;
     return std::string("out:") + std::string(cmd);
-  };
+  });
   Eval("v != echo $$x\n");
   EXPECT_EQ(Value("v"), "out:echo $x");
 }
@@ -202,10 +202,10 @@ TEST_F(StatementsTest, TargetSpecificVariables) {
 
 TEST_F(StatementsTest, PatternSpecificVariables) {
   Eval("%.o: cflags := -O2\n");
-  ASSERT_EQ(make_->pattern_vars_.size(), 1u);
-  EXPECT_EQ(make_->pattern_vars_[0].pattern, "%.o");
-  EXPECT_EQ(make_->pattern_vars_[0].var.name, "cflags");
-  EXPECT_EQ(make_->pattern_vars_[0].var.value, "-O2");
+  ASSERT_EQ(make_->pattern_vars().size(), 1u);
+  EXPECT_EQ(make_->pattern_vars()[0].pattern, "%.o");
+  EXPECT_EQ(make_->pattern_vars()[0].var.name, "cflags");
+  EXPECT_EQ(make_->pattern_vars()[0].var.value, "-O2");
 }
 
 TEST_F(StatementsTest, ExplicitRules) {
@@ -251,17 +251,17 @@ TEST_F(StatementsTest, MultipleTargetsAndVariablesInRules) {
 }
 
 TEST_F(StatementsTest, PatternRules) {
-  size_t before = make_->pattern_rules_.size();
+  size_t before = make_->pattern_rules().size();
   Eval("%.o: %.c\n\tcc -c $<\n");
   bool found = false;
-  for (auto& r : make_->pattern_rules_) {
+  for (auto& r : make_->pattern_rules()) {
     if (r->targets == std::vector<std::string>{"%.o"} && r->deps.size() == 1 &&
         r->deps[0].name == "%.c" && r->cmds) {
       found = true;
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_GE(make_->pattern_rules_.size(), before);
+  EXPECT_GE(make_->pattern_rules().size(), before);
 }
 
 TEST_F(StatementsTest, DoubleColonRules) {
