@@ -538,6 +538,9 @@ void RunFunction(Make* m, const FoundFunction& f, Args& args, std::string* out) 
                             ") to function '" + std::string(f.name) + "'");
   }
   if (f.builtin != nullptr) {
+    // As GNU make's expand_builtin_function: a builtin reached with no argument at all
+    // (`$(call info)`) expands to nothing; a loaded function is still called.
+    if (args.empty()) return;
     f.builtin->fn(m, args, out, f.name);
   } else {
     CallLoadedFunction(m, f.loaded, args, out);
