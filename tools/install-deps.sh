@@ -2,7 +2,7 @@
 # Installs every Debian package kbmake needs to build, test and run its sample tree.
 # Idempotent: packages already present are not reinstalled.
 set -euo pipefail
-pkgs=(g++ clang cmake ninja-build make pkg-config
+pkgs=(g++ clang libclang-rt-14-dev cmake ninja-build make pkg-config  # clang-rt: fuzz/ (libFuzzer)
       libabsl-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
       binutils gcc libc6-dev kmod cpio time strace libasan8 libubsan1
       linux-headers-amd64

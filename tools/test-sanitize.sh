@@ -18,6 +18,9 @@
 #     ptrace ("LeakSanitizer has encountered a fatal error").
 # Every other default test runs under the sanitizers; the slow ones (sample-tree,
 # kernel-extmod) spend their time in gcc, not in kbmake.
+# Last, the libFuzzer target (fuzz/, clang, ASan + UBSan) is built into build-fuzz/ and runs
+# every seed of fuzz/corpus and every saved finding of fuzz/crashes once (no fuzzing): the
+# target must keep building, and no input that once crashed may crash again.
 #
 # Time on the 2-core CI machine: see docs/INTERNALS.md ("Sanitizer run").
 set -euo pipefail
@@ -35,4 +38,10 @@ ctest --test-dir build-asan -LE 'kernel|package' -E "^conformance-shell-memo\$|$
 ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
   ctest --test-dir build-asan -LE 'kernel|package' -R "$under_ptrace" --output-on-failure -j1 \
   "$@" || rc=$?
+fuzz/build.sh "$PWD/build-fuzz" >/dev/null
+findings=(fuzz/crashes/crash-* fuzz/crashes/timeout-* fuzz/crashes/slow-unit-*)
+build-fuzz/eval_fuzzer -runs=0 -timeout=10 "$PWD/fuzz/corpus" >build-fuzz/corpus.log 2>&1 ||
+  { rc=1; tail -40 build-fuzz/corpus.log; }
+build-fuzz/eval_fuzzer -timeout=10 "${findings[@]/#/$PWD/}" >build-fuzz/findings.log 2>&1 ||
+  { rc=1; tail -40 build-fuzz/findings.log; }
 exit $rc
