@@ -1,5 +1,5 @@
-// One make instance: its variables, rule database, goals and job state. Nothing here is
-// process-wide, so a sub-make could one day run in the same process as its parent.
+// One make instance: its variables, rule database, goals and job state, all private. Nothing
+// here is process-wide: what instances share is the build-wide object (kbmake/build.h).
 #pragma once
 
 #include <algorithm>
@@ -194,25 +194,10 @@ class Make {
   using StdStreams = kbmake::StdStreams;
   /// Writes `text` to descriptor `fd` (all of it, retrying on EINTR).
   void WriteFd(int fd, std::string_view text);
-  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
-  BuildLog* LogFor(const std::string& key);
-  /// The build log's name for `f`: its absolute path (this make's directory + name).
-  std::string LogKey(const File* f) const;
-  /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
-  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
-  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
-  void GraphNoteLine(File* f, const std::string& line, bool recursive,
-                     std::vector<std::string>* env);
-  /// stat() of `name` (relative to this make's directory) through the build-wide cache.
-  int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
   /// Tells the build-wide cache that make itself changed the file system.
   void NoteFsChange() {
     if (fs_ != nullptr) fs_->Changed();
   }
-  /// `name` from this make's environment (the one it was started with), or "".
-  std::string GetEnv(std::string_view name) const;
-  /// "~" expansion with this make's $HOME.
-  std::string ExpandTilde(std::string name) const;
   /// GNU make prints "Entering directory" lazily, before the first message or job (so a
   /// make that prints nothing at all prints no directory lines either).
   void EnsureEntered() {
@@ -337,6 +322,23 @@ class Make {
   friend class Reader;
   friend class JobRunner;
   friend class ScopedOutputContext;
+
+  // ---- process surroundings used by the reader and the job runner ----
+  /// The log that keeps the record of `key` (a LogKey); null when there is no log.
+  BuildLog* LogFor(const std::string& key);
+  /// The build log's name for `f`: its absolute path (this make's directory + name).
+  std::string LogKey(const File* f) const;
+  /// --graph: a recipe line of `f` is about to start with `env`: tells a kbmake sub-make who
+  /// ran it (KBMAKE_GRAPH, KBMAKE_GRAPH_NODE) and remembers a `recursive` line or one that
+  /// contains $(MAKE), in case it is not a kbmake (graph/graph_dump.cc).
+  void GraphNoteLine(File* f, const std::string& line, bool recursive,
+                     std::vector<std::string>* env);
+  /// stat() of `name` (relative to this make's directory) through the build-wide cache.
+  int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
+  /// `name` from this make's environment (the one it was started with), or "".
+  std::string GetEnv(std::string_view name) const;
+  /// "~" expansion with this make's $HOME.
+  std::string ExpandTilde(std::string name) const;
 
   // ---- variables (vars/) ----
   Variable* LookupInSet(std::string_view name, VarSet* set) { return set->Lookup(name); }
