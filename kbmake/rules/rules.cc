@@ -399,7 +399,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     if (grouped) group.push_back(f);
   }
   if (grouped) {
-    if (!cmds) Error(&loc, "grouped targets must provide a recipe");
+    if (!cmds) Fatal(&loc, "grouped targets must provide a recipe");
     for (File* f : group) {
       f->grouped = true;
       f->group = group;
