@@ -93,18 +93,25 @@ void FnSort(Make*, Args& a, std::string* out, std::string_view) {
   JoinWords(words, out);
 }
 
+// GNU make's check_numeric: digits between optional blanks; the message shows the argument
+// as given, blanks included.
 void CheckNumeric(Make* m, const std::string& s, const char* msg) {
   std::string_view t = TrimSpace(s);
-  std::string full = std::string(msg) + ": '" + std::string(t) + "'";
+  std::string full = std::string(msg) + ": '" + s + "'";
   if (t.empty()) m->Fatal(ErrLoc(m), full);
   for (char c : t)
     if (!isdigit(static_cast<unsigned char>(c))) m->Fatal(ErrLoc(m), full);
 }
 
+// GNU make 4.3 reads $(word) and $(wordlist) numbers with atoi(): glibc's (int) strtol, so a
+// number beyond `long` saturates and one beyond `int` keeps its low 32 bits (4294967297 is 1).
+int GnuAtoi(const std::string& s) { return static_cast<int>(strtol(s.c_str(), nullptr, 10)); }
+
 void FnWord(Make* m, Args& a, std::string* out, std::string_view) {
   CheckNumeric(m, a[0], "non-numeric first argument to 'word' function");
-  long long i = atoll(TrimSpace(a[0]).data());
+  int i = GnuAtoi(a[0]);
   if (i == 0) m->Fatal(ErrLoc(m), "first argument to 'word' function must be greater than 0");
+  if (i < 0) return;  // GNU make counts down from it and never reaches 0
   WordScanner ws(a[1]);
   std::string_view w;
   while (ws.Next(&w)) {
@@ -118,13 +125,14 @@ void FnWord(Make* m, Args& a, std::string* out, std::string_view) {
 void FnWordlist(Make* m, Args& a, std::string* out, std::string_view) {
   CheckNumeric(m, a[0], "non-numeric first argument to 'wordlist' function");
   CheckNumeric(m, a[1], "non-numeric second argument to 'wordlist' function");
-  long long start = atoll(std::string(TrimSpace(a[0])).c_str());
-  long long stop = atoll(std::string(TrimSpace(a[1])).c_str());
+  const int start = GnuAtoi(a[0]);
   if (start < 1) {
     m->Fatal(ErrLoc(m),
              "invalid first argument to 'wordlist' function: '" + std::to_string(start) + "'");
   }
-  long long count = stop - start + 1;
+  // `atoi(stop) - start + 1` in int, wrapping as GNU make's build does.
+  const int count = static_cast<int>(static_cast<unsigned>(GnuAtoi(a[1])) -
+                                     static_cast<unsigned>(start) + 1u);
   if (count <= 0) return;
   std::string_view text = a[2];
   WordScanner ws(text);
@@ -136,7 +144,7 @@ void FnWordlist(Make* m, Args& a, std::string* out, std::string_view) {
     ++idx;
     if (idx == start) begin = w.data();
     if (idx >= start) end = w.data() + w.size();
-    if (idx == start + count - 1) break;
+    if (idx == static_cast<long long>(start) + count - 1) break;
   }
   if (begin) out->append(begin, end - begin);
 }
