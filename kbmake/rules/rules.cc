@@ -66,13 +66,13 @@ std::vector<std::string> Make::Glob(std::string_view pattern) {
 }
 
 namespace {
-// The characters that end a run of ordinary characters in ParseFileSeq: the spaces (IsSpace),
-// the backslash and, where an order-only part may start ([1]), '|'.
+// The characters that end a run of ordinary characters in ParseFileSeq: the blanks, the
+// backslash and, where an order-only part may start ([1]), '|'.
 struct WordStops {
   bool stop[2][256];
   constexpr WordStops() : stop{} {
     for (int k = 0; k < 2; ++k)
-      for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r', '\\'}) stop[k][c] = true;
+      for (unsigned char c : {' ', '\t', '\\'}) stop[k][c] = true;
     stop[1][static_cast<unsigned char>('|')] = true;
   }
 };
@@ -97,14 +97,16 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       ++i;
       continue;
     }
+    // As GNU make 4.3's parse_file_seq: spaces of any kind (newline, \r, \v, \f) before a
+    // name are skipped, but only a blank ends one; the others are part of the name.
     std::string word;
-    while (i < text.size() && !IsSpace(text[i])) {
+    while (i < text.size() && !IsBlank(text[i])) {
       // A run of ordinary characters is appended at once.
       size_t run = i;
       while (run < text.size() && !stops[static_cast<unsigned char>(text[run])]) ++run;
       word.append(text.data() + i, run - i);
       i = run;
-      if (i >= text.size() || IsSpace(text[i])) break;
+      if (i >= text.size() || IsBlank(text[i])) break;
       if (order_only && text[i] == '|') break;
       // A backslash: "\ " is a blank inside the name.
       if (i + 1 < text.size() && IsBlank(text[i + 1])) {
