@@ -234,22 +234,6 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   if (!reading_makefiles_) Fatal(&loc, "prerequisites cannot be defined in recipes");
   std::string first = targets[0];
   bool implicit = FindPercentInPlace(&first) != std::string::npos;
-  {
-    bool any_pat = false, any_plain = false;
-    for (const std::string& t : targets) {
-      // Only a name with a '%' can be a pattern (a .cmd file's rule has hundreds of names).
-      bool is_pat = false;
-      if (t.find('%') != std::string::npos) {
-        std::string tt = t;
-        is_pat = FindPercentInPlace(&tt) != std::string::npos;
-      }
-      (is_pat ? any_pat : any_plain) = true;
-    }
-    if (any_pat && any_plain) {
-      Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
-      implicit = false;
-    }
-  }
   std::shared_ptr<Commands> cmds;
   if (commands) {
     Loc cl = loc;
@@ -305,7 +289,15 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   if (pattern) pat = Pattern::Parse(*pattern);
   std::vector<File*> group;
   for (size_t ti = 0; ti < targets.size(); ++ti) {
-    const std::string& name = targets[ti];
+    // GNU make's find_percent_cached: "\%" in a plain target's name is a plain '%'.
+    std::string reduced;
+    const std::string* namep = &targets[ti];
+    if (namep->find('%') != std::string::npos) {
+      reduced = *namep;
+      FindPercentInPlace(&reduced);
+      namep = &reduced;
+    }
+    const std::string& name = *namep;
     if (name == ".POSIX" && !posix_) {
       posix_ = true;
       DefineGlobal(".SHELLFLAGS", "-ec", Origin::kDefault, false);
@@ -399,6 +391,14 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       }
     }
     if (grouped) group.push_back(f);
+    // GNU make 4.3 (record_files): a rule whose first target is a plain name treats a later
+    // pattern as a plain name too, with an error for each, when it moves on to it.
+    if (ti + 1 < targets.size() && targets[ti + 1].find('%') != std::string::npos) {
+      std::string next = targets[ti + 1];
+      if (FindPercentInPlace(&next) != std::string::npos) {
+        Error(&loc, "*** mixed implicit and normal rules: deprecated syntax");
+      }
+    }
   }
   if (grouped) {
     if (!cmds) Fatal(&loc, "grouped targets must provide a recipe");
