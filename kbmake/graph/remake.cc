@@ -261,13 +261,16 @@ void Complain(Make* m, File* file) {
 
 void Make::ShowGoalError(File*) {
   // GNU make's show_goal_error: while remaking makefiles, the first failure under an
-  // included makefile that could not be read reports why it could not be read.
+  // included makefile that could not be read reports why it could not be read. GNU make
+  // keeps the makefiles read newest first and reports only the first entry of that file:
+  // a name included twice is reported once, at its last `include`.
   if (!updating_makefiles_ || current_goal_ == nullptr) return;
   File* file = current_goal_;
-  for (MissingInclude& mi : missing_includes_) {
-    if (mi.err != 0 && (mi.name == file->name || LookupFile(mi.name) == file)) {
-      Error(&mi.loc, mi.name + ": " + strerror(mi.err));
-      mi.err = 0;
+  for (auto mi = missing_includes_.rbegin(); mi != missing_includes_.rend(); ++mi) {
+    if (mi->name == file->name || LookupFile(mi->name) == file) {
+      if (mi->err != 0) Error(&mi->loc, mi->name + ": " + strerror(mi->err));
+      mi->err = 0;
+      return;
     }
   }
 }
