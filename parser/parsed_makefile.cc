@@ -1,5 +1,8 @@
 #include "parser/parsed_makefile.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "parser/lines.h"
 
 namespace kbmake {
@@ -11,13 +14,69 @@ void AnalyzeLine(LogicalLine* line) {
   line->assign_at = ParseVarAssignment(line->text, &line->vm, &line->def);
 }
 
+std::string ApplyNulRules(std::string_view text, std::vector<long>* warning_lines) {
+  std::string out;
+  out.reserve(text.size());
+  size_t size = 200;  // GNU make's ebuf.size: kept from line to line, doubled when short
+  size_t pos = 0;
+  long newlines = 0;
+  while (pos < text.size()) {
+    // One readline(): pieces are appended at `off` in a buffer of `size` bytes.
+    size_t off = 0;
+    const size_t line_start = out.size();
+    while (pos < text.size()) {
+      // fgets(p, size - off): at most size - off - 1 bytes, through the first newline.
+      const size_t cap = size - off - 1;
+      const void* nl = memchr(text.data() + pos, '\n', std::min(cap, text.size() - pos));
+      const size_t got = nl != nullptr ? static_cast<const char*>(nl) - (text.data() + pos) + 1
+                                       : std::min(cap, text.size() - pos);
+      std::string_view piece = text.substr(pos, got);
+      pos += got;
+      const size_t len = std::min(piece.find('\0'), piece.size());  // strlen()
+      if (len == 0) {
+        // The piece starts with a NUL: GNU make warns and puts a newline there.
+        warning_lines->push_back(newlines + 1);
+        out.push_back('\n');
+        off += 1;
+      } else {
+        out.append(piece.data(), len);
+        off += len;
+      }
+      if (out.back() != '\n') {  // no newline yet: a larger buffer, and read on
+        size *= 2;
+        continue;
+      }
+      ++newlines;
+      if (off > 1 && out[out.size() - 2] == '\r') {  // CRLF: the CR goes
+        out.erase(out.size() - 2, 1);
+        --off;
+      }
+      bool backslash = false;
+      for (size_t i = out.size() - 1; i-- > line_start && out[i] == '\\';) backslash = !backslash;
+      if (!backslash) break;  // the logical line is complete
+      if (size - off < 80) size *= 2;
+    }
+  }
+  return out;
+}
+
 std::shared_ptr<const ParsedMakefile> ParseMakefile(std::string_view text) {
   auto p = std::make_shared<ParsedMakefile>();
   p->bytes = text.size();
+  std::string without_nul;
+  std::vector<long> warnings;
+  if (memchr(text.data(), '\0', text.size()) != nullptr) {
+    without_nul = ApplyNulRules(text, &warnings);
+    text = without_nul;
+  }
   LineReader reader(text);
   LogicalLine line;
+  long first = 1;  // the line `line` starts on
+  size_t w = 0;
   while (reader.Next(&line.raw, &line.nlines)) {
     AnalyzeLine(&line);
+    for (; w < warnings.size() && warnings[w] < first + line.nlines; ++w) ++line.nul_warnings;
+    first += line.nlines;
     p->lines.push_back(std::move(line));
     line = LogicalLine();
   }

@@ -31,6 +31,9 @@ struct LogicalLine {
   size_t assign_at = std::string::npos;  ///< ParseVarAssignment(text); npos: no assignment
   VarModifiers vm;                       ///< its modifiers, when an assignment
   VarDef def;                            ///< its parts, when an assignment
+  /// How many times GNU make warns "NUL character seen; rest of line ignored" while reading
+  /// this line (see ApplyNulRules); the reader prints them before evaluating the line.
+  int nul_warnings = 0;
 };
 
 /// Fills line->text, assign_at, vm and def from line->raw.
@@ -42,8 +45,16 @@ struct ParsedMakefile {
   size_t bytes = 0;  ///< size of the text it was made from
 };
 
+/// What GNU make 4.3's reader (read.c readline: fgets() into a buffer of 200 bytes that
+/// doubles when full, then strlen()) makes of a makefile containing NUL bytes: a NUL inside
+/// what one fgets() call read drops the rest of that piece, newline included, so the line
+/// goes on with the next one; a piece that starts with a NUL becomes an empty line, with a
+/// warning. Returns the text as GNU make sees it, and in *warning_lines the line numbers
+/// (1-based, in the returned text) of the newlines that replaced such pieces.
+std::string ApplyNulRules(std::string_view text, std::vector<long>* warning_lines);
+
 /// Splits and analyses `text` (LineReader's rules: CR before LF dropped, a final
-/// backslash-newline kept).
+/// backslash-newline kept; NUL bytes as ApplyNulRules says).
 std::shared_ptr<const ParsedMakefile> ParseMakefile(std::string_view text);
 
 /// The build-wide parse cache: a makefile read by many make instances (Kbuild's

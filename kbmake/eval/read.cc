@@ -111,6 +111,10 @@ void Reader::Run() {
       if (count_lines_) loc_.line += nlines;
       const LogicalLine* analysed = nullptr;
       if (!NextLine(&line, &nlines, &analysed)) break;
+      if (analysed != nullptr) {
+        for (int i = 0; i < analysed->nul_warnings; ++i)
+          m_->Error(&loc_, "warning: NUL character seen; rest of line ignored");
+      }
       // GNU make's eval(): a logical line that starts on line 1 loses a UTF-8 byte-order
       // mark (every line of an $(eval) made on line 1, whose lines all count as that line).
       std::string_view raw = analysed ? std::string_view(analysed->raw) : line;
