@@ -429,7 +429,9 @@ int Make::ReadAndBuild() {
   }
   if (goals.empty()) {
     std::string dg = default_goal_var_ ? Expand("$(.DEFAULT_GOAL)") : "";
-    auto words = SplitWords(dg);
+    // GNU make's PARSE_SIMPLE_SEQ: names end at blanks; "./" stripped, globs and archive
+    // members expanded, as for any target list.
+    std::vector<std::string> words = ParseFileSeq(dg, true, nullptr, nullptr);
     if (words.size() > 1) Fatal(nullptr, ".DEFAULT_GOAL contains more than one target");
     if (!words.empty()) goals.push_back(EnterFile(words[0]));
   }

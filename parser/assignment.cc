@@ -6,8 +6,9 @@ namespace {
 bool Blank(char c) { return c == ' ' || c == '\t'; }
 bool Space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
+// GNU make's NEXT_TOKEN: skips every space character (ISSPACE: \v, \f, \r and newline too).
 size_t NextToken(std::string_view s, size_t p) {
-  while (p < s.size() && Blank(s[p])) ++p;
+  while (p < s.size() && Space(s[p])) ++p;
   return p;
 }
 

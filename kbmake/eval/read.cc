@@ -21,8 +21,9 @@
 namespace kbmake {
 namespace {
 
+// GNU make's NEXT_TOKEN: skips every space character (ISSPACE: \v, \f, \r too).
 size_t NextToken(std::string_view s, size_t p) {
-  while (p < s.size() && IsBlank(s[p])) ++p;
+  while (p < s.size() && IsSpace(s[p])) ++p;
   return p;
 }
 

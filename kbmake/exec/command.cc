@@ -185,7 +185,7 @@ std::vector<std::string> ConstructArgv(std::string_view line, const std::string_
                                        const std::string_view* shellflags, std::string_view ifs,
                                        bool one_shell, bool posix) {
   size_t b = 0;
-  while (b < line.size() && IsSpace(line[b])) ++b;
+  while (b < line.size() && IsBlank(line[b])) ++b;  // GNU make: ISBLANK, not \v or \f
   line.remove_prefix(b);
   if (line.empty()) return {};
   std::string_view flags = shellflags ? *shellflags : (posix ? "-ec" : "-c");
