@@ -63,6 +63,12 @@ class Reader {
   /// set), or is null and *line holds it (text given to the reader as a string).
   bool NextLine(std::string* line, long* nlines, const LogicalLine** analysed);
   void ProcessLine(std::string& line, const LogicalLine* analysed);
+  /// GNU make's warnings for the NUL bytes of `analysed` (null: none), at the current line.
+  void WarnNuls(const LogicalLine* analysed) {
+    if (analysed == nullptr) return;
+    for (int i = 0; i < analysed->nul_warnings; ++i)
+      m_->Error(&loc_, "warning: NUL character seen; rest of line ignored");
+  }
   [[noreturn]] void Fatal(std::string_view msg) { m_->Fatal(&loc_, msg); }
   int ConditionalLine(std::string_view line, size_t wlen);
   void DoDefine(std::string_view rest, const VarModifiers& vm);
@@ -112,10 +118,7 @@ void Reader::Run() {
       if (count_lines_) loc_.line += nlines;
       const LogicalLine* analysed = nullptr;
       if (!NextLine(&line, &nlines, &analysed)) break;
-      if (analysed != nullptr) {
-        for (int i = 0; i < analysed->nul_warnings; ++i)
-          m_->Error(&loc_, "warning: NUL character seen; rest of line ignored");
-      }
+      WarnNuls(analysed);
       // GNU make's eval(): a logical line that starts on line 1 loses a UTF-8 byte-order
       // mark (every line of an $(eval) made on line 1, whose lines all count as that line).
       std::string_view raw = analysed ? std::string_view(analysed->raw) : line;
@@ -444,6 +447,9 @@ void Reader::DoDefine(std::string_view rest, const VarModifiers& vm) {
     if (!NextLine(&line, &nlines, &analysed)) {
       m_->Fatal(&defstart, "missing 'endef', unterminated 'define'");
     }
+    // GNU make's do_define counts a line after reading it: a warning while reading it names
+    // the line before.
+    WarnNuls(analysed);
     if (analysed) line = analysed->raw;
     if (count_lines_) loc_.line += nlines;
     CollapseContinuations(&line);
