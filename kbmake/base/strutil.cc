@@ -125,9 +125,24 @@ void PatSubst(std::string_view pattern, std::string_view replacement, std::strin
     Pattern rep = Pattern::Parse(replacement);
     std::string literal = rep.prefix;
     if (rep.has_percent) literal += "%" + rep.suffix;
+    if (from.empty()) {
+      // GNU make's subst_expand by word with an empty string: each step goes to the end of
+      // the next word, and only an empty last word (empty text, or text ending in a space)
+      // gets the replacement.
+      size_t t = 0;
+      do {
+        size_t p = t;
+        while (p < text.size() && IsSpace(text[p])) ++p;
+        while (p < text.size() && !IsSpace(text[p])) ++p;
+        out->append(text.substr(t, p - t));
+        if (p == 0 || IsSpace(text[p - 1])) out->append(literal);
+        t = p;
+      } while (t < text.size());
+      return;
+    }
     size_t i = 0;
     while (i < text.size()) {
-      size_t p = from.empty() ? std::string_view::npos : text.find(from, i);
+      size_t p = text.find(from, i);
       if (p == std::string_view::npos) break;
       bool start_ok = p == 0 || IsSpace(text[p - 1]);
       bool end_ok = p + from.size() == text.size() || IsSpace(text[p + from.size()]);
