@@ -304,6 +304,15 @@ int Reader::ConditionalLine(std::string_view line, size_t len) {
     }
     int r = ConditionalLine(rest, e);
     if (r < 0) {
+      // GNU make 4.3 pushes the new conditional's level before it finds the syntax error
+      // and leaves it there, so one more `endif` is needed. That level's `ignoring` entry
+      // is never set: it is whatever malloc gave back, in practice on glibc a value that is
+      // neither 0 nor 1, so the lines up to the matching `endif` are skipped and an `else`
+      // of that level does not start interpreting. kbmake uses 2 ("done"), which acts so.
+      if (r == -1) {  // -2: not a conditional at all, nothing was opened
+        conds_.ignoring.push_back(2);
+        conds_.seen_else.push_back(false);
+      }
       m_->Error(&loc_, "extraneous text after '" + cmdname + "' directive");
       return any_ignoring();
     }
@@ -325,7 +334,7 @@ int Reader::ConditionalLine(std::string_view line, size_t len) {
     std::string var = m_->Expand(rest);
     size_t e = EndOfToken(var, 0);
     size_t q = NextToken(var, e);
-    // GNU make's NEXT_TOKEN skips blanks only; a trailing newline or such is an error.
+    // Only one name may follow (NEXT_TOKEN skips every space character, newline included).
     if (q < var.size()) {
       conds_.ignoring.pop_back();
       conds_.seen_else.pop_back();
