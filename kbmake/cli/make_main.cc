@@ -256,7 +256,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     build->set_trace(trace);
   }
   // --status and --compdb: build-wide as well; the make that starts one owns it, and the
-  // host forgets it when that make is done (also when it unwinds for a restart).
+  // build forgets it when that make is done (also when it unwinds for a restart).
   if (!opts.status.empty() && opts.status != "lines" && opts.status != "term") {
     errout(prefix + ": *** unknown status type '" + opts.status + "'.  Stop.\n");
     return 2;
