@@ -246,8 +246,6 @@ class Make {
 
   // ---- read-only views: options, the rule data base, the build-wide services ----
   const Options& options() const { return opts_; }
-  /// Basename of argv[0] ("make", "kbmake").
-  const std::string& program() const { return program_; }
   int makelevel() const { return makelevel_; }
   int db_level() const { return db_level_; }
   const StdStreams& io() const { return io_; }
@@ -280,12 +278,6 @@ class Make {
   };
   /// The makefiles read (for remaking them), in order.
   const std::vector<ReadMakefile>& read_makefiles() const { return read_makefiles_; }
-  /// The build-wide trace (--build-trace/--summary; null: not traced) and this instance's
-  /// number in it (its lane is 100 + that number).
-  BuildTrace* trace() const { return trace_; }
-  int trace_id() const { return trace_id_; }
-  /// The build-wide --status counters (null: off).
-  BuildStatus* status() const { return status_; }
   /// --graph: this instance's key, its parent's and the target whose recipe ran it; the
   /// goals it updated; the recipe lines that ran $(MAKE) as a process (target, line).
   const std::string& graph_key() const { return graph_key_; }
@@ -455,6 +447,8 @@ class Make {
   bool owns_process_ = true;
   const std::vector<int>* visible_fds_ = nullptr;
   bool stdout_failed_ = false;
+  /// The build-wide trace (null: not traced) and this instance's number in it (its lane is
+  /// 100 + that number).
   BuildTrace* trace_ = nullptr;
   int trace_id_ = 0;
   /// --explain: print why each recipe runs (graph/explain.h); the reasons remake.cc found,
@@ -477,7 +471,7 @@ class Make {
   std::vector<std::string> graph_goals_;
   std::vector<std::pair<std::string, std::string>> graph_external_;
   std::optional<std::string> graph_make_;  // $(MAKE), expanded once
-  BuildStatus* status_ = nullptr;
+  BuildStatus* status_ = nullptr;  // --status counters (null: off)
   CompDb* compdb_ = nullptr;
   FsCache* fs_ = nullptr;
   ParseCache* parses_ = nullptr;
