@@ -244,7 +244,7 @@ class Make {
     return !load_filter_ || load_filter_(file, symbol);
   }
 
-  // ---- read-only views: options, the rule data base, the build-wide services ----
+  // ---- read-only views: options, the rule data base, the --graph identity ----
   const Options& options() const { return opts_; }
   int makelevel() const { return makelevel_; }
   int db_level() const { return db_level_; }
