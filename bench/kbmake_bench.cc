@@ -32,7 +32,7 @@ std::unique_ptr<kbmake::Make> NewMake(kbmake::ParseCache* parses = nullptr) {
     *st = 0;
     return std::string();
   });
-  m->DefineStartupVariables();
+  m->DefineInitialState();
   return m;
 }
 

@@ -135,7 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       t_evaluating = true;
       try {
         make.set_starting_dir(g_dir);
-        make.DefineStartupVariables();
+        make.DefineInitialState();
         const std::string* name = make.InternFileName("Makefile");
         kbmake::Loc loc{name, 1};
         make.EvalString(text, &loc);

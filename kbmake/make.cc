@@ -57,6 +57,7 @@ Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
       makelevel_(level),
       environ_(std::move(env)) {
   global_list_.set = &global_;
+  global_.set_gnu_buckets(523);  // GNU make's VARIABLE_BUCKETS
   jobs_ = std::make_unique<JobRunner>(this, std::move(runner));
 }
 

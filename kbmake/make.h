@@ -161,8 +161,12 @@ class Make {
   /// An assignment statement (`name op value`) as a makefile line would make it.
   Variable* DoVariableDefinition(const Loc* loc, std::string_view name, std::string_view value,
                                  Origin origin, Flavor flavor, bool target_var);
-  /// The variables make defines before reading (MAKE, CURDIR, .FEATURES, the environment...).
-  void DefineStartupVariables();
+  /// Everything make sets up before it reads a makefile, in GNU make 4.3's order (main.c):
+  /// special variables, the environment, the command line's variables and goals, MAKE,
+  /// CURDIR, the built-in suffix rules, automatic and default variables, MAKEFLAGS, .DEFAULT.
+  /// The order decides what each definition's expansion sees, and the order of GNU's hash
+  /// tables ($(.VARIABLES), -p).
+  void DefineInitialState();
   /// Expands `text` in the current scope.
   void Expand(std::string_view text, std::string* out);
   std::string Expand(std::string_view text) {
@@ -252,6 +256,12 @@ class Make {
   /// Targets by name, and in the order they were entered.
   const absl::flat_hash_map<std::string, std::unique_ptr<File>>& files() const { return files_; }
   const std::vector<File*>& file_order() const { return file_order_; }
+  /// The files (heads of :: chains) in the order GNU make 4.3 walks its file table: the
+  /// slots of its hash table (base/gnu_hash_table.h). Built on each call.
+  std::vector<File*> FilesInGnuOrder() const;
+  /// A VPATH search found `f` as `name`: GNU make moves the file in its table to that name
+  /// (rehash_file), which FilesInGnuOrder() replays.
+  void NoteFileRehash(File* f, const std::string& name);
   const std::vector<std::unique_ptr<PatternRule>>& pattern_rules() const {
     return pattern_rules_;
   }
@@ -430,6 +440,16 @@ class Make {
   std::vector<std::string> TargetEnvironment(File* f);
   /// GNU make's define_makeflags; `makefiles`: while remaking makefiles (no -n, -q, -t).
   void DefineMakeflags(bool all, bool makefiles = false);
+  // The steps of DefineInitialState().
+  void DefineStartupVariables();  // the special variables, then the environment
+  /// MAKE_TERMOUT/ERR, MAKE_COMMAND, MAKE, the command-line variables' record, the include
+  /// path and CURDIR, as GNU make defines them once it has read its command line.
+  void DefineInvocationVariables();
+  /// GNU make's define_automatic_variables: MAKELEVEL, MAKE_VERSION, SHELL, $(@D) and the like.
+  void DefineAutomaticVariables();
+  /// -*-command-variables-*- and MAKEOVERRIDES when there are command-line variables; returns
+  /// the record ("" without any).
+  std::string DefineCommandVariablesRecord();
 
   // ---- start-up and top level (run.cc) ----
   void DefineCommandLineVariables();
@@ -529,6 +549,12 @@ class Make {
 
   absl::flat_hash_map<std::string, std::unique_ptr<File>> files_;
   std::vector<File*> file_order_;
+  struct FileRehash {
+    size_t entered;  // file_order_.size() when it happened
+    File* file;
+    std::string name;
+  };
+  std::vector<FileRehash> file_rehashes_;
   std::vector<std::unique_ptr<File>> extra_files_;  // :: chain members
   std::vector<std::unique_ptr<PatternRule>> pattern_rules_;
   std::vector<PatternVar> pattern_vars_;  // sorted by pattern length, stable
@@ -555,6 +581,7 @@ class Make {
   int considered_ = 0;
   bool handling_fatal_ = false;
   std::string shell_env_value_;  // SHELL from the original environment
+  bool shell_from_env_ = false;   // the environment had SHELL (even empty)
   int shell_status_ = 0;
 };
 

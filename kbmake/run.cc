@@ -102,6 +102,30 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
     DefineGlobal("-*-eval-flags-*-", evals, Origin::kAutomatic, false);
     flags += " $(-*-eval-flags-*-)";
   }
+  std::string vars = DefineCommandVariablesRecord();
+  if (all) {
+    // MAKEFLAGS ends with "-- $(MAKEOVERRIDES)": a makefile that empties MAKEOVERRIDES
+    // keeps its command-line variables from sub-makes.
+    Variable* mo = global_.Lookup("MAKEOVERRIDES");
+    std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
+    // In POSIX mode GNU make refers to the command-line variables themselves.
+    if (posix_) {
+      if (!vars.empty()) flags += " -- $(-*-command-variables-*-)";
+    } else if (!TrimSpace(over).empty()) {
+      flags += " -- $(MAKEOVERRIDES)";
+    }
+  }
+  Variable* old = global_.Lookup("MAKEFLAGS");
+  bool unexported = old && old->export_mode == ExportMode::kNoExport;
+  Origin origin = opts_.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
+  Variable* v = DefineGlobal("MAKEFLAGS", flags, origin, true);
+  v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
+  makeflags_at_start_ = flags;
+  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
+  if (mf->export_mode == ExportMode::kDefault) mf->export_mode = ExportMode::kExport;
+}
+
+std::string Make::DefineCommandVariablesRecord() {
   // GNU make records a command-line variable once (X=1 both in MAKEFLAGS and on the command
   // line of a sub-make), at its first place, with its last definition.
   std::vector<std::string> unique;
@@ -137,86 +161,100 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
       DefineGlobal("MAKEOVERRIDES", "${-*-command-variables-*-}", Origin::kEnv, true);
     }
   }
-  if (all) {
-    // MAKEFLAGS ends with "-- $(MAKEOVERRIDES)": a makefile that empties MAKEOVERRIDES
-    // keeps its command-line variables from sub-makes.
-    Variable* mo = global_.Lookup("MAKEOVERRIDES");
-    std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
-    // In POSIX mode GNU make refers to the command-line variables themselves.
-    if (posix_) {
-      if (!vars.empty()) flags += " -- $(-*-command-variables-*-)";
-    } else if (!TrimSpace(over).empty()) {
-      flags += " -- $(MAKEOVERRIDES)";
-    }
-  }
-  Variable* old = global_.Lookup("MAKEFLAGS");
-  bool unexported = old && old->export_mode == ExportMode::kNoExport;
-  Origin origin = opts_.env_overrides ? Origin::kEnvOverride : Origin::kFile;  // as GNU make
-  Variable* v = DefineGlobal("MAKEFLAGS", flags, origin, true);
-  v->export_mode = unexported ? ExportMode::kNoExport : ExportMode::kExport;
-  makeflags_at_start_ = flags;
-  Variable* mf = DefineGlobal("MFLAGS", mflags, Origin::kEnv, true);  // GNU make's origin
-  if (mf->export_mode == ExportMode::kDefault) mf->export_mode = ExportMode::kExport;
+  return vars;
 }
 
 void Make::DefineStartupVariables() {
-  for (const std::string& e : environ_) {
-    size_t eq = e.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    std::string name = e.substr(0, eq);
-    if (name == "SHELL") {
-      shell_env_value_ = e.substr(eq + 1);
-      continue;
-    }
-    if (name == "MAKELEVEL" || name == "MAKEFLAGS" || name == "MFLAGS" || name == "MAKE_RESTARTS")
-      continue;
-    Variable* v = DefineStartupEnvVariable(name, e.substr(eq + 1));
-    v->export_mode = ExportMode::kExport;
-  }
-  DefineDefaultVariables();
-  DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
-  DefineGlobal("MAKE_HOST", "x86_64-pc-linux-gnu", Origin::kDefault, false);
-  // GNU make keeps the flavor of an imported SHELL (recursive) but not its value.
-  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kFile, !shell_env_value_.empty());
-  sh->export_mode = ExportMode::kDefault;
-  DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
-  DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
-  DefineGlobal("MAKE", "$(MAKE_COMMAND)", Origin::kDefault, true);
-  DefineGlobal("MAKELEVEL", std::to_string(makelevel_), Origin::kEnv, false);
-  DefineGlobal("CURDIR", starting_dir_, Origin::kFile, false);
+  // In GNU make 4.3's order of creation (main.c), which decides the order of its variable
+  // table's slots ($(.VARIABLES), -p): the special variables, then the environment.
+  Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
+  vv->special = true;
   DefineGlobal(".RECIPEPREFIX", "", Origin::kDefault, false);
+  DefineGlobal(".SHELLFLAGS", "-c", Origin::kDefault, false);
   DefineGlobal(".LOADED", "", Origin::kDefault, false);
-  DefineGlobal("MAKEFILES", "", Origin::kDefault, false);
   DefineGlobal(".FEATURES",
                "target-specific order-only second-expansion else-if shortest-stem undefine "
                "oneshell nocomment grouped-target extra-prereqs archives jobserver output-sync "
                "check-symlink load",
                Origin::kDefault, false);
-  ConstructIncludePath();
-  Variable* vv = DefineGlobal(".VARIABLES", "", Origin::kDefault, false);
-  vv->special = true;
-  for (const char* a : {"@", "%", "*", "<", "^", "+", "?"}) {
-    std::string n(a);
-    DefineGlobal(n + "D", "$(patsubst %/,%,$(dir $" + n + "))", Origin::kAutomatic, true);
-    DefineGlobal(n + "F", "$(notdir $" + n + ")", Origin::kAutomatic, true);
+  for (const std::string& e : environ_) {
+    size_t eq = e.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    std::string name = e.substr(0, eq);
+    std::string value = e.substr(eq + 1);
+    ExportMode mode = ExportMode::kExport;
+    if (name == "SHELL") {
+      // Recipes get this SHELL, not the makefile's (POSIX); the variable itself becomes
+      // make's own below.
+      shell_from_env_ = true;
+      shell_env_value_ = value;
+    } else if (name == "MAKE_RESTARTS") {
+      if (!value.empty() && value[0] == '-') value.erase(0, 1);  // "directory line printed"
+      mode = ExportMode::kNoExport;
+    }
+    // MAKELEVEL, MAKEFLAGS and MFLAGS from the environment are replaced by make's own
+    // values below, in the slots they were created in.
+    Variable* v = DefineStartupEnvVariable(name, std::move(value));
+    v->export_mode = mode;
   }
-  if (restarts_ > 0) {
-    // Like GNU make: from the environment, but never exported to recipes.
-    Variable* r = DefineStartupEnvVariable("MAKE_RESTARTS", std::to_string(restarts_));
-    r->export_mode = ExportMode::kNoExport;
-  }
-  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);
   // GNU make empties GNUMAKEFLAGS once decoded, so it is not passed on twice (and again,
   // by override, after reading the makefiles).
   DefineGlobal("GNUMAKEFLAGS", "", Origin::kEnv, false);
 }
 
-void Make::DefineCommandLineVariables() {
-  for (const std::string& a : opts_.cmdline_vars) {
-    Loc none;
-    EvalCommandLineAssignment(a);
-    (void)none;
+void Make::DefineInvocationVariables() {
+  // After the command line: whether the output goes to a terminal, how make was invoked,
+  // the command-line variables for sub-makes, the include path and the directory.
+  auto terminal = [&](int fd, const char* name) {
+    if (!isatty(fd) || global_.Lookup(name) != nullptr) return;
+    const char* tty = ttyname(fd);
+    DefineGlobal(name, tty ? tty : "true", Origin::kDefault, false)->export_mode =
+        ExportMode::kExport;
+  };
+  terminal(io_.out, "MAKE_TERMOUT");
+  terminal(io_.err, "MAKE_TERMERR");
+  DefineGlobal("MAKE_COMMAND", argv0_, Origin::kDefault, false);
+  DefineGlobal("MAKE", "$(MAKE_COMMAND)", Origin::kDefault, true);
+  DefineCommandVariablesRecord();
+  ConstructIncludePath();
+  DefineGlobal("CURDIR", starting_dir_, Origin::kFile, false);
+}
+
+void Make::DefineAutomaticVariables() {
+  // GNU make's define_automatic_variables.
+  DefineGlobal("MAKELEVEL", std::to_string(makelevel_), Origin::kEnv, false);
+  DefineGlobal("MAKE_VERSION", "4.3", Origin::kDefault, false);
+  DefineGlobal("MAKE_HOST", "x86_64-pc-linux-gnu", Origin::kDefault, false);
+  // SHELL never comes from the environment: an imported one becomes a makefile variable
+  // with make's default value (keeping its recursive flavor); otherwise it is a default.
+  Variable* sh = DefineGlobal("SHELL", "/bin/sh", Origin::kDefault, false);
+  if (sh->value.empty() || sh->origin == Origin::kEnv || sh->origin == Origin::kEnvOverride) {
+    sh->origin = Origin::kFile;
+    sh->value = "/bin/sh";
   }
+  sh->export_mode = ExportMode::kDefault;
+  DefineGlobal("MAKEFILES", "", Origin::kDefault, false);
+  for (const char* a : {"@", "%", "*", "<", "?", "^", "+"})
+    DefineGlobal(std::string(a) + "D", "$(patsubst %/,%,$(dir $" + std::string(a) + "))",
+                 Origin::kAutomatic, true);
+  for (const char* a : {"@", "%", "*", "<", "?", "^", "+"})
+    DefineGlobal(std::string(a) + "F", "$(notdir $" + std::string(a) + ")", Origin::kAutomatic,
+                 true);
+}
+
+void Make::DefineCommandLineVariables() {
+  // GNU make defines them, and enters the goals, as it decodes the command line.
+  for (const std::string& a : opts_.cmdline_vars) EvalCommandLineAssignment(a);
+  std::string goals_text;
+  for (const std::string& g : opts_.goals) {
+    if (!goals_text.empty()) goals_text.push_back(' ');
+    goals_text += g;
+    File* gf = EnterFile(g);
+    gf->cmd_target = true;
+    gf->builtin = false;  // entered as in GNU make's enter_file (-p)
+  }
+  // Without goals on the command line MAKECMDGOALS stays undefined.
+  if (!opts_.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
 }
 
 void Make::PrintDirectory(bool entering) {
@@ -226,6 +264,20 @@ void Make::PrintDirectory(bool entering) {
                     (entering ? "Entering" : "Leaving") + " directory '" +
                     starting_dir_ + "'\n";
   WriteFd(io_.out, msg);
+}
+
+void Make::DefineInitialState() {
+  // The order of GNU make 4.3's main(): it decides which variables and files exist when
+  // each definition is expanded, and the slots of GNU's hash tables.
+  DefineStartupVariables();
+  DefineCommandLineVariables();
+  DefineInvocationVariables();
+  InstallDefaultSuffixRules();
+  DefineAutomaticVariables();
+  DefineMakeflags(false);
+  DefineDefaultVariables();
+  default_file_ = EnterFile(".DEFAULT");
+  default_goal_var_ = DefineGlobal(".DEFAULT_GOAL", "", Origin::kFile, false);
 }
 
 int Make::Run() {
@@ -259,11 +311,7 @@ int Make::Run() {
   bool entered = false;
   try {
     entered = true;
-    DefineStartupVariables();
-    InstallDefaultSuffixRules();
-    default_file_ = EnterFile(".DEFAULT");
-    DefineCommandLineVariables();
-    DefineMakeflags(false);
+    DefineInitialState();
     status = ReadAndBuild();
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
@@ -338,16 +386,6 @@ void Make::EvalCommandLineAssignment(const std::string& arg) {
 }
 
 int Make::ReadAndBuild() {
-  std::string goals_text;
-  for (const std::string& g : opts_.goals) {
-    if (!goals_text.empty()) goals_text.push_back(' ');
-    goals_text += g;
-    File* gf = EnterFile(g);
-    gf->cmd_target = true;
-    gf->builtin = false;  // entered as in GNU make's enter_file (-p)
-  }
-  // Without goals on the command line MAKECMDGOALS stays undefined.
-  if (!opts_.goals.empty()) DefineGlobal("MAKECMDGOALS", goals_text, Origin::kDefault, false);
   // --eval strings come before any makefile.
   for (const std::string& e : opts_.evals) {
     Loc none;

@@ -131,6 +131,7 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     if (search && !arfile->hname.empty() && arfile->hname != archive) {
       // The archive was found through VPATH: so is the member.
       file->hname = arfile->hname + "(" + member + ")";
+      NoteFileRehash(file, file->hname);
       archive = arfile->hname;
     }
     file->low_resolution_time = true;
@@ -152,6 +153,7 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     }
     if (!found.empty()) {
       file->hname = found;
+      NoteFileRehash(file, found);
       mtime = NameMtime(found);
       if (InGpath(found, file->name)) file->name = found;
     }

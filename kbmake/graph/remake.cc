@@ -591,10 +591,21 @@ void Make::RemoveIntermediates(bool sig) {
   if (opts_.question || opts_.touch || all_secondary_) return;
   if (sig && opts_.dry_run) return;
   bool doneany = false;
+  std::vector<File*> doomed;
   for (File* f : file_order_) {
     if (!(f->intermediate && (f->dontcare || !f->precious) && !f->secondary)) continue;
     if (f->cmd_target) continue;  // a command-line goal is never removed
     if (f->update_status == UpdateStatus::kNone) continue;
+    doomed.push_back(f);
+  }
+  // GNU make removes them in the order of its file table's slots.
+  if (doomed.size() > 1) {
+    absl::flat_hash_set<const File*> set(doomed.begin(), doomed.end());
+    doomed.clear();
+    for (File* f : FilesInGnuOrder())
+      if (set.contains(f)) doomed.push_back(f);
+  }
+  for (File* f : doomed) {
     int status = 0;
     if (!opts_.dry_run) {
       status = unlink(f->name.c_str());

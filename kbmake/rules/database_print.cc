@@ -56,12 +56,21 @@ std::string FormatTimestamp(Timestamp ts) {
 
 // GNU make's hash_print_stats line (without newline). kbmake's tables are not GNU's, so only
 // the shape is the same; the conformance runner does not compare these lines.
-std::string HashStats(size_t count) {
-  size_t size = 16;
-  while (size < count * 2) size *= 2;
+// GNU make's hash_print_stats for a table of `size` slots holding `count` items, rebuilt
+// `rehashes` times. The collision counts depend on every lookup GNU made; kbmake prints
+// none (the corpus drops these lines).
+std::string HashStats(size_t count, size_t size, size_t rehashes) {
   return "Load=" + std::to_string(count) + "/" + std::to_string(size) + "=" +
-         std::to_string(count * 100 / size) + "%, Rehash=0, Collisions=0/" +
-         std::to_string(count) + "=0%";
+         std::to_string(size ? count * 100 / size : 0) + "%, Rehash=" + std::to_string(rehashes) +
+         ", Collisions=0/" + std::to_string(count) + "=0%";
+}
+
+// The statistics of GNU make's file table (FILE_BUCKETS = 1007 → 1024 slots) after `count`
+// insertions: it doubles each time more than 15/16 of it is in use.
+std::string FileTableStats(size_t count) {
+  size_t size = 1024, rehashes = 0;
+  while (count > size - size / 16) size *= 2, ++rehashes;
+  return HashStats(count, size, rehashes);
 }
 
 // GNU make's dep_name: the file's name (which became its VPATH name if it needed no
@@ -127,10 +136,10 @@ void Printer::Variable(const kbmake::Variable& v, const std::string& prefix,
 
 // print_variable_set.
 void Printer::VariableSet(const VarSet& set, const std::string& prefix, bool only_auto) {
-  set.ForEach([&](const kbmake::Variable& v) {
-    if (!only_auto || v.origin == Origin::kAutomatic) Variable(v, prefix, false);
-  });
-  out_ += "# variable set hash-table stats:\n# " + HashStats(set.size()) + "\n";
+  for (const kbmake::Variable* v : set.GnuOrder())
+    if (!only_auto || v->origin == Origin::kAutomatic) Variable(*v, prefix, false);
+  out_ += "# variable set hash-table stats:\n# " +
+          HashStats(set.size(), set.GnuTableSize(), set.GnuTableRehashes()) + "\n";
 }
 
 // print_variable_data_base, pattern-specific values included.
@@ -249,9 +258,8 @@ void Printer::File(const kbmake::File& f) {
   }
   // Target-specific variables, "target: NAME = value" (print_target_variables).
   if (f.vars) {
-    f.vars->ForEach([&](const kbmake::Variable& v) {
-      if (v.origin != Origin::kAutomatic) Variable(v, f.name + ": ", false);
-    });
+    for (const kbmake::Variable* v : f.vars->GnuOrder())
+      if (v->origin != Origin::kAutomatic) Variable(*v, f.name + ": ", false);
   }
   if (!f.is_target) out_ += "# Not a target:\n";
   out_ += f.name + (f.double_colon ? "::" : ":");
@@ -313,8 +321,8 @@ void Printer::File(const kbmake::File& f) {
 // print_file_data_base.
 void Printer::Files() {
   out_ += "\n# Files\n";
-  for (const kbmake::File* f : m_.file_order()) File(*f);
-  out_ += "\n# files hash-table stats:\n# " + HashStats(m_.files().size());
+  for (const kbmake::File* f : m_.FilesInGnuOrder()) File(*f);
+  out_ += "\n# files hash-table stats:\n# " + FileTableStats(m_.files().size());
 }
 
 // print_vpath_data_base.
@@ -345,7 +353,7 @@ void Printer::StrcacheStats() {
       "# current buf: size = 0 B / used = 0 B / count = 0 / avg = 0 B\n"
       "\n# strcache performance: lookups = 0 / hit rate = 0%\n"
       "# hash-table stats:\n# " +
-      HashStats(0);
+      HashStats(0, 16, 0);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "kbmake/base/archive.h"
+#include "kbmake/base/gnu_hash_table.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
 
@@ -59,6 +60,45 @@ File* Make::EnterDoubleColon(std::string_view name) {
   files_.emplace(raw->name, std::move(nf));
   file_order_.push_back(raw);
   return raw;
+}
+
+std::vector<File*> Make::FilesInGnuOrder() const {
+  // GNU make 4.3's file table: hash_init(&files, FILE_BUCKETS = 1007, ...), keyed by
+  // jhash_string of the name, filled in the order the names were entered. The key is the
+  // name the file was entered under (GNU's hname), which a VPATH search may have replaced
+  // in File::name since; the map keeps it.
+  absl::flat_hash_map<const File*, std::string_view> keys;
+  keys.reserve(files_.size());
+  for (const auto& [key, f] : files_) keys.emplace(f.get(), key);
+  GnuHashTable<File*> table(1007);
+  // The hash of each file's current key, for the rehashes.
+  absl::flat_hash_map<const File*, uint32_t> hashes;
+  size_t r = 0;
+  auto rehash_upto = [&](size_t entered) {
+    for (; r < file_rehashes_.size() && file_rehashes_[r].entered <= entered; ++r) {
+      const FileRehash& fr = file_rehashes_[r];
+      auto it = hashes.find(fr.file);
+      uint32_t h = GnuJhashString(fr.name);
+      if (it == hashes.end() || it->second == h) continue;
+      table.Delete(it->second, fr.file);
+      table.Insert(h, fr.file);
+      it->second = h;
+    }
+  };
+  for (size_t i = 0; i < file_order_.size(); ++i) {
+    rehash_upto(i);
+    File* f = file_order_[i];
+    uint32_t h = GnuJhashString(keys.at(f));
+    table.Insert(h, f);
+    hashes[f] = h;
+  }
+  rehash_upto(file_order_.size());
+  return table.Items();
+}
+
+void Make::NoteFileRehash(File* f, const std::string& name) {
+  if (f->double_colon != nullptr && f->double_colon != f) f = f->double_colon;
+  file_rehashes_.push_back(FileRehash{file_order_.size(), f, name});
 }
 
 std::vector<std::string> Make::Glob(std::string_view pattern) {
@@ -453,12 +493,11 @@ bool Make::NewPatternRule(std::unique_ptr<PatternRule> rule, bool override_rule)
 }
 
 void Make::DefineDefaultVariables() {
-  if (opts_.no_builtin_vars) {
-    // -R (which implies -r): SUFFIXES is still defined, empty, as GNU make does.
-    DefineGlobal("SUFFIXES", "", Origin::kDefault, false);
-    return;
-  }
+  if (opts_.no_builtin_vars) return;
   for (const DefaultVar& v : kDefaultVars) {
+    // SUFFIXES is not one of GNU make's default_variables: InstallDefaultSuffixRules
+    // defines it, as GNU's set_default_suffixes.
+    if (std::string_view(v.name) == "SUFFIXES") continue;
     DefineGlobal(v.name, v.value, Origin::kDefault, v.recursive);
   }
 }
@@ -486,6 +525,11 @@ void Make::InstallDefaultSuffixRules() {
       d.file->builtin = true;  // as GNU make's set_default_suffixes (shown by -p)
       suffix_file_->deps.push_back(d);
     }
+  }
+  // -r (and -R, which implies it): SUFFIXES is still defined, empty.
+  DefineGlobal("SUFFIXES", opts_.no_builtin_rules ? "" : std::string(kDefaultSuffixes),
+               Origin::kDefault, false);
+  if (!opts_.no_builtin_rules) {
     for (const DefaultRule& r : kDefaultSuffixRules) {
       File* f = EnterFile(r.target);
       f->cmds = MakeCommands(std::string(r.recipe) + "\n", Loc{}, '\t');
@@ -603,8 +647,7 @@ void Make::AddExtraPrereqs() {
   // even if it has none); any other target takes the global list. If the list names the
   // file itself, none of it is added.
   std::vector<Dep> global = ExpandExtraPrereqs(global_.Lookup(".EXTRA_PREREQS"));
-  std::vector<File*> all = file_order_;
-  for (File* f : all) {
+  for (File* f : FilesInGnuOrder()) {
     std::vector<Dep> deps;
     if (f->vars) {
       deps = ExpandExtraPrereqs(f->vars->Lookup(".EXTRA_PREREQS"));
@@ -629,8 +672,8 @@ void Make::AddExtraPrereqsToPatternRules() {
 void Make::SnapDeps() {
   if (second_expansion_) {
     if (File* s = LookupFile(".SUFFIXES")) ExpandDeps(s);
-    std::vector<File*> all = file_order_;
-    for (File* f : all) {
+    // GNU make 4.3 walks a snapshot of its file table (hash_dump), in slot order.
+    for (File* f : FilesInGnuOrder()) {
       if (f->name == ".SUFFIXES") continue;
       for (File* g = f; g; g = g->prev) ExpandDeps(g);
     }

@@ -22,7 +22,8 @@ Variable* Make::Lookup(std::string_view name) {
 std::string Make::VariablesList() {
   std::string out;
   bool first = true;
-  global_.ForEach([&](const Variable& v) { AppendWord(&out, v.name, &first); });
+  // GNU make lists them as its global table holds them.
+  for (const Variable* v : global_.GnuOrder()) AppendWord(&out, v->name, &first);
   return out;
 }
 

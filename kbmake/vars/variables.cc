@@ -1,4 +1,5 @@
 #include "kbmake/vars/variables.h"
+#include "kbmake/base/gnu_hash_table.h"
 #include "kbmake/base/strutil.h"
 
 namespace kbmake {
@@ -18,7 +19,7 @@ Variable* VarSet::Intern(std::string_view name, bool* created) {
   v->name = std::string(name);
   v->exportable = IsValidEnvName(name);
   Variable* raw = v.get();
-  order_.push_back(std::move(v));
+  order_.push_back(Entry{std::move(v), false});
   map_.emplace(raw->name, raw);
   *created = true;
   return raw;
@@ -29,13 +30,50 @@ bool VarSet::Erase(std::string_view name) {
   if (it == map_.end()) return false;
   Variable* v = it->second;
   map_.erase(it);
-  for (auto& p : order_) {
-    if (p.get() == v) {
-      p.reset();
+  // The entry stays (erased) so that GnuOrder() can replay the deletion where it happened.
+  for (size_t i = order_.size(); i-- > 0;) {
+    if (order_[i].var.get() == v) {
+      order_[i].erased = true;
+      erasures_.push_back(Erasure{i, order_.size()});
       break;
     }
   }
   return true;
+}
+
+template <typename Table>
+void VarSet::Replay(Table* t) const {
+  size_t e = 0;
+  auto erase_upto = [&](size_t inserted) {
+    for (; e < erasures_.size() && erasures_[e].inserted <= inserted; ++e) {
+      const Variable* v = order_[erasures_[e].entry].var.get();
+      t->Delete(GnuJhash(v->name), v);
+    }
+  };
+  for (size_t i = 0; i < order_.size(); ++i) {
+    erase_upto(i);
+    const Variable* v = order_[i].var.get();
+    t->Insert(GnuJhash(v->name), v);
+  }
+  erase_upto(order_.size());
+}
+
+std::vector<const Variable*> VarSet::GnuOrder() const {
+  GnuHashTable<const Variable*> t(gnu_buckets_);
+  Replay(&t);
+  return t.Items();
+}
+
+unsigned long VarSet::GnuTableSize() const {
+  GnuHashTable<const Variable*> t(gnu_buckets_);
+  Replay(&t);
+  return t.size();
+}
+
+unsigned long VarSet::GnuTableRehashes() const {
+  GnuHashTable<const Variable*> t(gnu_buckets_);
+  Replay(&t);
+  return t.rehashes();
 }
 
 bool IsValidEnvName(std::string_view name) {

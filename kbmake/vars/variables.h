@@ -35,23 +35,48 @@ struct Variable {
   Loc loc;
 };
 
-/// One scope of variables; insertion order is kept for .VARIABLES and environment export.
+/// One scope of variables. Insertion order is kept (environment export walks it), and with
+/// it the history of deletions, so that GnuOrder() can give GNU make's order.
 class VarSet {
  public:
   Variable* Lookup(std::string_view name) const;
   /// Creates or returns the named variable (not yet given a value).
   Variable* Intern(std::string_view name, bool* created);
   bool Erase(std::string_view name);
+  /// Calls f(variable) for each variable, in the order they were created.
   template <typename F>
   void ForEach(F f) const {
-    for (const auto& v : order_)
-      if (v) f(*v);
+    for (const Entry& e : order_)
+      if (!e.erased) f(*e.var);
   }
   size_t size() const { return map_.size(); }
 
+  /// The size GNU make gives this kind of set's hash table: VARIABLE_BUCKETS (523) for the
+  /// global set, PERFILE_VARIABLE_BUCKETS (23, the default) for a target's.
+  void set_gnu_buckets(unsigned long n) { gnu_buckets_ = n; }
+  /// The variables in the order GNU make 4.3 walks this set (the slots of its hash table,
+  /// keyed by jhash of the name): $(.VARIABLES) and -p print them so. Built on each call.
+  std::vector<const Variable*> GnuOrder() const;
+  /// GNU's table for this set after the same insertions and deletions: slots, rebuilds.
+  unsigned long GnuTableSize() const;
+  unsigned long GnuTableRehashes() const;
+
  private:
+  struct Entry {
+    std::unique_ptr<Variable> var;
+    bool erased = false;
+  };
+  // An erasure: of order_[entry], after the first `inserted` entries had been created.
+  struct Erasure {
+    size_t entry, inserted;
+  };
+  template <typename Table>
+  void Replay(Table* t) const;
+
   absl::flat_hash_map<std::string, Variable*> map_;
-  std::vector<std::unique_ptr<Variable>> order_;
+  std::vector<Entry> order_;
+  std::vector<Erasure> erasures_;
+  unsigned long gnu_buckets_ = 23;
 };
 
 /// A chain of scopes, innermost first. `next_is_parent` marks that `next` belongs to the target

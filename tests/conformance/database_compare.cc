@@ -1,4 +1,4 @@
-// The `sections-as-sets` comparison of -p output; see database_compare.h.
+// The `data-base` and `sections-as-sets` comparisons of -p output; see database_compare.h.
 #include "tests/conformance/database_compare.h"
 
 #include <algorithm>
@@ -135,17 +135,20 @@ Lines SortFileEntries(const Lines& in) {
 std::optional<CompareMode> ParseCompareMode(const std::string& compare_file) {
   std::string first = compare_file.substr(0, compare_file.find('\n'));
   if (first == "exact") return CompareMode::kExact;
+  if (first == "data-base") return CompareMode::kDataBase;
   if (first == "sections-as-sets") return CompareMode::kSectionsAsSets;
   return std::nullopt;
 }
 
-std::string CanonicalDataBaseOutput(const std::string& text) {
+std::string CanonicalDataBaseOutput(const std::string& text, bool sorted) {
   Lines lines = absl::StrSplit(text, '\n');
   Lines out;
   Lines body;  // the current hash-ordered section's lines
   Section section = Section::kOther;
   auto end_section = [&]() {
-    if (section == Section::kVariables) {
+    if (!sorted) {
+      for (std::string& l : body) out.push_back(std::move(l));
+    } else if (section == Section::kVariables) {
       for (std::string& l : SortVariableRuns(body, true)) out.push_back(std::move(l));
     } else if (section == Section::kFiles) {
       for (std::string& l : SortFileEntries(body)) out.push_back(std::move(l));

@@ -1,4 +1,4 @@
-// Unit tests for the `sections-as-sets` comparison of -p output (database_compare.h). The
+// Unit tests for the `data-base` and `sections-as-sets` comparisons of -p output (database_compare.h). The
 // dump shapes are those GNU make 4.3 prints (testdata/print-data-base/).
 #include "tests/conformance/database_compare.h"
 
@@ -9,10 +9,12 @@
 namespace kbconf {
 namespace {
 
-std::string Canon(const std::string& s) { return CanonicalDataBaseOutput(s); }
+std::string Canon(const std::string& s) { return CanonicalDataBaseOutput(s, true); }
+std::string Ordered(const std::string& s) { return CanonicalDataBaseOutput(s, false); }
 
 TEST(DatabaseCompare, ParsesModes) {
   EXPECT_EQ(ParseCompareMode("sections-as-sets\nwhy\n"), CompareMode::kSectionsAsSets);
+  EXPECT_EQ(ParseCompareMode("data-base\nwhy\n"), CompareMode::kDataBase);
   EXPECT_EQ(ParseCompareMode("exact\n"), CompareMode::kExact);
   EXPECT_FALSE(ParseCompareMode("sets\n").has_value());
 }
@@ -53,6 +55,30 @@ TEST(DatabaseCompare, VariablesAndFilesAreSets) {
                   "# Not a target:\ny:\n\n# VPATH Search Paths\n";
   EXPECT_NE(Canon(a), Canon(c));
   EXPECT_NE(Canon(a), Canon(d));
+  // data-base keeps the order: the same entries in another order differ.
+  EXPECT_NE(Ordered(a), Ordered(b));
+  EXPECT_EQ(Ordered(a), Ordered(a));
+}
+
+TEST(DatabaseCompare, DataBaseNormalisesButKeepsOrder) {
+  std::string a =
+      "# Make data base, printed on Mon Nov 30 11:02:57 2026\n"
+      "# Variables\n\n# default\nA = 1\n# default\nB = 2\n# variable set hash-table stats:\n"
+      "# Load=2/1024=0%, Rehash=0, Collisions=1/4=25%\n"
+      "# Files\n\nx:\n#  Last modified 2026-11-30 11:02:57.9\n\n.RECIPEPREFIX = >\ny:\n";
+  std::string b =
+      "# Make data base, printed on Tue Dec  1 00:00:00 2026\n"
+      "# Variables\n\n# default\nA = 1\n# default\nB = 2\n# variable set hash-table stats:\n"
+      "# Load=2/1024=0%, Rehash=0, Collisions=0/2=0%\n"
+      "# Files\n\nx:\n#  Last modified 2020-01-01 00:00:00\n\n.RECIPEPREFIX = >\ny:\n";
+  EXPECT_EQ(Ordered(a), Ordered(b));
+  // The recipe prefix line is part of the walk now.
+  std::string c =
+      "# Make data base, printed on Tue Dec  1 00:00:00 2026\n"
+      "# Variables\n\n# default\nA = 1\n# default\nB = 2\n"
+      "# Files\n\nx:\n#  Last modified 2020-01-01 00:00:00\n\ny:\n";
+  EXPECT_NE(Ordered(a), Ordered(c));
+  EXPECT_EQ(Canon(a), Canon(c));
 }
 
 TEST(DatabaseCompare, TargetVariablesInsideAnEntryAreSorted) {

@@ -550,9 +550,10 @@ std::string CompareWithExpected(const Case& c, const Outcome& got, int max_lines
     if (!expected) return absl::StrCat("  missing expected/", name, " (not recorded?)\n");
     const std::string* actual = actual_text;
     std::string canonical;
-    if (mode == kbconf::CompareMode::kSectionsAsSets && std::string_view(name) == "stdout") {
-      *expected = kbconf::CanonicalDataBaseOutput(*expected);
-      canonical = kbconf::CanonicalDataBaseOutput(*actual);
+    if (mode != kbconf::CompareMode::kExact && std::string_view(name) == "stdout") {
+      const bool sorted = mode == kbconf::CompareMode::kSectionsAsSets;
+      *expected = kbconf::CanonicalDataBaseOutput(*expected, sorted);
+      canonical = kbconf::CanonicalDataBaseOutput(*actual, sorted);
       actual = &canonical;
     }
     if (*expected == *actual) continue;

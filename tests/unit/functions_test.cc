@@ -31,7 +31,7 @@ class FunctionsTest : public ::testing::Test {
     dir_ = std::make_unique<TempDirCwd>();
     for (const char* f : {"a.c", "b.c", "x.h", "d/e.c", "Makefile"}) dir_->Write(f, "");
     make_ = NewMake();
-    make_->DefineStartupVariables();
+    make_->DefineInitialState();
     make_->set_starting_dir(dir_->path());  // Run() sets it from getcwd(); $(abspath) uses it
     file_ = make_->InternFileName("Makefile");
   }

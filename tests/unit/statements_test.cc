@@ -20,7 +20,7 @@ class StatementsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     make_ = NewMake();
-    make_->DefineStartupVariables();
+    make_->DefineInitialState();
     file_ = make_->InternFileName("Makefile");
   }
   void Eval(const std::string& text) { make_->EvalBuffer(text, file_, 1, true); }
