@@ -47,6 +47,7 @@ struct Options {
   std::string output_sync;
   std::string debug;
   bool debug_all = false;  // -d
+  std::string sync_mutex;  // --sync-mutex (GNU's Windows output lock: kept for MAKEFLAGS only)
   double max_load = -1;
   /// $HOME of the make's environment, for "~" in -I (unset: no expansion).
   std::optional<std::string> home;
@@ -549,6 +550,7 @@ class Make {
 
   absl::flat_hash_map<std::string, std::unique_ptr<File>> files_;
   std::vector<File*> file_order_;
+  std::vector<File*> cmd_goals_;  // the command line's goals, as entered
   struct FileRehash {
     size_t entered;  // file_order_.size() when it happened
     File* file;

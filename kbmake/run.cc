@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "parser/assignment.h"
 #include "kbmake/exec/build_trace.h"
 #include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
@@ -88,6 +89,8 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   if (opts_.trace) args += " --trace";
   if (opts_.no_print_directory) args += " --no-print-directory";
   if (opts_.warn_undefined) args += " --warn-undefined-variables";
+  // A string option: only with the others that take an argument (once the makefiles are read).
+  if (all && !opts_.sync_mutex.empty()) args += " --sync-mutex=" + opts_.sync_mutex;
   // MAKEFLAGS and MFLAGS are recursive, as in GNU make (-p shows them so): '$' is doubled.
   args = EscapeDollars(args);
   std::string flags = letters + args;
@@ -247,9 +250,12 @@ void Make::DefineCommandLineVariables() {
   for (const std::string& a : opts_.cmdline_vars) EvalCommandLineAssignment(a);
   std::string goals_text;
   for (const std::string& g : opts_.goals) {
+    if (g.empty()) Fatal(nullptr, "empty string invalid as file name");
     if (!goals_text.empty()) goals_text.push_back(' ');
-    goals_text += g;
-    File* gf = EnterFile(g);
+    // GNU's expand_command_line_file: "~" expanded, a leading "./" dropped (EnterFile).
+    File* gf = EnterFile(g[0] == '~' ? ExpandTilde(g) : g);
+    cmd_goals_.push_back(gf);
+    goals_text += gf->name;
     gf->cmd_target = true;
     gf->builtin = false;  // entered as in GNU make's enter_file (-p)
   }
@@ -342,47 +348,23 @@ namespace kbmake {
 namespace {
 
 /// Where the name of a command-line assignment ends and its flavor.
-size_t AssignmentNameEnd(const std::string& line, size_t eq, Flavor* flavor) {
-  *flavor = Flavor::kRecursive;
-  if (eq >= 2 && line.compare(eq - 2, 2, "::") == 0) {
-    *flavor = Flavor::kSimple;
-    return eq - 2;
-  }
-  if (eq >= 1) {
-    switch (line[eq - 1]) {
-      case ':': *flavor = Flavor::kSimple; return eq - 1;
-      case '+': *flavor = Flavor::kAppend; return eq - 1;
-      case '?': *flavor = Flavor::kConditional; return eq - 1;
-      case '!': *flavor = Flavor::kShell; return eq - 1;
-      default: break;
-    }
-  }
-  return eq;
-}
-
 }  // namespace
 
 std::string Make::CommandLineVariableName(const std::string& arg) {
-  size_t eq = arg.find('=');
-  if (eq == std::string::npos) return "";
-  Flavor flavor;
-  size_t name_end = AssignmentNameEnd(arg, eq, &flavor);
-  return Expand(TrimSpace(std::string_view(arg).substr(0, name_end)));
+  VarDef def;
+  if (!ParseVariableDefinition(arg, 0, &def)) return "";
+  return Expand(arg.substr(def.name_begin, def.name_end - def.name_begin));
 }
 
 void Make::EvalCommandLineAssignment(const std::string& arg) {
-  // Reuse the makefile parser's assignment detection through a one-line evaluation with
-  // command-line origin.
-  std::string line = arg;
-  size_t eq = line.find('=');
-  if (eq == std::string::npos) return;
-  Flavor flavor;
-  size_t name_end = AssignmentNameEnd(line, eq, &flavor);
-  std::string name(TrimSpace(std::string_view(line).substr(0, name_end)));
-  name = Expand(name);
-  std::string value(TrimLeft(std::string_view(line).substr(eq + 1)));
-  Variable* v = DoVariableDefinition(nullptr, name, value, Origin::kCommand, flavor, false);
-  (void)v;
+  // GNU make's try_variable_definition with command-line origin: the makefile parser's
+  // assignment detection, the name expanded (and not empty).
+  VarDef def;
+  if (!ParseVariableDefinition(arg, 0, &def)) return;
+  std::string name = Expand(arg.substr(def.name_begin, def.name_end - def.name_begin));
+  if (name.empty()) Fatal(nullptr, "empty variable name");
+  std::string value(TrimLeft(std::string_view(arg).substr(def.value_begin)));
+  DoVariableDefinition(nullptr, name, value, Origin::kCommand, def.flavor, false);
 }
 
 int Make::ReadAndBuild() {
@@ -460,16 +442,19 @@ int Make::ReadAndBuild() {
   if (remade != 0) return remade;
   if (restarts_ > 0) apply_new_files();
   // The goals.
-  std::vector<File*> goals;
-  for (const std::string& g : opts_.goals) {
-    File* f = EnterFile(g);
-    goals.push_back(f);
-  }
+  std::vector<File*> goals = cmd_goals_;
   if (goals.empty()) {
     std::string dg = default_goal_var_ ? Expand("$(.DEFAULT_GOAL)") : "";
-    // GNU make's PARSE_SIMPLE_SEQ: names end at blanks; "./" stripped, globs and archive
+    // A file of exactly that name first (a first target "a\ b" leaves "a b"), else GNU
+    // make's PARSE_SIMPLE_SEQ: names end at blanks; "./" stripped, globs and archive
     // members expanded, as for any target list.
-    std::vector<std::string> words = ParseFileSeq(dg, true, nullptr, nullptr);
+    File* whole = dg.empty() ? nullptr : LookupFile(dg);
+    std::vector<std::string> words;
+    if (whole != nullptr) {
+      goals.push_back(whole);
+    } else {
+      words = ParseFileSeq(dg, true, nullptr, nullptr);
+    }
     if (words.size() > 1) Fatal(nullptr, ".DEFAULT_GOAL contains more than one target");
     if (!words.empty()) goals.push_back(EnterFile(words[0]));
   }

@@ -131,7 +131,6 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     std::string storage;
     if (const std::string* home = EnvValue(env, "HOME", &storage)) opts.home = *home;
   }
-  std::string err;
   const std::string prefix =
       makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
   *prefix_out = prefix;
@@ -140,12 +139,17 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   };
   auto errout = [&](std::string_view s) { WriteAll(inv.err_fd, s); };
   // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
+  // getopt's complaints name argv[0] as it was given; make's own name the program.
+  const std::string argv0 = inv.argv.empty() ? program : inv.argv[0];
+  std::vector<SwitchError> errors;
+  auto report = [&] {
+    for (const SwitchError& e : errors) errout((e.getopt ? argv0 : prefix) + ": " + e.text + "\n");
+    errors.clear();
+  };
   for (const std::string* flags : {&gnumakeflags, &makeflags}) {
     if (flags->empty()) continue;
-    if (DecodeSwitches(SplitMakeflags(ExpandDollars(*flags)), true, &opts, &err) !=
-        ParseResult::kOk) {
-      errout(prefix + ": " + err + "\n");
-    }
+    DecodeSwitches(SplitMakeflags(ExpandDollars(*flags)), true, &opts, &errors);
+    report();
   }
   // GNU make empties GNUMAKEFLAGS so its flags are not passed on twice.
   for (std::string& e : env)
@@ -153,8 +157,9 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   const bool had_jobserver = !opts.jobserver_auth.empty();
   opts.jobs_given = false;
   std::vector<std::string> args(inv.argv.begin() + (inv.argv.empty() ? 0 : 1), inv.argv.end());
-  if (DecodeSwitches(args, false, &opts, &err) != ParseResult::kOk) {
-    errout(program + ": " + err + "\n");
+  const ParseResult parsed = DecodeSwitches(args, false, &opts, &errors);
+  report();
+  if (parsed != ParseResult::kOk) {
     errout(UsageText(program));
     return 2;
   }
@@ -394,7 +399,6 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   setup.version_printed = version_printed;
   // As GNU make: a relative program path with a '/' is made absolute, so that $(MAKE) still
   // names this program after -C or in a sub-make run elsewhere.
-  const std::string& argv0 = inv.argv.empty() ? program : inv.argv[0];
   setup.argv0 = argv0;
   if (argv0.find('/') != std::string::npos && argv0[0] != '/' && !original_dir.empty()) {
     setup.argv0 = original_dir + "/" + argv0;
@@ -443,7 +447,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     _exit(2);
   };
   setup.makeflags_hook = [](const std::string& flags, Options* o) {
-    std::string e;
+    std::vector<SwitchError> e;
     Options tmp = *o;
     auto words = SplitMakeflags(flags);
     tmp.cmdline_vars.clear();

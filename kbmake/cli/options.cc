@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kbmake/base/strutil.h"
+#include "parser/assignment.h"
 
 namespace kbmake {
 namespace {
@@ -20,36 +21,69 @@ struct LongOpt {
   const char* name;
   char short_equiv;  // 0: long-only, handled by name
   int arg;           // 0 none, 1 required, 2 optional
+  int val;           // getopt's val: the short option, or GNU's CHAR_MAX+N for a long-only one
+  int kind;          // GNU's switch type (for the "non-empty string" check), kOther if none
 };
 
+enum Kind { kOther, kString };  // string, strlist or filename: an empty argument is an error
+
+// GNU make 4.3's long options in the order of its getopt table (its switches[], then the
+// aliases): the order in which getopt lists an ambiguous abbreviation's possibilities. Two
+// names are the same option for getopt when `arg` and `val` agree.
 const LongOpt kLongOpts[] = {
-    {"always-make", 'B', 0},        {"directory", 'C', 1},
-    {"debug", 0, 2},                {"environment-overrides", 'e', 0},
-    {"eval", 'E', 1},               {"file", 'f', 1},
-    {"makefile", 'f', 1},           {"help", 'h', 0},
-    {"ignore-errors", 'i', 0},      {"include-dir", 'I', 1},
-    {"jobs", 'j', 2},               {"keep-going", 'k', 0},
-    {"load-average", 'l', 2},       {"max-load", 'l', 2},
-    {"check-symlink-times", 'L', 0}, {"just-print", 'n', 0},
-    {"dry-run", 'n', 0},            {"recon", 'n', 0},
-    {"old-file", 'o', 1},           {"assume-old", 'o', 1},
-    {"output-sync", 'O', 2},        {"print-data-base", 'p', 0},
-    {"question", 'q', 0},           {"no-builtin-rules", 'r', 0},
-    {"no-builtin-variables", 'R', 0}, {"silent", 's', 0},
-    {"quiet", 's', 0},              {"no-silent", 0, 0},
-    {"no-keep-going", 'S', 0},      {"stop", 'S', 0},
-    {"touch", 't', 0},              {"trace", 0, 0},
-    {"version", 'v', 0},            {"print-directory", 'w', 0},
-    {"no-print-directory", 0, 0},   {"what-if", 'W', 1},
-    {"new-file", 'W', 1},           {"assume-new", 'W', 1},
-    {"warn-undefined-variables", 0, 0}, {"jobserver-auth", 0, 1},
-    {"jobserver-fds", 0, 1},
-    // kbmake's own (never passed on in MAKEFLAGS).
-    {"build-trace", 0, 1},          {"summary", 0, 0},
-    {"graph", 0, 1},
-    {"explain", 0, 0},              {"build-log", 0, 2},
-    {"shell-cache", 0, 0},          {"no-shell-cache", 0, 0},
-    {"status", 0, 2},               {"compdb", 0, 1},
+    {"always-make", 'B', 0, 'B', kOther},
+    {"directory", 'C', 1, 'C', kString},
+    {"debug", 0, 2, 128, kString},
+    {"environment-overrides", 'e', 0, 'e', kOther},
+    {"eval", 'E', 1, 'E', kString},
+    {"file", 'f', 1, 'f', kString},
+    {"help", 'h', 0, 'h', kOther},
+    {"ignore-errors", 'i', 0, 'i', kOther},
+    {"include-dir", 'I', 1, 'I', kString},
+    {"just-print", 'n', 0, 'n', kOther},
+    {"jobs", 'j', 2, 'j', kOther},
+    {"jobserver-auth", 0, 1, 129, kString},
+    {"keep-going", 'k', 0, 'k', kOther},
+    {"load-average", 'l', 2, 'l', kOther},
+    {"check-symlink-times", 'L', 0, 'L', kOther},
+    {"old-file", 'o', 1, 'o', kString},
+    {"output-sync", 'O', 2, 'O', kString},
+    {"print-data-base", 'p', 0, 'p', kOther},
+    {"question", 'q', 0, 'q', kOther},
+    {"no-builtin-rules", 'r', 0, 'r', kOther},
+    {"no-builtin-variables", 'R', 0, 'R', kOther},
+    {"silent", 's', 0, 's', kOther},
+    {"no-keep-going", 'S', 0, 'S', kOther},
+    {"touch", 't', 0, 't', kOther},
+    {"trace", 0, 0, 130, kOther},
+    {"version", 'v', 0, 'v', kOther},
+    {"print-directory", 'w', 0, 'w', kOther},
+    {"no-print-directory", 0, 0, 131, kOther},
+    {"what-if", 'W', 1, 'W', kString},
+    {"warn-undefined-variables", 0, 0, 132, kOther},
+    {"sync-mutex", 0, 1, 133, kString},
+    {"no-silent", 0, 0, 134, kOther},
+    {"jobserver-fds", 0, 1, 135, kString},
+    // The aliases.
+    {"quiet", 's', 0, 's', kOther},
+    {"stop", 'S', 0, 'S', kOther},
+    {"new-file", 'W', 1, 'W', kString},
+    {"assume-new", 'W', 1, 'W', kString},
+    {"assume-old", 'o', 1, 'o', kString},
+    {"max-load", 'l', 2, 'l', kOther},
+    {"dry-run", 'n', 0, 'n', kOther},
+    {"recon", 'n', 0, 'n', kOther},
+    {"makefile", 'f', 1, 'f', kString},
+};
+
+// kbmake's own: matched only when written in full (never passed on in MAKEFLAGS), so GNU
+// make's abbreviations keep their meaning (--no-s is still --no-silent).
+const LongOpt kKbmakeOpts[] = {
+    {"build-trace", 0, 1, 200, kOther}, {"summary", 0, 0, 201, kOther},
+    {"graph", 0, 1, 202, kOther},       {"explain", 0, 0, 203, kOther},
+    {"build-log", 0, 2, 204, kOther},   {"shell-cache", 0, 0, 205, kOther},
+    {"no-shell-cache", 0, 0, 206, kOther}, {"status", 0, 2, 207, kOther},
+    {"compdb", 0, 1, 208, kOther},
 };
 
 /// Applies one option; `arg` is its argument (possibly empty for optional ones).
@@ -128,6 +162,8 @@ void Apply(char c, const std::string& longname, const std::string& arg, bool has
         }
       } else if (longname == "shell-cache" || longname == "no-shell-cache") {
         if (!from_env) o->shell_cache = longname == "shell-cache";
+      } else if (longname == "sync-mutex") {
+        o->sync_mutex = arg;
       } else if (longname == "jobserver-auth" || longname == "jobserver-fds") {
         o->jobserver_auth = arg;
       }
@@ -145,6 +181,10 @@ bool TakesNextWord(char c, const std::string& next) {
   return IsDigits(next);
 }
 
+// GNU make's switches that are not taken from the environment (their `env` field is 0):
+// Apply ignores them from MAKEFLAGS, and GNU checks nothing else about them there.
+bool IgnoredFromEnv(char c) { return c == 'C' || c == 'f' || c == 'o' || c == 'W' || c == 'h'; }
+
 constexpr const char* kShortWithArg = "CEfIoW";
 constexpr const char* kShortOptArg = "jlO";
 constexpr const char* kShortNoArg = "bmBdehikLnpqrRsStvw";
@@ -152,16 +192,34 @@ constexpr const char* kShortNoArg = "bmBdehikLnpqrRsStvw";
 }  // namespace
 
 ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, Options* o,
-                           std::string* error) {
+                           std::vector<SwitchError>* errors) {
+  // As GNU make's decode_switches with getopt_long: every argument is decoded, errors are
+  // collected (getopt's own are not reported for the environment), and the caller dies
+  // after the command line's only.
+  bool bad = false;
+  auto getopt_error = [&](std::string text) {
+    bad = true;
+    if (!from_env) errors->push_back(SwitchError{true, std::move(text)});
+  };
+  auto make_error = [&](std::string text) {
+    bad = true;
+    errors->push_back(SwitchError{false, std::move(text)});
+  };
+  // GNU make's check of a string, list or file-name option's argument.
+  auto empty_string = [&](const LongOpt* lo, char c) {
+    std::string opt = lo != nullptr && lo->short_equiv == 0 ? "--" + std::string(lo->name)
+                                                            : std::string("-") + c;
+    make_error("the '" + opt + "' option requires a non-empty string argument");
+  };
+  auto bad_jobs = [&] { make_error("the '-j' option requires a positive integer argument"); };
   bool only_args = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (only_args || a.size() < 2 || a[0] != '-') {
-      if (a == "-" && !only_args) {
-        // A lone "-" is ignored by GNU make's getopt handling of goals.
-        continue;
-      }
-      if (a.find('=') != std::string::npos) {
+      if (a == "-") continue;  // a lone "-" is ignored (GNU's handle_non_switch_argument)
+      // A variable definition if GNU's parse_variable_definition says so, else a goal.
+      VarDef def;
+      if (ParseVariableDefinition(a, 0, &def)) {
         o->cmdline_vars.push_back(a);
       } else if (!from_env) {
         o->goals.push_back(a);
@@ -182,41 +240,41 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         value = body.substr(eq + 1);
         has_value = true;
       }
+      // An exact name first (kbmake's own included), then GNU's unambiguous abbreviations.
       const LongOpt* match = nullptr;
-      int nmatch = 0;
-      for (const LongOpt& lo : kLongOpts) {
-        if (name == lo.name) {
-          match = &lo;
-          nmatch = 1;
-          break;
+      for (const LongOpt& lo : kLongOpts)
+        if (name == lo.name) match = &lo;
+      for (const LongOpt& lo : kKbmakeOpts)
+        if (name == lo.name) match = &lo;
+      if (match == nullptr) {
+        std::vector<const LongOpt*> found;
+        bool ambiguous = false;
+        for (const LongOpt& lo : kLongOpts) {
+          if (strncmp(lo.name, name.c_str(), name.size()) != 0) continue;
+          if (!found.empty() && (found[0]->arg != lo.arg || found[0]->val != lo.val))
+            ambiguous = true;
+          found.push_back(&lo);
         }
-        // kbmake's own options are never abbreviated, so GNU make's abbreviations keep
-        // their meaning (--no-s is still --no-silent).
-        bool kbmake_only = strstr(lo.name, "shell-cache") != nullptr ||
-                           strcmp(lo.name, "build-trace") == 0 || strcmp(lo.name, "summary") == 0 ||
-                           strcmp(lo.name, "graph") == 0 ||
-                           strcmp(lo.name, "status") == 0 || strcmp(lo.name, "compdb") == 0 ||
-                           strcmp(lo.name, "explain") == 0 || strcmp(lo.name, "build-log") == 0;
-        if (!kbmake_only && strncmp(lo.name, name.c_str(), name.size()) == 0) {
-          if (!match || match->short_equiv != lo.short_equiv ||
-              strcmp(match->name, lo.name) != 0) {
-            if (!match) match = &lo;
-            ++nmatch;
-          }
+        if (ambiguous) {
+          std::string msg = "option '" + a + "' is ambiguous; possibilities:";
+          for (const LongOpt* lo : found) msg += " '--" + std::string(lo->name) + "'";
+          getopt_error(msg);
+          continue;
         }
+        if (!found.empty()) match = found[0];
       }
       if (match == nullptr) {
-        *error = "unrecognized option '" + a + "'";
-        return ParseResult::kError;
+        getopt_error("unrecognized option '" + a + "'");
+        continue;
       }
       if (match->arg == 0 && has_value) {
-        *error = "option '--" + std::string(match->name) + "' doesn't allow an argument";
-        return ParseResult::kError;
+        getopt_error("option '--" + std::string(match->name) + "' doesn't allow an argument");
+        continue;
       }
       if (match->arg == 1 && !has_value) {
         if (i + 1 >= args.size()) {
-          *error = "option '--" + std::string(match->name) + "' requires an argument";
-          return ParseResult::kError;
+          getopt_error("option '--" + std::string(match->name) + "' requires an argument");
+          continue;
         }
         value = args[++i];
         has_value = true;
@@ -227,6 +285,16 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
           value = args[++i];
           has_value = true;
         }
+      }
+      if (match->kind == kString && has_value && value.empty()) {
+        // GNU checks this only for options it takes from where they are (not -f from the
+        // environment, say): Apply ignores the others the same way.
+        if (!from_env || !IgnoredFromEnv(match->short_equiv)) empty_string(match, 0);
+        continue;
+      }
+      if (match->short_equiv == 'j' && has_value && (!IsDigits(value) || atoi(value.c_str()) <= 0)) {
+        bad_jobs();
+        continue;
       }
       Apply(match->short_equiv, match->name, value, has_value, from_env, o);
       continue;
@@ -245,8 +313,12 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
         } else if (i + 1 < args.size()) {
           v = args[++i];
         } else {
-          *error = std::string("option requires an argument -- '") + c + "'";
-          return ParseResult::kError;
+          getopt_error(std::string("option requires an argument -- '") + c + "'");
+          break;
+        }
+        if (v.empty()) {
+          if (!from_env || !IgnoredFromEnv(c)) empty_string(nullptr, c);
+          break;
         }
         Apply(c, "", v, true, from_env, o);
         break;
@@ -262,17 +334,17 @@ ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, 
           has = true;
         }
         if (c == 'j' && has && (!IsDigits(v) || atoi(v.c_str()) <= 0)) {
-          *error = "the '-j' option requires a positive integer argument";
-          return ParseResult::kError;
+          bad_jobs();
+          break;
         }
         Apply(c, "", v, has, from_env, o);
         break;
       }
-      *error = std::string("invalid option -- '") + c + "'";
-      return ParseResult::kError;
+      getopt_error(std::string("invalid option -- '") + c + "'");
     }
   }
-  return ParseResult::kOk;
+  // From the environment nothing is fatal (GNU dies only for the command line).
+  return bad && !from_env ? ParseResult::kError : ParseResult::kOk;
 }
 
 bool DecodeDebugFlags(const Options& opts, int* level, std::string* bad) {

@@ -10,11 +10,21 @@ namespace kbmake {
 
 enum class ParseResult { kOk, kError };
 
-/// Decodes `args` (without argv[0]). With `from_env` (MAKEFLAGS), options that must not come
-/// from the environment are ignored and plain words are not goals. On an invalid option,
-/// *error holds GNU getopt's message.
+/// One complaint about the command line: getopt's (GNU prints it after argv[0] as given)
+/// or make's own (after the program name, e.g. "the '-j' option requires ...").
+struct SwitchError {
+  bool getopt;
+  std::string text;
+};
+
+/// Decodes `args` (without argv[0]), as GNU make's decode_switches: every argument is
+/// decoded and every complaint appended to *errors; kError if the command line was bad
+/// (GNU then prints the usage and exits 2). With `from_env` (MAKEFLAGS), getopt's
+/// complaints are not reported and nothing is fatal, options that must not come from the
+/// environment are ignored, and plain words are not goals. A plain word is a variable
+/// definition when GNU's parse_variable_definition says so, else a goal.
 ParseResult DecodeSwitches(const std::vector<std::string>& args, bool from_env, Options* opts,
-                           std::string* error);
+                           std::vector<SwitchError>* errors);
 
 /// Splits a MAKEFLAGS value into words as GNU make's decode_env_switches does (backslash
 /// quoting, a leading word of single letters gets a '-').

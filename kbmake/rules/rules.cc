@@ -124,15 +124,20 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
                                             std::vector<std::string>* order_only, bool noar) {
   std::vector<std::string> out;
   std::vector<std::string>* dest = &out;
-  const bool* stops = kWordStops.stop[order_only != nullptr];
+  // '|' ends a name only before the order-only part starts (GNU's split_prereqs parses the
+  // rest as a simple sequence, where '|' is an ordinary character).
+  bool pipe_stops = order_only != nullptr;
+  const bool* stops = kWordStops.stop[pipe_stops];
   // Inside "lib(a b c)": the "lib(" that each member name gets.
   std::string ar_prefix;
   size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && IsSpace(text[i])) ++i;
     if (i >= text.size()) break;
-    if (order_only && text[i] == '|') {
+    if (pipe_stops && text[i] == '|') {
       dest = order_only;
+      pipe_stops = false;
+      stops = kWordStops.stop[0];
       if (order_only_split) *order_only_split = true;
       ++i;
       continue;
@@ -147,14 +152,25 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       word.append(text.data() + i, run - i);
       i = run;
       if (i >= text.size() || IsBlank(text[i])) break;
-      if (order_only && text[i] == '|') break;
-      // A backslash: "\ " is a blank inside the name.
-      if (i + 1 < text.size() && IsBlank(text[i + 1])) {
-        word.push_back(text[i + 1]);
-        i += 2;
+      if (pipe_stops && text[i] == '|') break;
+      // Backslashes. As GNU make's find_map_unquote: a run of n of them before a character
+      // that would end the name (a blank, '|' in a prerequisite list, the end) becomes n/2
+      // backslashes, and quotes that character if n is odd ("a\ b" is one name, "a\\ b"
+      // two, the first "a\"). Elsewhere backslashes are ordinary characters.
+      size_t n = 0;
+      while (i + n < text.size() && text[i + n] == '\\') ++n;
+      const size_t after = i + n;
+      const bool ends = after >= text.size() || IsBlank(text[after]) ||
+                        (pipe_stops && text[after] == '|');
+      if (!ends) {
+        word.append(n, '\\');
+        i = after;
         continue;
       }
-      word.push_back(text[i++]);
+      word.append(n / 2, '\\');
+      i = after;
+      if (n % 2 == 0 || after >= text.size()) break;  // an unquoted end (or the text's)
+      word.push_back(text[i++]);                        // the quoted blank or '|'
     }
     // Leading "./" (and the slashes after it) are dropped, so that "./%.o" and "%.o" are the
     // same pattern; "./" alone stays.
@@ -164,7 +180,7 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       while (strip < word.size() && word[strip] == '/') ++strip;
     }
     if (strip > 0) word = strip == word.size() ? "./" : word.substr(strip);
-    if (!noar && !ArchiveGroupWord(text, i, order_only != nullptr, &ar_prefix, &word)) continue;
+    if (!noar && !ArchiveGroupWord(text, i, pipe_stops, &ar_prefix, &word)) continue;
     word = ExpandTilde(std::move(word));
     if (!do_glob) {
       dest->push_back(std::move(word));
@@ -284,10 +300,20 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   bool two_expand = false;
   if (!depstr.empty()) {
     std::string s;
-    // Unescape '\:'.
-    for (size_t i = 0; i < depstr.size(); ++i) {
-      if (depstr[i] == '\\' && i + 1 < depstr.size() && depstr[i + 1] == ':') continue;
-      s.push_back(depstr[i]);
+    // Quoted colons: GNU make's search for a static pattern's colon (find_map_unquote)
+    // leaves n/2 of the n backslashes before each (n odd: one that was quoted).
+    for (size_t i = 0; i < depstr.size();) {
+      size_t n = 0;
+      while (i + n < depstr.size() && depstr[i + n] == '\\') ++n;
+      if (n == 0) {
+        s.push_back(depstr[i++]);
+      } else if (i + n < depstr.size() && depstr[i + n] == ':') {
+        s.append(n / 2, '\\');
+        i += n;
+      } else {
+        s.append(n, '\\');
+        i += n;
+      }
     }
     deptext = s;
     two_expand = second_expansion_ && deptext.find('$') != std::string::npos;
