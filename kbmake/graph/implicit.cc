@@ -423,9 +423,11 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
       bool vars_ready = false;
       for (const Dep& dep : r->deps) {
         if (!dep.need_2nd_expansion) {
+          // GNU make's pattern_search takes the first '%' of the prerequisite as written
+          // (lindex): a backslash before it is not a quote here and stays in the name.
           std::string depname;
-          std::string pat = dep.name;
-          size_t pc = FindPercentInPlace(&pat);
+          const std::string& pat = dep.name;
+          size_t pc = pat.find('%');
           if (pc == std::string::npos) {
             depname = dep.name;
           } else {

@@ -673,6 +673,11 @@ void Make::AddExtraPrereqs() {
   // even if it has none); any other target takes the global list. If the list names the
   // file itself, none of it is added.
   std::vector<Dep> global = ExpandExtraPrereqs(global_.Lookup(".EXTRA_PREREQS"));
+  // Nothing to add (and no expansion to run) in most builds: skip the walk in GNU's order.
+  bool any = !global.empty();
+  for (size_t i = 0; !any && i < file_order_.size(); ++i)
+    any = file_order_[i]->vars && file_order_[i]->vars->Lookup(".EXTRA_PREREQS");
+  if (!any) return;
   for (File* f : FilesInGnuOrder()) {
     std::vector<Dep> deps;
     if (f->vars) {
