@@ -60,8 +60,11 @@ std::string FormatTimestamp(Timestamp ts) {
 // `rehashes` times. The collision counts depend on every lookup GNU made; kbmake prints
 // none (the corpus drops these lines).
 std::string HashStats(size_t count, size_t size, size_t rehashes) {
-  return "Load=" + std::to_string(count) + "/" + std::to_string(size) + "=" +
-         std::to_string(size ? count * 100 / size : 0) + "%, Rehash=" + std::to_string(rehashes) +
+  // GNU prints the load with "%.0f" (rounded).
+  char load[32];
+  snprintf(load, sizeof load, "%.0f", size ? 100.0 * double(count) / double(size) : 0.0);
+  return "Load=" + std::to_string(count) + "/" + std::to_string(size) + "=" + load +
+         "%, Rehash=" + std::to_string(rehashes) +
          ", Collisions=0/" + std::to_string(count) + "=0%";
 }
 
