@@ -139,10 +139,10 @@ void Printer::Variable(const kbmake::Variable& v, const std::string& prefix,
 
 // print_variable_set.
 void Printer::VariableSet(const VarSet& set, const std::string& prefix, bool only_auto) {
-  for (const kbmake::Variable* v : set.GnuOrder())
+  unsigned long size = 0, rehashes = 0;
+  for (const kbmake::Variable* v : set.GnuOrder(&size, &rehashes))
     if (!only_auto || v->origin == Origin::kAutomatic) Variable(*v, prefix, false);
-  out_ += "# variable set hash-table stats:\n# " +
-          HashStats(set.size(), set.GnuTableSize(), set.GnuTableRehashes()) + "\n";
+  out_ += "# variable set hash-table stats:\n# " + HashStats(set.size(), size, rehashes) + "\n";
 }
 
 // print_variable_data_base, pattern-specific values included.

@@ -58,22 +58,13 @@ void VarSet::Replay(Table* t) const {
   erase_upto(order_.size());
 }
 
-std::vector<const Variable*> VarSet::GnuOrder() const {
+std::vector<const Variable*> VarSet::GnuOrder(unsigned long* size,
+                                              unsigned long* rehashes) const {
   GnuHashTable<const Variable*> t(gnu_buckets_);
   Replay(&t);
+  if (size != nullptr) *size = t.size();
+  if (rehashes != nullptr) *rehashes = t.rehashes();
   return t.Items();
-}
-
-unsigned long VarSet::GnuTableSize() const {
-  GnuHashTable<const Variable*> t(gnu_buckets_);
-  Replay(&t);
-  return t.size();
-}
-
-unsigned long VarSet::GnuTableRehashes() const {
-  GnuHashTable<const Variable*> t(gnu_buckets_);
-  Replay(&t);
-  return t.rehashes();
 }
 
 bool IsValidEnvName(std::string_view name) {

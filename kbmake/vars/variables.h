@@ -55,11 +55,10 @@ class VarSet {
   /// global set, PERFILE_VARIABLE_BUCKETS (23, the default) for a target's.
   void set_gnu_buckets(unsigned long n) { gnu_buckets_ = n; }
   /// The variables in the order GNU make 4.3 walks this set (the slots of its hash table,
-  /// keyed by jhash of the name): $(.VARIABLES) and -p print them so. Built on each call.
-  std::vector<const Variable*> GnuOrder() const;
-  /// GNU's table for this set after the same insertions and deletions: slots, rebuilds.
-  unsigned long GnuTableSize() const;
-  unsigned long GnuTableRehashes() const;
+  /// keyed by jhash of the name): $(.VARIABLES) and -p print them so. Built on each call;
+  /// `size` and `rehashes`, when given, get GNU's slot count and rebuilds (-p's statistics).
+  std::vector<const Variable*> GnuOrder(unsigned long* size = nullptr,
+                                        unsigned long* rehashes = nullptr) const;
 
  private:
   struct Entry {
