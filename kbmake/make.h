@@ -43,6 +43,9 @@ struct Options {
   bool question_seen = false;
   int jobs = 1;  // 0: unlimited
   bool jobs_given = false;
+  /// -j was on the command line itself (GNU make's argv_slots): a makefile's MAKEFLAGS
+  /// then cannot change it.
+  bool jobs_on_command_line = false;
   std::string jobserver_auth;
   std::string output_sync;
   std::string debug;

@@ -587,7 +587,28 @@ void Make::ReparseMakeflags() {
   }
   std::string val = v->recursive ? Expand(v->value) : v->value;
   size_t nvars = opts_.cmdline_vars.size();
+  const int old_jobs = opts_.jobs;
+  const bool old_jobs_given = opts_.jobs_given;
+  opts_.jobs_given = false;
   if (makeflags_hook_) makeflags_hook_(val, &opts_);
+  if (!opts_.jobs_given || opts_.jobs_on_command_line) {
+    // -j not set by the makefile, or set on the command line, which wins (GNU's argv_slots).
+    opts_.jobs = old_jobs;
+    opts_.jobs_given = old_jobs_given;
+  } else {
+    // GNU make 4.3 sets up its jobserver only now, with the makefile's -jN; a sub-make
+    // leaves its parent's jobserver for a group of its own.
+    if (!opts_.jobserver_auth.empty()) {
+      if (restarts_ == 0) {
+        Error(nullptr, "warning: -j" + std::to_string(opts_.jobs) +
+                           " forced in makefile: resetting jobserver mode.");
+      }
+      opts_.jobserver_auth.clear();
+    }
+    jobs_->ForceJobSlots(opts_.jobs);
+    if (status_ == nullptr || !status_->one_line() || !opts_.output_sync.empty())
+      jobs_->ConfigureOutputSync(opts_.output_sync, opts_.jobs != 1);
+  }
   // Variable assignments found there become command-line variables (exported as such), but
   // GNU make does not pass them on in MAKEFLAGS or MAKEOVERRIDES.
   for (size_t i = nvars; i < opts_.cmdline_vars.size(); ++i)

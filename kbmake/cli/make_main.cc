@@ -158,6 +158,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   opts.jobs_given = false;
   std::vector<std::string> args(inv.argv.begin() + (inv.argv.empty() ? 0 : 1), inv.argv.end());
   const ParseResult parsed = DecodeSwitches(args, false, &opts, &errors);
+  opts.jobs_on_command_line = opts.jobs_given;
   report();
   if (parsed != ParseResult::kOk) {
     errout(UsageText(program));

@@ -146,6 +146,14 @@ void JobRunner::Configure(int job_slots, const std::string& auth,
   }
 }
 
+void JobRunner::ForceJobSlots(int job_slots) {
+  // A client forgets the parent's descriptors (they stay open for the parent, which may be
+  // this very process); a master closes its own pipe first, so the new one gets its numbers.
+  jobserver_.Clear();
+  job_slots_ = job_slots;
+  if (job_slots > 1 && jobserver_.Create(job_slots)) job_slots_ = 0;
+}
+
 void JobRunner::ExecuteFileCommands(File* f) {
   bool only_blank = true;
   for (char c : f->cmds->text) {

@@ -96,6 +96,9 @@ class JobRunner {
   /// would have inherited (the jobserver is joined only through those).
   void Configure(int job_slots, const std::string& auth,
                  const std::vector<int>* visible_fds = nullptr);
+  /// A makefile's MAKEFLAGS set -jN (GNU make's reset_jobserver and final jobserver setup):
+  /// leaves the parent's jobserver, if any, and starts a new group of `job_slots`.
+  void ForceJobSlots(int job_slots);
   /// --output-sync=MODE ("none", "line", "target", "recurse"); only active with -j != 1.
   void ConfigureOutputSync(const std::string& mode, bool parallel);
   /// True when sub-make directory messages wrap each synchronized block instead of the run.

@@ -290,6 +290,15 @@ void InstallSignalHandlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     g_fatal_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    // Out of the way of the low descriptors GNU make's own would get: a jobserver started
+    // after reading the makefiles (-j in their MAKEFLAGS) shows its numbers in MAKEFLAGS.
+    if (g_fatal_fd >= 0 && g_fatal_fd < 64) {
+      int high = fcntl(g_fatal_fd, F_DUPFD_CLOEXEC, 64);
+      if (high >= 0) {
+        close(g_fatal_fd);
+        g_fatal_fd = high;
+      }
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = OnFatalSignal;
