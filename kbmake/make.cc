@@ -190,13 +190,15 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   std::string out;
   std::string note;
   // The command gets this instance's stdin and stderr (an in-process sub-make's stdin is
-  // often not the process's: GNU make gives it to one job at a time).
-  if (io_.in >= 0 && io_.err >= 0 && shell_memo_ &&
-      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, io_.err},
+  // often not the process's: GNU make gives it to one job at a time); with --output-sync,
+  // stderr is the file the current output is held in (GNU's func_shell).
+  const int err_fd = output_ctx_ != nullptr && output_ctx_->err >= 0 ? output_ctx_->err : io_.err;
+  if (io_.in >= 0 && err_fd >= 0 && shell_memo_ &&
+      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd},
                        image, &out, status, &note)) {
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
-    *status = RunShellPlain(image, &out, io_.in, io_.err);
+    *status = RunShellPlain(image, &out, io_.in, err_fd);
   }
   if (fs_ != nullptr) fs_->ProcessEnded();
   if (trace_ != nullptr) {

@@ -464,6 +464,8 @@ class Make {
   int ReadAndBuild();
   int RemakeMakefiles();
   void ReparseMakeflags();
+  /// Shows and closes what reading_sync_ holds; later output is the jobs' own.
+  void EndReadingSync();
   void UndefineDefaultVariables();
 
   // ---- what the process around the instance set up (InstanceSetup) ----
@@ -547,6 +549,10 @@ class Make {
   /// --output-sync: while set, make's own messages about a job (its command lines, errors,
   /// $(info) during its expansion) go to the job's temporary files instead of stdout/stderr.
   const OutputContext* output_ctx_ = nullptr;
+  /// --output-sync=line/target: what reading the makefiles prints ($(info), $(shell)'s
+  /// stderr, warnings, a fatal error) is held and shown as one block (GNU's make_sync).
+  OutputContext reading_sync_;
+  bool reading_sync_open_ = false;
   bool reading_makefiles_ = true;
   bool updating_makefiles_ = false;
   std::string starting_dir_;

@@ -312,6 +312,14 @@ int Make::Run() {
   }
   // With --output-sync=line/target a sub-make's directory lines wrap each block of output.
   if (jobs_->SyncWrapsDirectory()) print_directory_around_run_ = false;
+  // GNU make 4.3 holds the output of reading the makefiles with -Oline/-Otarget, even
+  // without -j; -w's directory lines then wrap that block.
+  if (opts_.output_sync == "line" || opts_.output_sync == "target") {
+    jobs_->OpenSyncFiles(&reading_sync_);
+    output_ctx_ = &reading_sync_;
+    reading_sync_open_ = true;
+    print_directory_around_run_ = false;
+  }
   InstallSignalHandlers();
   int status = 0;
   bool entered = false;
@@ -321,9 +329,14 @@ int Make::Run() {
     status = ReadAndBuild();
   } catch (const FatalError& e) {
     if (!e.message.empty()) {
-      EnsureEntered();
-      WriteFd(io_.err, e.message + "\n");
+      if (reading_sync_open_) {
+        WriteOutput(true, e.message + "\n");
+      } else {
+        EnsureEntered();
+        WriteFd(io_.err, e.message + "\n");
+      }
     }
+    EndReadingSync();
     status = e.status;
     try {
       jobs_->WaitAll(true);
@@ -438,6 +451,7 @@ int Make::ReadAndBuild() {
   };
   if (restarts_ == 0) apply_new_files();
   DefineMakeflags(true);
+  EndReadingSync();
   int remade = RemakeMakefiles();
   if (remade != 0) return remade;
   if (restarts_ > 0) apply_new_files();
@@ -577,6 +591,14 @@ int Make::RemakeMakefiles() {
   if (opts_.print_data_base) PrintDataBase();  // GNU make prints it before re-executing too
   if (reexec_hook_) reexec_hook_(restarts_ + 1, dir_entered_);
   return 0;
+}
+
+void Make::EndReadingSync() {
+  if (!reading_sync_open_) return;
+  reading_sync_open_ = false;
+  if (output_ctx_ == &reading_sync_) output_ctx_ = nullptr;
+  jobs_->CloseSyncFiles(&reading_sync_);
+  print_directory_around_run_ = !jobs_->SyncWrapsDirectory();
 }
 
 void Make::ReparseMakeflags() {

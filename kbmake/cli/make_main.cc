@@ -178,9 +178,12 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     return 2;
   }
   if (had_jobserver && opts.jobs_given) {
-    // An explicit -jN on a sub-make's command line leaves the parent's jobserver.
-    errout(prefix + ": warning: -j" + std::to_string(opts.jobs) +
-           " forced in submake: resetting jobserver mode.\n");
+    // An explicit -jN on a sub-make's command line leaves the parent's jobserver (said once:
+    // not again after the sub-make has remade its makefiles and restarted).
+    if (restarts == 0) {
+      errout(prefix + ": warning: -j" + std::to_string(opts.jobs) +
+             " forced in submake: resetting jobserver mode.\n");
+    }
     opts.jobserver_auth.clear();
   }
   if (opts.no_builtin_vars) opts.no_builtin_rules = true;

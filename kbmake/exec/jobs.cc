@@ -572,8 +572,8 @@ void JobRunner::DeleteChildTargets(Child* c) {
   c->deleted = true;
 }
 
-void JobRunner::SetupSyncFiles(Child* c) {
-  if (c->sync.out >= 0) return;
+void JobRunner::OpenSyncFiles(OutputContext* ctx) {
+  if (ctx->out >= 0) return;
   std::string dir = m_->GetEnv("TMPDIR");
   auto open_tmp = [this, &dir] {
     std::string name = (dir.empty() ? std::string("/tmp") : dir) + "/kbmakeXXXXXX";
@@ -582,14 +582,21 @@ void JobRunner::SetupSyncFiles(Child* c) {
     m_->NoteFsChange();
     return fd;
   };
-  c->sync.out = open_tmp();
-  c->sync.err = combined_output_ ? c->sync.out : open_tmp();
+  ctx->out = open_tmp();
+  ctx->err = combined_output_ ? ctx->out : open_tmp();
 }
 
-void JobRunner::DumpOutput(Child* c) {
-  if (c->sync.out < 0 && c->sync.err < 0) return;
-  off_t nout = c->sync.out >= 0 ? lseek(c->sync.out, 0, SEEK_END) : 0;
-  off_t nerr = c->sync.err >= 0 && c->sync.err != c->sync.out ? lseek(c->sync.err, 0, SEEK_END) : 0;
+void JobRunner::CloseSyncFiles(OutputContext* ctx) {
+  DumpSyncFiles(ctx, true);
+  if (ctx->err >= 0 && ctx->err != ctx->out) close(ctx->err);
+  if (ctx->out >= 0) close(ctx->out);
+  ctx->out = ctx->err = -1;
+}
+
+void JobRunner::DumpSyncFiles(OutputContext* ctx, bool wrap_directory) {
+  if (ctx->out < 0 && ctx->err < 0) return;
+  off_t nout = ctx->out >= 0 ? lseek(ctx->out, 0, SEEK_END) : 0;
+  off_t nerr = ctx->err >= 0 && ctx->err != ctx->out ? lseek(ctx->err, 0, SEEK_END) : 0;
   if (nout <= 0 && nerr <= 0) return;
   // One block at a time across all makes writing to this output (GNU make locks stdout too;
   // fcntl locks are per process, so instances in this process also take a mutex).
@@ -600,7 +607,7 @@ void JobRunner::DumpOutput(Child* c) {
   lock.l_whence = SEEK_SET;
   bool locked = fcntl(out_fd, F_SETLKW, &lock) == 0;
   if (m_->status_ != nullptr) m_->status_->BreakLine(out_fd);
-  if (SyncWrapsDirectory()) m_->PrintDirectory(true);
+  if (wrap_directory) m_->PrintDirectory(true);
   auto pump = [](int from, off_t size, int to) {
     char buf[65536];
     off_t off = 0;
@@ -617,14 +624,14 @@ void JobRunner::DumpOutput(Child* c) {
       }
     }
   };
-  if (nout > 0) pump(c->sync.out, nout, out_fd);
-  if (nerr > 0) pump(c->sync.err, nerr, err_fd);
-  if (SyncWrapsDirectory()) m_->PrintDirectory(false);
+  if (nout > 0) pump(ctx->out, nout, out_fd);
+  if (nerr > 0) pump(ctx->err, nerr, err_fd);
+  if (wrap_directory) m_->PrintDirectory(false);
   if (locked) {
     lock.l_type = F_UNLCK;
     fcntl(out_fd, F_SETLK, &lock);
   }
-  for (int fd : {c->sync.out, c->sync.err}) {
+  for (int fd : {ctx->out, ctx->err}) {
     if (fd < 0) continue;
     if (ftruncate(fd, 0) != 0) continue;
     lseek(fd, 0, SEEK_SET);
@@ -633,14 +640,13 @@ void JobRunner::DumpOutput(Child* c) {
 
 void JobRunner::ConfigureOutputSync(const std::string& mode, bool parallel) {
   sync_mode_ = kSyncNone;
+  struct stat o, e;
+  combined_output_ = fstat(m_->io_.out, &o) == 0 && fstat(m_->io_.err, &e) == 0 &&
+                     o.st_dev == e.st_dev && o.st_ino == e.st_ino;
   if (!parallel) return;
   if (mode == "line") sync_mode_ = kSyncLine;
   if (mode == "target") sync_mode_ = kSyncTarget;
   if (mode == "recurse") sync_mode_ = kSyncRecurse;
-  struct stat o, e;
-  combined_output_ = fstat(m_->io_.out, &o) == 0 && fstat(m_->io_.err, &e) == 0 &&
-                     o.st_dev == e.st_dev &&
-                     o.st_ino == e.st_ino;
 }
 
 std::string JobRunner::RecipeText(const Child* c) {

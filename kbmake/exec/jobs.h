@@ -101,6 +101,14 @@ class JobRunner {
   void ForceJobSlots(int job_slots);
   /// --output-sync=MODE ("none", "line", "target", "recurse"); only active with -j != 1.
   void ConfigureOutputSync(const std::string& mode, bool parallel);
+  /// --output-sync: opens the temporary files of `ctx` (one when stdout and stderr are the
+  /// same file) unless it has them.
+  void OpenSyncFiles(OutputContext* ctx);
+  /// Copies what `ctx`'s files hold to stdout/stderr as one block (between "Entering" and
+  /// "Leaving directory" lines with `wrap_directory` and -w) and empties them.
+  void DumpSyncFiles(OutputContext* ctx, bool wrap_directory);
+  /// Dumps and closes `ctx`'s files.
+  void CloseSyncFiles(OutputContext* ctx);
   /// True when sub-make directory messages wrap each synchronized block instead of the run.
   bool SyncWrapsDirectory() const { return sync_mode_ == kSyncLine || sync_mode_ == kSyncTarget; }
   void ExecuteFileCommands(File* f);
@@ -139,9 +147,9 @@ class JobRunner {
   /// Build log: records a recipe that ran to success.
   void LogChildEnd(Child* c);
   bool log_error_reported_ = false;
-  void SetupSyncFiles(Child* c);
+  void SetupSyncFiles(Child* c) { OpenSyncFiles(&c->sync); }
   /// Copies what a job's temporary files hold to stdout/stderr as one block and empties them.
-  void DumpOutput(Child* c);
+  void DumpOutput(Child* c) { DumpSyncFiles(&c->sync, SyncWrapsDirectory()); }
   enum SyncMode { kSyncNone, kSyncLine, kSyncTarget, kSyncRecurse };
   SyncMode sync_mode_ = kSyncNone;
   bool combined_output_ = false;  // stdout and stderr are the same file

@@ -1,0 +1,3 @@
+$(info parse out)
+$(error bad)
+all: ; @echo recipe

@@ -1,0 +1,3 @@
+$(shell echo d2 stderr 1>&2)
+$(info d2 stdout)
+all:; @echo d2 recipe
