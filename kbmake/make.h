@@ -228,6 +228,8 @@ class Make {
   /// The innermost variable scope (a $(foreach)/$(let)/$(call) pushes one for its body).
   SetList* current_scope() const { return current_; }
   void set_current_scope(SetList* s) { current_ = s; }
+  /// The global scope's list head: every file's and pattern's scope chain ends there.
+  SetList* global_scope() { return &global_list_; }
   /// How many numbered arguments the innermost $(call) defined (outer ones are emptied).
   int call_args_max() const { return call_args_max_; }
   void set_call_args_max(int n) { call_args_max_ = n; }

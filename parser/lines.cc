@@ -34,7 +34,7 @@ bool LineReader::Next(std::string* line, long* nlines) {
   return true;
 }
 
-void CollapseContinuations(std::string* line) {
+void CollapseContinuations(std::string* line, bool posix) {
   if (line->find('\n') == std::string::npos) return;
   std::string& s = *line;
   std::string out;
@@ -51,7 +51,9 @@ void CollapseContinuations(std::string* line) {
     in = q + 1;
     if (n % 2 == 1) {
       while (in < s.size() && (s[in] == ' ' || s[in] == '\t')) ++in;
-      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      if (!posix) {
+        while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      }
       out.push_back(' ');
     } else {
       out.push_back('\n');

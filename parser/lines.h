@@ -22,8 +22,10 @@ class LineReader {
 };
 
 /// GNU make's collapse_continuations(): backslash-newline plus surrounding blanks → one space;
-/// pairs of backslashes before a newline are halved.
-void CollapseContinuations(std::string* line);
+/// pairs of backslashes before a newline are halved. With `posix` (after .POSIX), the blanks
+/// before a backslash-newline are kept: each backslash-newline and the blanks after it
+/// become one space.
+void CollapseContinuations(std::string* line, bool posix = false);
 
 /// Finds the first of `stops` in s[from..] that is not quoted by a backslash, removing the
 /// quoting backslashes (halving runs) as GNU make's find_char_unquote does. If `skip_vars` is

@@ -7,9 +7,9 @@
 
 namespace kbmake {
 
-void AnalyzeLine(LogicalLine* line) {
+void AnalyzeLine(LogicalLine* line, bool posix) {
   line->text = line->raw;
-  CollapseContinuations(&line->text);
+  CollapseContinuations(&line->text, posix);
   RemoveComments(&line->text);
   line->assign_at = ParseVarAssignment(line->text, &line->vm, &line->def);
 }

@@ -37,7 +37,7 @@ struct LogicalLine {
 };
 
 /// Fills line->text, assign_at, vm and def from line->raw.
-void AnalyzeLine(LogicalLine* line);
+void AnalyzeLine(LogicalLine* line, bool posix = false);
 
 /// A whole makefile's logical lines, read-only once built (shared between threads).
 struct ParsedMakefile {

@@ -306,14 +306,34 @@ void FnValue(Make* m, Args& a, std::string* out, std::string_view) {
 }
 
 /// A new innermost variable scope for foreach/call/let, removed when this goes out of scope.
+/// Pushed at the global level it goes, as GNU make's push_new_variable_scope does, into the
+/// global scope's list head itself (the global set moves one link down), so that every chain
+/// ending in the global scope sees it: a target-specific `x := $(x)` evaluated in the body
+/// of a $(foreach x,...) reads the loop variable. Global definitions still go to the global
+/// set itself.
 class ScopedVarSet {
  public:
   explicit ScopedVarSet(Make* m) : m_(m), saved_(m->current_scope()) {
-    list_.set = &set_;
-    list_.next = m->current_scope();
-    m->set_current_scope(&list_);
+    SetList* global = m->global_scope();
+    if (saved_ == global) {
+      spliced_ = true;
+      list_ = *global;
+      global->set = &set_;
+      global->next = &list_;
+      global->next_is_parent = false;
+    } else {
+      list_.set = &set_;
+      list_.next = saved_;
+      m->set_current_scope(&list_);
+    }
   }
-  ~ScopedVarSet() { m_->set_current_scope(saved_); }
+  ~ScopedVarSet() {
+    if (spliced_) {
+      *m_->global_scope() = list_;
+    } else {
+      m_->set_current_scope(saved_);
+    }
+  }
   Variable* Define(std::string_view name, std::string value) {
     bool created;
     Variable* v = set_.Intern(name, &created);
@@ -326,6 +346,7 @@ class ScopedVarSet {
  private:
   Make* m_;
   SetList* saved_;
+  bool spliced_ = false;
   VarSet set_;
   SetList list_;
 };

@@ -165,9 +165,15 @@ void Reader::ProcessLine(std::string& line, const LogicalLine* analysed) {
   }
   // What the text alone says (parsed_makefile.h): from the parse, or worked out here.
   LogicalLine here;
+  // The shared parse collapses continuations GNU's default way; after .POSIX a line that has
+  // one is analysed again here (blanks before a backslash-newline are kept).
+  if (analysed != nullptr && m_->posix_ && analysed->raw.find('\n') != std::string::npos) {
+    line = analysed->raw;
+    analysed = nullptr;
+  }
   if (analysed == nullptr) {
     here.raw.swap(line);
-    AnalyzeLine(&here);
+    AnalyzeLine(&here, m_->posix_);
     analysed = &here;
     raw = here.raw;
   }
@@ -996,6 +1002,27 @@ int64_t RealtimeNs() {
 
 }  // namespace
 
+namespace {
+
+/// What `fd` holds from its offset on (a read error ends it, as a stream read would). Not
+/// inlined: its buffer must not stay on the stack of EvalMakefile, which recurses through
+/// `include` (a makefile that includes itself ends at "Too many open files", not in a crash).
+[[gnu::noinline]] std::string ReadWholeFile(int fd) {
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  return text;
+}
+
+}  // namespace
+
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string name = ExpandTilde(filename);
   std::string path = name;
@@ -1006,6 +1033,10 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
     }
   }
   OpenedMakefile in(path);
+  // GNU make's eval_makefile: out of descriptors or memory is fatal, at the line that asked.
+  if (in.fd < 0 && (in.err == EMFILE || in.err == ENFILE || in.err == ENOMEM)) {
+    Fatal(reading_loc_, strerror(in.err));
+  }
   bool searched = false;
   // Only an included makefile (`include`, MAKEFILES) is looked for along the include path,
   // never a -f or default one.
@@ -1051,17 +1082,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   if (parses_ != nullptr && have_stat) parsed = parses_->Find(before);
   if (parsed == nullptr) {
     int64_t started = RealtimeNs();
-    std::string text;
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(in.fd, buf, sizeof buf)) != 0) {
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        break;  // as a stream read: what was read so far is the makefile
-      }
-      text.append(buf, static_cast<size_t>(n));
-    }
-    parsed = ParseMakefile(text);
+    parsed = ParseMakefile(ReadWholeFile(in.fd));
     struct stat after;
     if (parses_ != nullptr && have_stat && fstat(in.fd, &after) == 0)
       parses_->Offer(before, after, started, parsed);

@@ -240,6 +240,7 @@ void JobRunner::NewJob(File* f) {
   StartWaitingJobs();
   auto c = std::make_unique<Child>();
   c->file = f;
+  c->dontcare = f->dontcare;
   std::vector<std::string> raw;
   if (m_->one_shell_) {
     std::string t = f->cmds->text;
@@ -406,7 +407,16 @@ void JobRunner::StartJobCommand(Child* c) {
       line = StripOneShellPrefixes(line);
     }
     c->pending = rest;
-    bool empty = TrimSpace(line).empty();
+    // GNU's construct_command_argv finds no command in a line of blanks and
+    // backslash-newlines: nothing is echoed or run, and -q does not count it.
+    bool empty = true;
+    for (size_t i = 0; i < line.size() && empty; ++i) {
+      if (line[i] == '\\' && !m_->one_shell_ && i + 1 < line.size() && line[i + 1] == '\n') {
+        ++i;
+      } else if (!IsSpace(line[i])) {
+        empty = false;
+      }
+    }
     if (!empty && m_->opts_.question && !recurse) {
       f->update_status = UpdateStatus::kQuestion;
       m_->NoticeFinishedFile(f);
@@ -771,7 +781,7 @@ void JobRunner::ReapChildren(bool block, bool err) {
     }
     bool child_failed = exit_sig != 0 || exit_code != 0;
     File* f = c->file;
-    bool dontcare = f->dontcare;
+    bool dontcare = c->dontcare;
     if (child_failed && m_->opts_.question && c->recursive && exit_sig == 0 && exit_code == 1) {
       f->update_status = UpdateStatus::kQuestion;
       m_->NoticeFinishedFile(f);

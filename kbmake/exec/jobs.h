@@ -35,6 +35,9 @@ struct Child {
   // current command line writes to them.
   OutputContext sync;
   bool syncout = false;
+  /// The file's dontcare flag when the job was made: a prerequisite of a makefile that may
+  /// be missing has it only while being updated (GNU make caches it in the child too).
+  bool dontcare = false;
   // --build-trace: when its first command started (-1: none yet), its lane, and how it ended.
   int64_t trace_start = -1;
   // When the recipe's last process so far was reaped (trace clock), -1 before: the recipe

@@ -154,6 +154,15 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     if (!found.empty()) {
       file->hname = found;
       NoteFileRehash(file, found);
+      // GNU make's rehash_file merges this entry into an existing one of the found name
+      // (a makefile read through -I, say). kbmake keeps both, so this one takes what the
+      // merged entry would have: the other's intermediate/secondary state (not merged by
+      // GNU) and the union of precious; an .INTERMEDIATE name is then not removed.
+      if (File* other = LookupFile(found); other != nullptr && other != file) {
+        file->intermediate = other->intermediate;
+        file->secondary = other->secondary;
+        file->precious = other->precious = file->precious || other->precious;
+      }
       mtime = NameMtime(found);
       if (InGpath(found, file->name)) file->name = found;
     }

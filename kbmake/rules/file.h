@@ -37,6 +37,10 @@ struct Dep {
   bool ignore_mtime = false;
   bool dontcare = false;
   bool extra = false;  // from .EXTRA_PREREQS: not in any automatic variable
+  /// A static pattern rule's prerequisites waiting for the second expansion: the stem of
+  /// that rule, which `$*` means while they are expanded (a file may have several such
+  /// rules, each with its own stem).
+  std::shared_ptr<const std::string> stem;
 };
 
 /// Timestamps: nanoseconds since the epoch plus kFirstRealTime, or a special value.

@@ -230,6 +230,8 @@ std::vector<Dep> Make::SplitPrereqs(std::string_view text, std::string_view stem
         std::string n;
         p.Apply(stem, &n);
         name = std::move(n);
+        // GNU make's enter_prereqs: a prerequisite that became empty is dropped.
+        if (name.empty()) return;
       }
     }
     Dep d;
@@ -435,7 +437,11 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
     // target the pattern does not match ($* and -p show it).
     if (pattern) f->stem = matched ? std::string(stem) : name;
     if (pattern && matched && two_expand) {
-      for (Dep& d : these) d.staticpattern = true;
+      auto shared_stem = std::make_shared<const std::string>(stem);
+      for (Dep& d : these) {
+        d.staticpattern = true;
+        d.stem = shared_stem;
+      }
       f->stem = std::string(stem);
     }
     for (Dep& d : these) {
@@ -638,8 +644,12 @@ void Make::ExpandDeps(File* f) {
       }
       name = n;
     }
+    // GNU make's expand_deps: $* is the stem of the static pattern rule this entry came
+    // from while it is expanded.
+    if (d.stem != nullptr) f->stem = *d.stem;
     SetFileVariables(f);
     std::string e = ExpandForFile(name, f);
+    if (d.stem != nullptr) f->stem = file_stem;
     std::vector<Dep> nds = SplitPrereqs(e, {});
     for (Dep& nd : nds) {
       nd.file = EnterFile(nd.name);
@@ -714,7 +724,6 @@ void Make::SnapDeps() {
       for (Dep& d : g->deps)
         if (!d.file) d.file = EnterFile(d.name);
   }
-  AddExtraPrereqs();
   auto each_dep = [&](const char* name, auto fn) {
     File* f = LookupFile(name);
     for (; f; f = f->prev)
@@ -757,6 +766,9 @@ void Make::SnapDeps() {
   }
   if (File* f = LookupFile(".NOTPARALLEL"); f && f->is_target) not_parallel_ = true;
   if (File* f = LookupFile(".DELETE_ON_ERROR"); f && f->is_target) delete_on_error_ = true;
+  // Last, as GNU make's snap_file: the special targets above have their own prerequisites
+  // only (.PHONY's extra prerequisites do not become phony).
+  AddExtraPrereqs();
 }
 
 }  // namespace kbmake
