@@ -38,9 +38,14 @@ Timestamp StatTime(const struct stat& st) { return MakeTimestamp(st.st_mtim.tv_s
 
 Timestamp Make::NameMtime(const std::string& name) {
   struct stat st;
-  if (StatName(name, &st) != 0) return kNonexistentTime;
-  Timestamp mtime = StatTime(st);
+  Timestamp mtime = kNonexistentTime;
+  if (StatName(name, &st) == 0) {
+    mtime = StatTime(st);
+  } else if (!opts_.check_symlinks) {
+    return kNonexistentTime;
+  }
   if (opts_.check_symlinks) {
+    // (A dangling link has the time of the links themselves, as in GNU make's name_mtime.)
     // -L: the newest of the target and every link leading to it.
     std::string p = name;
     for (int i = 0; i < 40; ++i) {
@@ -163,7 +168,7 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
         file->secondary = other->secondary;
         file->precious = other->precious = file->precious || other->precious;
       }
-      mtime = NameMtime(found);
+      mtime = vm == kOldTime || vm == kNewTime ? vm : NameMtime(found);
       if (InGpath(found, file->name)) file->name = found;
     }
   }
@@ -259,6 +264,14 @@ std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
   auto try_dirs = [&](const std::vector<std::string>& dirs) -> std::string {
     for (const std::string& d : dirs) {
       std::string cand = d + "/" + std::string(file);
+      // A candidate given with -o or -W is found with that time, existing or not (GNU's
+      // selective_vpath_search). GNU also takes any other candidate the makefiles mention
+      // (merging the two entries); kbmake does not (docs/DIFFERENCES.md).
+      if (File* f = LookupFile(cand);
+          f != nullptr && (f->last_mtime == kOldTime || f->last_mtime == kNewTime)) {
+        if (mtime) *mtime = f->last_mtime;
+        return cand;
+      }
       if (dir_cache_.Exists(cand)) {
         if (mtime) *mtime = NameMtime(cand);
         return cand;
