@@ -416,7 +416,11 @@ class Make {
 
   // ---- graph (graph/) ----
   bool PatternSearch(File* file, bool archive, int depth, int recursions);
-  std::string VpathSearch(std::string_view file, Timestamp* mtime);
+  /// GNU make's vpath_search: the name `file` is found under along the vpath directives
+  /// (in order) and VPATH, or "". *vpath_index/*path_index (when given): which directive
+  /// (VPATH counts as the one after the last) and which of its directories.
+  std::string VpathSearch(std::string_view file, Timestamp* mtime,
+                          unsigned* vpath_index = nullptr, unsigned* path_index = nullptr);
   void BuildVpathLists();
   bool InGpath(const std::string& found, const std::string& name);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);

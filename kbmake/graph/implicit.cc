@@ -68,9 +68,17 @@ Timestamp Make::NameMtime(const std::string& name) {
 }
 
 std::string Make::LibrarySearch(const std::string& lib, Timestamp* mtime) {
+  // GNU make's library_search: for each .LIBPATTERNS element, the name in the current
+  // directory ends the search; otherwise the "earliest" find wins, as a linker would choose:
+  // the lowest vpath directive, then directory, and the standard directories after all
+  // vpath finds.
+  // "/lib", "/usr/lib" and LIBDIR, as Debian configures GNU make 4.3 for x86_64.
+  static const char* const kStdDirs[] = {"/lib", "/usr/lib", "/usr/lib/x86_64-linux-gnu"};
+  constexpr unsigned kStdFirst = ~0u - static_cast<unsigned>(std::size(kStdDirs));
   std::string name = lib.substr(2);
   std::string pats = Expand("$(.LIBPATTERNS)");
   std::string best;
+  unsigned best_vpath = 0, best_path = 0;
   for (auto w : SplitWords(pats)) {
     Pattern p = Pattern::Parse(w);
     if (!p.has_percent) {
@@ -84,23 +92,26 @@ std::string Make::LibrarySearch(const std::string& lib, Timestamp* mtime) {
       *mtime = m;
       return libname;
     }
-    if (best.empty()) {
-      Timestamp vm = kUnknownTime;
-      std::string f = VpathSearch(libname, &vm);
-      if (!f.empty()) {
-        best = f;
-        *mtime = vm;
-        continue;
+    Timestamp vm = kUnknownTime;
+    unsigned vpath_index = 0, path_index = 0;
+    std::string f = VpathSearch(libname, &vm, &vpath_index, &path_index);
+    if (!f.empty() && (best.empty() || vpath_index < best_vpath ||
+                       (vpath_index == best_vpath && path_index < best_path))) {
+      best = f;
+      best_vpath = vpath_index;
+      best_path = path_index;
+      *mtime = vm;
+    }
+    unsigned std_index = kStdFirst;
+    for (const char* dir : kStdDirs) {
+      std::string cand = std::string(dir) + "/" + libname;
+      Timestamp dm = NameMtime(cand);
+      if (dm != kNonexistentTime && (best.empty() || std_index < best_vpath)) {
+        best = cand;
+        best_vpath = std_index;
+        *mtime = dm;
       }
-      for (const char* dir : {"/lib", "/usr/lib", "/usr/lib"}) {
-        std::string cand = std::string(dir) + "/" + libname;
-        Timestamp dm = NameMtime(cand);
-        if (dm != kNonexistentTime) {
-          best = cand;
-          *mtime = dm;
-          break;
-        }
-      }
+      ++std_index;
     }
   }
   return best;
@@ -258,11 +269,15 @@ void Make::BuildVpathLists() {
   flush();
 }
 
-std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
+std::string Make::VpathSearch(std::string_view file, Timestamp* mtime, unsigned* vpath_index,
+                              unsigned* path_index) {
   if (file.empty() || file[0] == '/') return {};
   if (vpaths_.empty() && general_vpath_.empty()) return {};
+  if (vpath_index != nullptr) *vpath_index = 0;
   auto try_dirs = [&](const std::vector<std::string>& dirs) -> std::string {
-    for (const std::string& d : dirs) {
+    for (size_t i = 0; i < dirs.size(); ++i) {
+      const std::string& d = dirs[i];
+      if (path_index != nullptr) *path_index = static_cast<unsigned>(i);
       std::string cand = d + "/" + std::string(file);
       // A candidate given with -o or -W is found with that time, existing or not (GNU's
       // selective_vpath_search). GNU also takes any other candidate the makefiles mention
@@ -281,9 +296,11 @@ std::string Make::VpathSearch(std::string_view file, Timestamp* mtime) {
   };
   for (const VpathEntry& e : vpaths_) {
     Pattern p = Pattern::Parse(e.pattern);
-    if (!p.Matches(file, nullptr)) continue;
-    std::string r = try_dirs(e.dirs);
-    if (!r.empty()) return r;
+    if (p.Matches(file, nullptr)) {
+      std::string r = try_dirs(e.dirs);
+      if (!r.empty()) return r;
+    }
+    if (vpath_index != nullptr) ++*vpath_index;
   }
   return try_dirs(general_vpath_);
 }
