@@ -440,9 +440,9 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
           deplist.push_back(std::move(fd));
           return true;
         }
-        std::string vname = VpathSearch(name, nullptr);
-        if (!vname.empty()) {
-          fd.name = vname;
+        // Found through VPATH: the prerequisite keeps its own name (GNU's pattern_search);
+        // updating it finds the VPATH name again, and ignores it if it must be remade.
+        if (!VpathSearch(name, nullptr).empty()) {
           deplist.push_back(std::move(fd));
           return true;
         }
@@ -472,8 +472,18 @@ bool Make::PatternSearch(File* file, bool archive, int depth, int recursions) {
           } else {
             depname = dir + pat.substr(0, pc) + stem + pat.substr(pc + 1);
           }
-          // The substituted name is one prerequisite even if the stem has blanks.
-          if (!check(depname, dep.order_only, dep.name, dep.extra)) failed = true;
+          // The substituted name is one prerequisite even if the stem has blanks; a glob in
+          // it names the files it matches (GNU's PARSE_FILE_SEQ with PARSEFS_ONEWORD), or
+          // itself if it matches none.
+          std::vector<std::string> names;
+          if (HasGlobChars(depname)) names = Glob(depname);
+          if (names.empty()) names.push_back(std::move(depname));
+          for (const std::string& n : names) {
+            if (!check(n, dep.order_only, dep.name, dep.extra)) {
+              failed = true;
+              break;
+            }
+          }
           if (failed) break;
           continue;
         }
