@@ -204,7 +204,8 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
           ")\n");
     }
     version_printed = true;
-    if (opts.print_version && opts.goals.empty() && opts.makefiles.empty()) return 0;
+    // GNU make 4.3 prints the version and exits, whatever else the command line says.
+    if (opts.print_version) return 0;
   }
   FsCache* const fs = build->fs();
   std::string original_dir;

@@ -1,0 +1,1 @@
+touch a.one a.two a.three
