@@ -45,7 +45,7 @@ for who in gnu kbmake; do
     > "$work/$who.log" 2>&1 || true
   rm -rf "$work/work-$who"
   mv work "$work/work-$who" 2>/dev/null || true
-  echo "== $who: $(tail -n 1 "$work/$who.log")"
+  echo "== $who: $(grep -E "(Tests?|Complete|Failed)" "$work/$who.log" | tail -n 1)"
   grep -E "FAILED|Error running" "$work/$who.log" || true
 done
 echo "Logs: $work/{gnu,kbmake}.log; diffs: $work/work-{gnu,kbmake}/*/*.diff*"
