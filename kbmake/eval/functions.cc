@@ -351,8 +351,18 @@ class ScopedVarSet {
   SetList list_;
 };
 
+/// The first whitespace-separated token of `s` (GNU make's next_token + end_of_token, which
+/// foreach and call apply to the name they are given).
+std::string FirstToken(std::string_view s) {
+  size_t b = 0;
+  while (b < s.size() && IsSpace(s[b])) ++b;
+  size_t e = b;
+  while (e < s.size() && !IsSpace(s[e])) ++e;
+  return std::string(s.substr(b, e - b));
+}
+
 void FnForeach(Make* m, Args& a, std::string* out, std::string_view) {
-  std::string var = StripWhitespace(m->Expand(a[0]));
+  std::string var = FirstToken(m->Expand(a[0]));
   std::string list = m->Expand(a[1]);
   ScopedVarSet scope(m);
   Variable* v = scope.Define(var, "");
@@ -414,12 +424,15 @@ void FnAnd(Make* m, Args& a, std::string* out, std::string_view) {
 }
 
 void FnError(Make* m, Args& a, std::string* out, std::string_view name) {
-  if (name == "error") m->Fatal(m->reading_loc(), a[0]);
+  // Several arguments only through $(call info,a,b): GNU make joins them with ", ".
+  std::string msg = a[0];
+  for (size_t i = 1; i < a.size(); ++i) msg += ", " + a[i];
+  if (name == "error") m->Fatal(m->reading_loc(), msg);
   if (name == "warning") {
-    m->Error(m->reading_loc(), a[0]);
+    m->Error(m->reading_loc(), msg);
     return;
   }
-  m->WriteOutput(false, a[0] + "\n");
+  m->WriteOutput(false, msg + "\n");
 }
 
 void FnEval(Make* m, Args& a, std::string* out, std::string_view) {
@@ -577,7 +590,7 @@ void RunFunction(Make* m, const FoundFunction& f, Args& args, std::string* out) 
 }
 
 void FnCall(Make* m, Args& a, std::string* out, std::string_view) {
-  std::string fname(TrimSpace(a[0]));
+  std::string fname = FirstToken(a[0]);
   if (fname.empty()) return;
   size_t len;
   if (FoundFunction f; LookupFunction(m, fname + " ", &len, &f) && len == fname.size()) {
