@@ -88,7 +88,13 @@ void FnFilter(Make*, Args& a, std::string* out, std::string_view name) {
 
 void FnSort(Make*, Args& a, std::string* out, std::string_view) {
   std::vector<std::string_view> words = SplitWords(a[0]);
-  std::sort(words.begin(), words.end());
+  // GNU make's alpha_compare: the first bytes compared as (signed) chars, then strcmp, so
+  // a word starting with a byte >= 0x80 sorts before ASCII ones.
+  std::sort(words.begin(), words.end(), [](std::string_view x, std::string_view y) {
+    const signed char cx = static_cast<signed char>(x[0]), cy = static_cast<signed char>(y[0]);
+    if (cx != cy) return cx < cy;
+    return x < y;
+  });
   words.erase(std::unique(words.begin(), words.end()), words.end());
   JoinWords(words, out);
 }
