@@ -9,9 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
@@ -475,15 +473,31 @@ void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
     if (a.size() > 1) m->Fatal(ErrLoc(m), "file: too many arguments");
     if (fn.empty()) m->Fatal(ErrLoc(m), "file: missing filename");
     std::string path(fn);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // GNU make 4.3's func_file: a missing file reads as nothing, other failures (a
+    // directory: "read: d: Is a directory") are fatal; one trailing "\n" or "\r\n" goes.
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
       if (errno == ENOENT) return;
       m->Fatal(m->reading_loc(), "open: " + path + ": " + strerror(errno));
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    if (!text.empty() && text.back() == '\n') text.pop_back();
+    std::string text;
+    char buf[4096];
+    while (true) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int e = errno;
+        close(fd);
+        m->Fatal(m->reading_loc(), "read: " + path + ": " + strerror(e));
+      }
+      if (n == 0) break;
+      text.append(buf, static_cast<size_t>(n));
+    }
+    close(fd);
+    if (!text.empty() && text.back() == '\n') {
+      text.pop_back();
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+    }
     out->append(text);
     return;
   }

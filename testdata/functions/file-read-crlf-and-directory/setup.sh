@@ -1,0 +1,1 @@
+printf 'a\r\n' > crlf.txt; printf 'b\r\n\r\n' > crlf2.txt; mkdir adir
