@@ -88,6 +88,17 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
     // Like glob(3), a pattern without wildcards is checked with stat, not the snapshot.
     std::string name = Unescape(pattern);
     struct stat st;
+    // glibc's glob("X/") is glob("X", GLOB_MARK): X if it exists, with the slash only if it
+    // is a directory (GNU make: $(wildcard file/) is "file").
+    if (name.size() > 1 && name.back() == '/') {
+      std::string base = name.substr(0, name.size() - 1);
+      if (base.back() == '/') return Glob(base);
+      if (Lstat(base, &st) != 0) return out;
+      bool dir = S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) && stat(base.c_str(), &st) == 0 &&
+                                         S_ISDIR(st.st_mode));
+      out.push_back(dir ? name : base);
+      return out;
+    }
     if (Lstat(name, &st) == 0) out.push_back(name);
     return out;
   }

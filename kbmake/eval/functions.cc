@@ -244,7 +244,8 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
     if (!ArName(word)) {
       // A plain name (a .cmd file of Linux holds hundreds of `$(wildcard include/config/X)`)
       // is what Glob checks with lstat: done here without building a list.
-      if (word[0] != '~' && word.find('\\') == std::string::npos && !HasGlobChars(word)) {
+      if (word[0] != '~' && word.find('\\') == std::string::npos && !HasGlobChars(word) &&
+          word.back() != '/') {
         struct stat st;
         if (m->dir_cache().Lstat(word, &st) == 0) AppendWord(out, word, &first);
         continue;
