@@ -432,6 +432,9 @@ void Reader::DoUndefine(std::string_view rest, Origin origin) {
   std::string_view n = TrimSpace(name);
   if (n.empty()) Fatal("empty variable name");
   Variable* v = m_->global_.Lookup(n);
+  // GNU make's undefine_variable_in_set: under -e an environment variable (imported before
+  // -e was known) becomes an override first, which a makefile's undefine cannot remove.
+  if (v && m_->opts_.env_overrides && v->origin == Origin::kEnv) v->origin = Origin::kEnvOverride;
   if (v && origin >= v->origin) m_->global_.Erase(n);
 }
 
