@@ -230,6 +230,8 @@ class Make {
   void set_current_scope(SetList* s) { current_ = s; }
   /// The global scope's list head: every file's and pattern's scope chain ends there.
   SetList* global_scope() { return &global_list_; }
+  /// --warn-undefined-variables: the warning for a reference to `name`, which is undefined.
+  void WarnUndefined(std::string_view name);
   /// How many numbered arguments the innermost $(call) defined (outer ones are emptied).
   int call_args_max() const { return call_args_max_; }
   void set_call_args_max(int n) { call_args_max_ = n; }
@@ -368,7 +370,6 @@ class Make {
   /// $(IFS) so when it builds a command's argv.
   std::string ExpandQuietlyForFile(std::string_view text, File* file);
   void ReferenceVariable(std::string_view name, std::string* out);
-  void WarnUndefined(std::string_view name);
   void RecursivelyExpand(Variable* v, std::string* out);
   void ExpandVariableValue(Variable* v, std::string* out);
   /// Handles `$(func args)` at text[start] (just after "$(" ) if `name` is a builtin.

@@ -620,6 +620,7 @@ void FnCall(Make* m, Args& a, std::string* out, std::string_view) {
     return;
   }
   Variable* v = m->Lookup(fname);
+  if (v == nullptr) m->WarnUndefined(fname);
   if (v == nullptr || v->value.empty()) return;
   std::string body = "$(" + fname + ")";
   ScopedVarSet scope(m);
