@@ -185,7 +185,9 @@ void SubstRef(std::string_view from, std::string_view to, std::string_view text,
     PatSubst(from, to, text, out);
     return;
   }
-  PatSubst("%" + std::string(from), "%" + std::string(to), text, out);
+  // No unescaped '%': a suffix substitution of the text with its backslashes removed (GNU's
+  // find_percent unescapes "\\%" even when it finds no '%'), the replacement as written.
+  PatSubst("%" + f, "%" + std::string(to), text, out);
 }
 
 bool ParseInteger(std::string_view s, long long* out) {
