@@ -355,7 +355,7 @@ void JobRunner::StartJobCommand(Child* c) {
     }
     size_t idx = c->command_line - 1;
     int flags = f->command_flags;
-    bool recurse = m_->one_shell_ ? f->cmds->any_recurse
+    bool recurse = m_->one_shell_ ? f->cmds->oneshell_recurse
                                   : idx < f->cmds->recurse.size() && f->cmds->recurse[idx];
     bool silent = (flags & 1) != 0 || (idx < f->cmds->silent.size() && f->cmds->silent[idx]);
     c->noerror = (flags & 2) != 0 || (idx < f->cmds->noerror.size() && f->cmds->noerror[idx]);
@@ -808,6 +808,10 @@ void JobRunner::ReapChildren(bool block, bool err) {
           continue;
         }
         if (f->command_state == CmdState::kFinished) {
+          // The remaining lines were all skipped and the file noticed as finished. GNU
+          // make's reap_children notices it once more: under -t, after a `+` line ran,
+          // "touch FILE" is printed (and done) twice.
+          if (m_->opts_.touch) m_->NoticeFinishedFile(f);
           FreeChild(c);
           block = false;
           continue;

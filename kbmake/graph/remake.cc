@@ -519,7 +519,7 @@ void Make::RemakeFile(File* file) {
       file->update_status = UpdateStatus::kFailed;
     }
   } else {
-    if (!opts_.touch || file->cmds->any_recurse) {
+    if (!opts_.touch || file->cmds->Recurses(one_shell_)) {
       jobs_->ExecuteFileCommands(file);
       return;
     }
@@ -534,11 +534,7 @@ void Make::NoticeFinishedFile(File* file) {
   file->command_state = CmdState::kFinished;
   file->updated = true;
   if (opts_.touch && file->update_status == UpdateStatus::kSuccess) {
-    bool all_recursive = file->cmds && file->cmds->any_recurse;
-    if (all_recursive) {
-      for (bool r : file->cmds->recurse)
-        if (!r) all_recursive = false;
-    }
+    bool all_recursive = file->cmds && file->cmds->Recurses(one_shell_, /*all=*/true);
     if (!all_recursive) {
       if (file->phony) {
         file->update_status = UpdateStatus::kSuccess;

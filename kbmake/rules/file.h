@@ -24,6 +24,17 @@ struct Commands {
   std::vector<bool> silent;        // line starts with '@' (before expansion)
   std::vector<bool> noerror;       // line starts with '-' (before expansion)
   bool any_recurse = false;
+  /// Under .ONESHELL the recipe is one line whose flags are the first line's prefix, and it
+  /// is recursive if that prefix has '+' or the text mentions $(MAKE) (GNU chop_commands).
+  bool oneshell_recurse = false;
+  /// Whether any (or, with `all`, every) command line is recursive, as .ONESHELL decides.
+  bool Recurses(bool one_shell, bool all = false) const {
+    if (one_shell) return oneshell_recurse;
+    if (!all) return any_recurse;
+    for (bool r : recurse)
+      if (!r) return false;
+    return !recurse.empty();
+  }
   char recipe_prefix = '\t';
 };
 

@@ -282,6 +282,9 @@ std::shared_ptr<Commands> Make::MakeCommands(const std::string& text, const Loc&
     c->recurse.push_back(recurse);
     c->any_recurse |= recurse;
   }
+  c->oneshell_recurse = (!c->recurse.empty() && c->recurse[0]) ||
+                        text.find("$(MAKE)") != std::string::npos ||
+                        text.find("${MAKE}") != std::string::npos;
   return c;
 }
 
