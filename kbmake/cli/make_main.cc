@@ -107,12 +107,16 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
             bool* out_failed) {
   const std::string program = Basename(inv.argv.empty() ? "make" : inv.argv[0]);
   std::vector<std::string> env = inv.env;
+  // GNU make: MAKELEVEL's value through atoi(), unless it is empty or starts with '-'.
+  auto level_of = [](std::string_view v) {
+    return !v.empty() && v[0] != '-' ? atoi(std::string(v).c_str()) : 0;
+  };
   int makelevel = 0;
   int restarts = 0;
   bool restart_traced = false;
   std::string makeflags, gnumakeflags;
   for (const std::string& e : env) {
-    if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = atoi(e.c_str() + 10);
+    if (e.rfind("MAKELEVEL=", 0) == 0) makelevel = level_of(std::string_view(e).substr(10));
     if (e.rfind("MAKE_RESTARTS=", 0) == 0) {
       // GNU make's encoding: "-N" when the directory line was already printed before the
       // re-exec, so the new process does not print "Entering directory" again.
@@ -131,8 +135,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     std::string storage;
     if (const std::string* home = EnvValue(env, "HOME", &storage)) opts.home = *home;
   }
-  const std::string prefix =
-      makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+  std::string prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
   *prefix_out = prefix;
   auto out = [&](std::string_view s) {
     if (!WriteAll(inv.out_fd, s)) *out_failed = true;
@@ -160,6 +163,17 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   const ParseResult parsed = DecodeSwitches(args, false, &opts, &errors);
   opts.jobs_on_command_line = opts.jobs_given;
   report();
+  // GNU make works out its level after the command line: MAKELEVEL=N there sets it.
+  for (const std::string& a : opts.cmdline_vars) {
+    VarDef def;
+    if (ParseVariableDefinition(a, 0, &def) &&
+        std::string_view(a).substr(def.name_begin, def.name_end - def.name_begin) ==
+            "MAKELEVEL") {
+      makelevel = level_of(TrimLeft(std::string_view(a).substr(def.value_begin)));
+      prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+      *prefix_out = prefix;
+    }
+  }
   if (parsed != ParseResult::kOk) {
     errout(UsageText(program));
     return 2;
