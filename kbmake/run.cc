@@ -254,6 +254,7 @@ void Make::DefineCommandLineVariables() {
     if (!goals_text.empty()) goals_text.push_back(' ');
     // GNU's expand_command_line_file: "~" expanded, a leading "./" dropped (EnterFile).
     File* gf = EnterFile(g[0] == '~' ? ExpandTilde(g) : g);
+    gf->mentioned = true;
     cmd_goals_.push_back(gf);
     goals_text += gf->name;
     gf->cmd_target = true;
@@ -436,6 +437,7 @@ int Make::ReadAndBuild() {
   FinishReading();
   for (const std::string& o : opts_.old_files) {
     File* f = EnterFile(o);
+    f->mentioned = true;
     f->last_mtime = f->mtime_before_update = kOldTime;
     f->updated = true;
     f->update_status = UpdateStatus::kSuccess;
@@ -446,6 +448,7 @@ int Make::ReadAndBuild() {
   auto apply_new_files = [&] {
     for (const std::string& w : opts_.new_files) {
       File* f = EnterFile(w);
+      f->mentioned = true;
       f->last_mtime = f->mtime_before_update = kNewTime;
     }
   };

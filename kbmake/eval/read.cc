@@ -908,6 +908,9 @@ void Reader::RecordTargetVar(const std::vector<std::string>& targets, std::strin
       } else if (f->double_colon) {
         f = f->double_colon;
       }
+      // In GNU make's file table now: a pattern rule's prerequisite of this name "ought to
+      // exist" (so are goals, -o/-W files and makefiles read).
+      f->mentioned = true;
       m_->InitializeFileVariables(f, true);
       SetList* global = m_->current_;
       m_->current_ = f->variables;
@@ -1058,6 +1061,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   // Like GNU make, the name in MAKEFILE_LIST (and of the file entry) is the file entry's
   // (with any leading "./" removed), the one found along the include path if it was searched.
   File* deps_file = EnterFile(path);
+  deps_file->mentioned = true;
   path = deps_file->name;
   // The lines read are located by the name as given, though: GNU make's eval_makefile sets
   // its floc to "the original file name" before it searches (-I d: `inc.mk:3: ...`).

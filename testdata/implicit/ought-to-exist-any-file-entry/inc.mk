@@ -1,0 +1,2 @@
+%.o: %.c ; @echo build $@ from $<
+-include x.c
