@@ -258,14 +258,13 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
   absl::flat_hash_set<std::string_view> seen;
   std::vector<Variable*> order;
   SetList* list = file && file->variables ? file->variables : &global_list_;
-  bool is_parent = false;
+  // Every set of the chain counts, a parent's `private` variables included: GNU make's
+  // target_environment hides them from a prerequisite's expansions, not its environment.
   for (SetList* l = list; l; l = l->next) {
     l->set->ForEach([&](const Variable& cv) {
       Variable* v = const_cast<Variable*>(&cv);
-      if (is_parent && v->private_var) return;
       if (seen.insert(v->name).second) order.push_back(v);
     });
-    is_parent |= l->next_is_parent;
   }
   std::vector<std::string> env;
   for (Variable* v : order) {
