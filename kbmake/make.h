@@ -531,6 +531,7 @@ class Make {
   bool ignore_from_special_ = false, silent_from_special_ = false;
   bool builtin_rules_removed_ = false;
   int makefile_status_ = 0;
+  bool clock_skew_detected_ = false;  // a file's time was in the future (warned once)
   File* current_goal_ = nullptr;  // the goal being updated (for show_goal_error)
   std::string makeflags_at_start_;
   VarSet global_;

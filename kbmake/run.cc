@@ -483,6 +483,9 @@ int Make::ReadAndBuild() {
   Debug(kDbBasic, 0, "Updating goal targets....");
   UpdateStatus st = UpdateGoalChain(goals, false);
   jobs_->WaitAll(false);
+  if (clock_skew_detected_) {
+    Error(nullptr, "warning:  Clock skew detected.  Your build may be incomplete.");
+  }
   RemoveIntermediates(false);
   switch (st) {
     case UpdateStatus::kQuestion:

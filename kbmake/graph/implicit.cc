@@ -186,6 +186,26 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
   if (file->low_resolution_time && mtime >= kFirstRealTime) {
     mtime -= TimestampNanos(mtime);
   }
+  // GNU make's f_mtime: a file from the future is reported once, and the run ends with a
+  // reminder (Make::ReadAndBuild).
+  if (!clock_skew_detected_ && mtime >= kFirstRealTime && mtime != kNewTime && !file->updated) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    const Timestamp now_ts = MakeTimestamp(now.tv_sec, now.tv_nsec);
+    if (now_ts < mtime) {
+      const double from_now = static_cast<double>(TimestampSeconds(mtime) - now.tv_sec) +
+                              (TimestampNanos(mtime) - now.tv_nsec) / 1e9;
+      char buf[100];
+      if (from_now >= 99 && from_now <= static_cast<double>(ULONG_MAX)) {
+        snprintf(buf, sizeof buf, "%lu", static_cast<unsigned long>(from_now));
+      } else {
+        snprintf(buf, sizeof buf, "%.2g", from_now);
+      }
+      Error(nullptr, "Warning: File '" + file->name + "' has modification time " + buf +
+                         " s in the future");
+      clock_skew_detected_ = true;
+    }
+  }
   File* f = file->double_colon ? file->double_colon : file;
   bool propagate = f->updated;
   for (; f; f = f->prev) {

@@ -1,0 +1,1 @@
+touch -d '+1 hour' a; touch -d '+2 hour' Makefile
