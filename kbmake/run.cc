@@ -109,14 +109,12 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
   if (all) {
     // MAKEFLAGS ends with "-- $(MAKEOVERRIDES)": a makefile that empties MAKEOVERRIDES
     // keeps its command-line variables from sub-makes.
-    Variable* mo = global_.Lookup("MAKEOVERRIDES");
-    std::string over = mo ? (mo->recursive ? Expand(mo->value) : mo->value) : "";
-    // In POSIX mode GNU make refers to the command-line variables themselves.
-    if (posix_) {
-      if (!vars.empty()) flags += " -- $(-*-command-variables-*-)";
-    } else if (!TrimSpace(over).empty()) {
-      flags += " -- $(MAKEOVERRIDES)";
-    }
+    // In POSIX mode GNU make refers to the command-line variables themselves. Either is
+    // referred to when its value as written is not empty (a sub-make under -e inherits
+    // MAKEOVERRIDES=${-*-command-variables-*-} and keeps a "-- " with nothing after it).
+    const char* ref = posix_ ? "-*-command-variables-*-" : "MAKEOVERRIDES";
+    Variable* mo = Lookup(ref);
+    if (mo != nullptr && !mo->value.empty()) flags += std::string(" -- $(") + ref + ")";
   }
   Variable* old = global_.Lookup("MAKEFLAGS");
   bool unexported = old && old->export_mode == ExportMode::kNoExport;
