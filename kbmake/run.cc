@@ -105,7 +105,7 @@ void Make::DefineMakeflags(bool all, bool makefiles) {
     DefineGlobal("-*-eval-flags-*-", evals, Origin::kAutomatic, false);
     flags += " $(-*-eval-flags-*-)";
   }
-  std::string vars = DefineCommandVariablesRecord();
+  DefineCommandVariablesRecord();
   if (all) {
     // MAKEFLAGS ends with "-- $(MAKEOVERRIDES)": a makefile that empties MAKEOVERRIDES
     // keeps its command-line variables from sub-makes.
