@@ -94,8 +94,7 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
       std::string base = name.substr(0, name.size() - 1);
       if (base.back() == '/') return Glob(base);
       if (Lstat(base, &st) != 0) return out;
-      bool dir = S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) && stat(base.c_str(), &st) == 0 &&
-                                         S_ISDIR(st.st_mode));
+      const bool dir = Stat(base, &st) == 0 && S_ISDIR(st.st_mode);  // a link to a dir too
       out.push_back(dir ? name : base);
       return out;
     }

@@ -135,7 +135,10 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     std::string storage;
     if (const std::string* home = EnvValue(env, "HOME", &storage)) opts.home = *home;
   }
-  std::string prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+  auto prefix_for = [&program](int level) {
+    return level ? program + "[" + std::to_string(level) + "]" : program;
+  };
+  std::string prefix = prefix_for(makelevel);
   *prefix_out = prefix;
   auto out = [&](std::string_view s) {
     if (!WriteAll(inv.out_fd, s)) *out_failed = true;
@@ -170,7 +173,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
         std::string_view(a).substr(def.name_begin, def.name_end - def.name_begin) ==
             "MAKELEVEL") {
       makelevel = level_of(TrimLeft(std::string_view(a).substr(def.value_begin)));
-      prefix = makelevel ? program + "[" + std::to_string(makelevel) + "]" : program;
+      prefix = prefix_for(makelevel);
       *prefix_out = prefix;
     }
   }

@@ -45,8 +45,8 @@ Timestamp Make::NameMtime(const std::string& name) {
     return kNonexistentTime;
   }
   if (opts_.check_symlinks) {
-    // (A dangling link has the time of the links themselves, as in GNU make's name_mtime.)
-    // -L: the newest of the target and every link leading to it.
+    // -L: the newest of the target and every link leading to it (a dangling link: the
+    // links' own times, as in GNU make's name_mtime).
     std::string p = name;
     for (int i = 0; i < 40; ++i) {
       struct stat lst;
