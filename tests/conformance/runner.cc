@@ -59,6 +59,7 @@ struct Options {
   int timeout_secs = kDefaultTimeoutSecs;
   bool verbose = false;
   bool shell_memo = false;  // test mode: every case runs kbmake with its $(shell) memo on
+  bool recursive_only = false;  // only the cases that may start a sub-make (RunsSubMake)
   std::string testdata;
 };
 
@@ -124,7 +125,8 @@ uint64_t Fnv1a64(const std::string& data) {
 
 void Usage() {
   std::cerr << "usage: kbmake-conformance --make=PATH [--record] [--filter=SUBSTR] [-j N]\n"
-               "                          [--timeout=SECS] [--verbose] [--shell-memo] TESTDATA_DIR\n";
+               "                          [--timeout=SECS] [--verbose] [--shell-memo]\n"
+               "                          [--recursive-only] TESTDATA_DIR\n";
 }
 
 bool ParseInt(absl::string_view text, int* out) {
@@ -144,6 +146,8 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
       opt.verbose = true;
     } else if (arg == "--shell-memo") {
       opt.shell_memo = true;
+    } else if (arg == "--recursive-only") {
+      opt.recursive_only = true;
     } else if (absl::ConsumePrefix(&arg, "--filter=")) {
       opt.filter = std::string(arg);
     } else if (absl::ConsumePrefix(&arg, "--timeout=")) {
@@ -174,6 +178,38 @@ bool IsCaseDir(const fs::path& dir) {
          fs::exists(dir / "expected");
 }
 
+bool IsControlFile(const std::string& name) {
+  for (const char* control : kControlFiles) {
+    if (name == control) return true;
+  }
+  return false;
+}
+
+// Whether a case may start a sub-make: one of its inputs (all files but the control files,
+// searched recursively) says "MAKE" outside the harness's "@MAKE@" placeholder. A sub-make is
+// started through $(MAKE), ${MAKE}, $(MAKE_COMMAND) or a variable made from them, all of which
+// contain the word; the test over-selects (MAKEFLAGS, MAKELEVEL, ...), which costs only time.
+// The top-level command (`cmd`) starts the program under test, never a sub-make.
+bool RunsSubMake(const fs::path& case_dir) {
+  for (const auto& top : fs::directory_iterator(case_dir)) {
+    if (IsControlFile(top.path().filename().string())) continue;
+    std::vector<fs::path> files;
+    if (top.is_directory()) {
+      for (const auto& e : fs::recursive_directory_iterator(top.path())) {
+        if (e.is_regular_file()) files.push_back(e.path());
+      }
+    } else if (top.is_regular_file()) {
+      files.push_back(top.path());
+    }
+    for (const fs::path& file : files) {
+      std::string text = ReadFile(file).value_or("");
+      RE2::GlobalReplace(&text, "@MAKE@", "");
+      if (absl::StrContains(text, "MAKE")) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Case> DiscoverCases(const Options& opt) {
   std::vector<Case> cases;
   for (const auto& category : fs::directory_iterator(opt.testdata)) {
@@ -183,6 +219,7 @@ std::vector<Case> DiscoverCases(const Options& opt) {
       std::string name = absl::StrCat(category.path().filename().string(), "/",
                                       entry.path().filename().string());
       if (!opt.filter.empty() && !absl::StrContains(name, opt.filter)) continue;
+      if (opt.recursive_only && !RunsSubMake(entry.path())) continue;
       cases.push_back({name, fs::absolute(entry.path())});
     }
   }
@@ -192,13 +229,6 @@ std::vector<Case> DiscoverCases(const Options& opt) {
 }
 
 // ---------------------------------------------------------------- sandbox preparation
-
-bool IsControlFile(const std::string& name) {
-  for (const char* control : kControlFiles) {
-    if (name == control) return true;
-  }
-  return false;
-}
 
 // Copies the case's inputs (everything but the control files) into `work`.
 void CopyInputs(const fs::path& case_dir, const fs::path& work) {
