@@ -424,6 +424,11 @@ class Make {
                           unsigned* vpath_index = nullptr, unsigned* path_index = nullptr);
   void BuildVpathLists();
   bool InGpath(const std::string& found, const std::string& name);
+  /// GNU make's rehash_file onto an existing entry: `from`, found through VPATH as
+  /// `to_hname`, is merged into `to` (recipe, prerequisites, variables, flags) and renamed.
+  void MergeRenamedFile(File* from, File* to, const std::string& to_hname);
+  /// Gives `file` its own (empty) target-variable set if it has none yet.
+  void EnsureFileVarSet(File* file);
   void SetVpath(std::string_view pattern, std::string_view dirs, bool have_pattern);
   /// GNU make's file_exists_p, archive members included.
   bool FileExists(const std::string& name);
@@ -572,6 +577,7 @@ class Make {
     size_t entered;  // file_order_.size() when it happened
     File* file;
     std::string name;
+    bool merged = false;  // the file left the table, merged into the entry of that name
   };
   std::vector<FileRehash> file_rehashes_;
   std::vector<std::unique_ptr<File>> extra_files_;  // :: chain members

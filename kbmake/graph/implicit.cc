@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "kbmake/base/archive.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/make.h"
@@ -168,19 +169,26 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
       found = LibrarySearch(file->name, &vm);
     }
     if (!found.empty()) {
-      file->hname = found;
-      NoteFileRehash(file, found);
-      // GNU make's rehash_file merges this entry into an existing one of the found name
-      // (a makefile read through -I, say). kbmake keeps both, so this one takes what the
-      // merged entry would have: the other's intermediate/secondary state (not merged by
-      // GNU) and the union of precious; an .INTERMEDIATE name is then not removed.
-      if (File* other = LookupFile(found); other != nullptr && other != file) {
-        file->intermediate = other->intermediate;
-        file->secondary = other->secondary;
-        file->precious = other->precious = file->precious || other->precious;
+      file->builtin = false;
+      // GNU's table is keyed by the exact name ("./x" is not "x" there, unlike lookup_file).
+      File* other = absl::StartsWith(found, "./") ? nullptr : LookupFile(found);
+      if (other != nullptr) other = CheckRenamed(other);
+      if (other != nullptr && other != file && InFileTable(other)) {
+        // GNU make's rehash_file: an entry of the found name exists; this one is merged
+        // into it and is that entry from now on (callers follow CheckRenamed).
+        MergeRenamedFile(file, other, found);
+        file = other;
+      } else {
+        file->hname = found;
+        NoteFileRehash(file, found);
       }
       mtime = vm == kOldTime || vm == kNewTime ? vm : NameMtime(found);
-      if (InGpath(found, file->name)) file->name = found;
+      if (InGpath(found, file->name)) {
+        // GNU's rename_file: the found name becomes the name too.
+        for (File* f = file->double_colon ? file->double_colon : file; f; f = f->prev) {
+          f->name = found;
+        }
+      }
     }
   }
   if (file->low_resolution_time && mtime >= kFirstRealTime) {
@@ -216,6 +224,69 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     if (f->updated == propagate) f->last_mtime = mtime;
   }
   return mtime;
+}
+
+void Make::MergeRenamedFile(File* from, File* to, const std::string& to_hname) {
+  // GNU make 4.3's rehash_file, when the new name is already in the file table.
+  file_rehashes_.push_back(FileRehash{file_order_.size(),
+                                      from->double_colon ? from->double_colon : from, to_hname,
+                                      /*merged=*/true});
+  for (File* f = from->double_colon ? from->double_colon : from; f; f = f->prev) {
+    f->hname = to_hname;
+  }
+  if (from->cmds != nullptr) {
+    if (to->cmds == nullptr) {
+      to->cmds = from->cmds;
+    } else if (from->cmds != to->cmds) {
+      // Two recipes: the one of the rule naming this file wins, with a message.
+      const Loc* at = &from->cmds->loc;
+      if (to->cmds->loc.valid()) {
+        Error(at, "Recipe was specified for file '" + from->name + "' at " +
+                      *to->cmds->loc.file + ":" + std::to_string(to->cmds->loc.line) + ",");
+      } else {
+        Error(at, "Recipe for file '" + from->name + "' was found by implicit rule search,");
+      }
+      Error(at, "but '" + from->name + "' is now considered the same file as '" + to_hname +
+                    "'.");
+      Error(at, "Recipe for '" + to_hname + "' will be ignored in favor of the one for '" +
+                    from->name + "'.");
+    }
+  }
+  to->deps.insert(to->deps.end(), from->deps.begin(), from->deps.end());
+  if (from->vars != nullptr && from->vars->size() > 0) {
+    // merge_variable_sets: the other entry's own variables win.
+    EnsureFileVarSet(to);
+    from->vars->ForEach([&](const Variable& v) {
+      bool created = false;
+      Variable* nv = to->vars->Intern(v.name, &created);
+      if (created) *nv = v;
+    });
+  }
+  if (to->double_colon != nullptr && from->is_target && from->double_colon == nullptr) {
+    Fatal(nullptr, "can't rename single-colon '" + from->name + "' to double-colon '" +
+                       to_hname + "'");
+  }
+  if (to->double_colon == nullptr && from->double_colon != nullptr) {
+    if (to->is_target) {
+      Fatal(nullptr, "can't rename double-colon '" + from->name + "' to single-colon '" +
+                         to_hname + "'");
+    }
+    to->double_colon = from->double_colon;
+  }
+  // "Kludge so -W wins on a file that gets vpathized."
+  if (from->last_mtime > to->last_mtime) to->last_mtime = from->last_mtime;
+  to->mtime_before_update = from->mtime_before_update;
+  to->precious |= from->precious;
+  to->tried_implicit |= from->tried_implicit;
+  to->updating |= from->updating;
+  to->updated |= from->updated;
+  to->is_target |= from->is_target;
+  to->cmd_target |= from->cmd_target;
+  to->phony |= from->phony;
+  to->loaded |= from->loaded;
+  to->ignore_vpath |= from->ignore_vpath;
+  to->builtin = false;
+  from->renamed = to;
 }
 
 bool Make::InGpath(const std::string& found, const std::string& name) {
@@ -294,17 +365,22 @@ std::string Make::VpathSearch(std::string_view file, Timestamp* mtime, unsigned*
   if (file.empty() || file[0] == '/') return {};
   if (vpaths_.empty() && general_vpath_.empty()) return {};
   if (vpath_index != nullptr) *vpath_index = 0;
+  // GNU's selective_vpath_search: a candidate the makefiles mention is found without looking
+  // at the disk, if FILE is not a target itself or the candidate is one too.
+  const File* self = LookupFile(file);
+  const bool not_target = self == nullptr || !self->is_target;
   auto try_dirs = [&](const std::vector<std::string>& dirs) -> std::string {
     for (size_t i = 0; i < dirs.size(); ++i) {
       const std::string& d = dirs[i];
       if (path_index != nullptr) *path_index = static_cast<unsigned>(i);
       std::string cand = d + "/" + std::string(file);
-      // A candidate given with -o or -W is found with that time, existing or not (GNU's
-      // selective_vpath_search). GNU also takes any other candidate the makefiles mention
-      // (merging the two entries); kbmake does not (docs/DIFFERENCES.md).
       if (File* f = LookupFile(cand);
-          f != nullptr && (f->last_mtime == kOldTime || f->last_mtime == kNewTime)) {
-        if (mtime) *mtime = f->last_mtime;
+          f != nullptr && InFileTable(f) && (not_target || f->is_target)) {
+        // Found with -o's or -W's time, else with a time the caller asks the disk for.
+        if (mtime) {
+          *mtime = f->last_mtime == kOldTime || f->last_mtime == kNewTime ? f->last_mtime
+                                                                           : kUnknownTime;
+        }
         return cand;
       }
       if (dir_cache_.Exists(cand)) {

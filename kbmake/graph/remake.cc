@@ -145,6 +145,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
       current_goal_ = g.file;
       for (File* file = head; file; file = file->prev) {
         file->dontcare = g.dontcare;
+        file = CheckRenamed(file);
         if (makefiles) {
           if (file->cmd_target) {
             opts_.touch = t;
@@ -156,6 +157,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
         }
         int ocommands = commands_started_;
         UpdateStatus fail = UpdateFile(file, makefiles ? 1 : 0);
+        file = CheckRenamed(file);
         if (commands_started_ > ocommands) g.changed = true;
         stop = false;
         if ((fail != UpdateStatus::kSuccess || file->updated) &&
@@ -165,6 +167,7 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
             stop = opts_.question && !opts_.keep_going && !makefiles;
           } else {
             Timestamp mtime = makefiles ? FileMtime(file, false) : FileMtime(file, true);
+            file = CheckRenamed(file);
             if (file->updated && g.changed && mtime != file->mtime_before_update) {
               if (!makefiles || (!opts_.dry_run && !opts_.question)) {
                 status = UpdateStatus::kSuccess;
@@ -222,6 +225,7 @@ UpdateStatus Make::UpdateFile(File* file, int depth) {
   for (; f; f = f->prev) {
     f->considered_pass = considered_;
     UpdateStatus nw = UpdateFile1(f, depth);
+    f = CheckRenamed(f);
     if (nw != UpdateStatus::kSuccess && !opts_.keep_going) return nw;
     if (f->command_state == CmdState::kRunning || f->command_state == CmdState::kDepsRunning) {
       return UpdateStatus::kSuccess;
@@ -279,9 +283,12 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
   UpdateStatus dep_status = UpdateStatus::kSuccess;
   ++depth;
   UpdHead(file)->updating = true;
+  File* const ofile = file;  // a VPATH find may merge it into another entry (GNU's ofile)
   if (file->phony || !file->intermediate) {
     dep_status = UpdateFile(file, depth);
+    file = CheckRenamed(file);
     Timestamp mtime = FileMtime(file, true);
+    file = CheckRenamed(file);
     if (mtime == kNonexistentTime || mtime > this_mtime) *must_make = true;
   } else {
     if (!file->phony && file->cmds == nullptr && !file->tried_implicit) {
@@ -291,7 +298,9 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
     if (file->cmds == nullptr && !file->is_target && default_file_ && default_file_->cmds) {
       file->cmds = default_file_->cmds;
     }
+    file = CheckRenamed(file);
     Timestamp mtime = FileMtime(file, true);
+    file = CheckRenamed(file);
     if (mtime != kNonexistentTime && mtime > this_mtime) {
       *must_make = true;
     } else {
@@ -314,6 +323,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
         UpdateStatus s = CheckDep(d.file, depth, this_mtime, &maybe_make);
         if (s > dep_status) dep_status = s;
         if (!file->deps[i].order_only) *must_make = maybe_make;
+        file->deps[i].file = CheckRenamed(file->deps[i].file);
         if (dep_status != UpdateStatus::kSuccess && !opts_.keep_going) break;
         File* df = file->deps[i].file;
         if (df->command_state == CmdState::kRunning ||
@@ -326,6 +336,7 @@ UpdateStatus Make::CheckDep(File* file, int depth, Timestamp this_mtime, bool* m
     }
   }
   UpdHead(file)->updating = false;
+  UpdHead(ofile)->updating = false;
   return dep_status;
 }
 
@@ -350,7 +361,9 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   file->no_diag = file->dontcare;
   ++depth;
   UpdHead(file)->updating = true;
+  File* const ofile = file;  // a VPATH find may merge it into another entry (GNU's ofile)
   Timestamp this_mtime = FileMtime(file, true);
+  file = CheckRenamed(file);
   bool noexist = this_mtime == kNonexistentTime;
   if (noexist) Debug(kDbBasic, depth, "File '" + file->name + "' does not exist.");
   if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
@@ -372,7 +385,9 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     for (size_t i = 0; i < af->deps.size();) {
       Dep* d = &af->deps[i];
       if (!d->file) d->file = EnterFile(d->name);
+      d->file = CheckRenamed(d->file);
       Timestamp mtime = FileMtime(d->file, true);
+      d->file = CheckRenamed(d->file);
       if (UpdHead(d->file)->updating) {
         Error(nullptr,
               "Circular " + file->name + " <- " + d->file->name + " dependency dropped.");
@@ -388,6 +403,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
       if (nw > dep_status) dep_status = nw;
       if (updating_makefiles_) d->file->dontcare = saved_dontcare;
       if (!d->order_only) must_make = maybe_make;
+      d->file = CheckRenamed(d->file);
       File* f = d->file->double_colon ? d->file->double_colon : d->file;
       for (; f; f = f->prev) {
         running |= f->command_state == CmdState::kRunning ||
@@ -407,12 +423,14 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
       Dep& d = file->deps[i];
       if (!d.file->intermediate) continue;
       Timestamp mtime = FileMtime(d.file, true);
+      d.file = CheckRenamed(d.file);
       d.file->parent = file;
       bool saved_dontcare = d.file->dontcare;
       if (updating_makefiles_) d.file->dontcare = file->dontcare;
       d.file->considered_pass = -1;
       UpdateStatus nw = UpdateFile(d.file, depth);
       if (nw > dep_status) dep_status = nw;
+      file->deps[i].file = CheckRenamed(file->deps[i].file);
       File* df = file->deps[i].file;
       if (updating_makefiles_) df->dontcare = saved_dontcare;
       File* f = df->double_colon ? df->double_colon : df;
@@ -425,6 +443,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
     }
   }
   UpdHead(file)->updating = false;
+  UpdHead(ofile)->updating = false;
   if (running) {
     SetCommandState(file, CmdState::kDepsRunning);
     return UpdateStatus::kSuccess;
@@ -445,6 +464,7 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   bool deps_changed = false;
   for (Dep& d : file->deps) {
     Timestamp d_mtime = FileMtime(d.file, true);
+    d.file = CheckRenamed(d.file);
     if (!d.order_only) {
       if (d_mtime == kNonexistentTime && !d.file->intermediate) must_make = true;
       deps_changed |= d.changed;

@@ -114,8 +114,22 @@ struct File {
   const struct PatternRule* graph_rule = nullptr;
   int graph_rule_index = 0;
 
+  /// The entry this one was merged into when a VPATH search found it under the other's name
+  /// (GNU make's rehash_file); follow it with CheckRenamed().
+  File* renamed = nullptr;
+
   const std::string& hn() const { return hname.empty() ? name : hname; }
 };
+
+/// Whether GNU make has this entry in its file table: kbmake also keeps entries for names it
+/// only looked at, GNU enters the targets and every name a makefile mentions.
+inline bool InFileTable(const File* f) { return f->is_target || f->mentioned; }
+
+/// GNU make's check_renamed: the entry that `f` now is, after any VPATH merges.
+inline File* CheckRenamed(File* f) {
+  while (f->renamed != nullptr) f = f->renamed;
+  return f;
+}
 
 /// A pattern rule (or a converted suffix rule).
 struct PatternRule {

@@ -78,6 +78,13 @@ std::vector<File*> Make::FilesInGnuOrder() const {
     for (; r < file_rehashes_.size() && file_rehashes_[r].entered <= entered; ++r) {
       const FileRehash& fr = file_rehashes_[r];
       auto it = hashes.find(fr.file);
+      if (fr.merged) {  // merged into another entry: it leaves the table
+        if (it != hashes.end()) {
+          table.Delete(it->second, fr.file);
+          hashes.erase(it);
+        }
+        continue;
+      }
       uint32_t h = GnuJhashString(fr.name);
       if (it == hashes.end() || it->second == h) continue;
       table.Delete(it->second, fr.file);

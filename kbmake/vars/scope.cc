@@ -111,14 +111,17 @@ Variable* Make::DoVariableDefinition(const Loc* loc, std::string_view name,
   return v;
 }
 
+void Make::EnsureFileVarSet(File* file) {
+  if (file->variables != nullptr) return;
+  owned_sets_.push_back(std::make_unique<VarSet>());
+  file->vars = owned_sets_.back().get();
+  owned_lists_.push_back(std::make_unique<SetList>());
+  file->variables = owned_lists_.back().get();
+  file->variables->set = file->vars;
+}
+
 void Make::InitializeFileVariables(File* file, bool reading) {
-  if (file->variables == nullptr) {
-    owned_sets_.push_back(std::make_unique<VarSet>());
-    file->vars = owned_sets_.back().get();
-    owned_lists_.push_back(std::make_unique<SetList>());
-    file->variables = owned_lists_.back().get();
-    file->variables->set = file->vars;
-  }
+  EnsureFileVarSet(file);
   SetList* l = file->variables;
   if (file->double_colon && file->double_colon != file) {
     InitializeFileVariables(file->double_colon, reading);
