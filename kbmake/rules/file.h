@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kbmake/base/loc.h"
@@ -39,6 +40,10 @@ struct Commands {
 };
 
 struct Dep {
+  Dep() = default;
+  /// A prerequisite named `n` as written, with no other property yet.
+  explicit Dep(std::string n) : name(std::move(n)) {}
+
   std::string name;  // as written; for need_2nd_expansion the unexpanded text
   File* file = nullptr;
   bool order_only = false;
