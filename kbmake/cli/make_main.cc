@@ -271,7 +271,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   }
   std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
   if (build->submakes()->enabled()) {
-    runner = MakeSubmakeRunner(build->submakes(), std::move(runner), memo);
+    runner = MakeSubmakeRunner(build->submakes(), std::move(runner), memo, inv.stdout_closed);
   }
   // --build-trace / --summary: one trace for the whole build, started by the first make that
   // asks for it and shared by the sub-makes of the process.
@@ -538,6 +538,10 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
 }  // namespace
 
 int MakeMain(Invocation& inv, Build* build) {
+  // GNU make's output_init registers close_stdout only if stdout is open at start (STREAM_OK):
+  // a make started with stdout closed reports no write error.
+  if (fcntl(inv.out_fd, F_GETFD) == -1 && errno == EBADF) inv.stdout_closed = true;
+  const bool stdout_open = !inv.stdout_closed;
   while (true) {
     std::string prefix;
     bool out_failed = false;
@@ -549,7 +553,7 @@ int MakeMain(Invocation& inv, Build* build) {
       continue;
     }
     // As GNU make's close_stdout at exit: output that could not be written is an error.
-    if (out_failed) {
+    if (out_failed && stdout_open) {
       WriteAll(inv.err_fd, prefix + ": write error: stdout\n");
       return 1;
     }

@@ -228,8 +228,9 @@ void* SubmakeThread(void* p) {
 class SubmakeRunner : public ProcessRunner {
  public:
   SubmakeRunner(SubmakeHost* host, std::unique_ptr<ProcessRunner> real,
-                std::shared_ptr<ShellMemo> memo)
-      : host_(host), real_(std::move(real)), memo_(std::move(memo)) {}
+                std::shared_ptr<ShellMemo> memo, bool stdout_closed)
+      : host_(host), real_(std::move(real)), memo_(std::move(memo)),
+        stdout_closed_(stdout_closed) {}
 
   ~SubmakeRunner() override {
     for (auto& s : subs_) {
@@ -266,6 +267,8 @@ class SubmakeRunner : public ProcessRunner {
       s->inv.in_fd = spec.in_fd >= 0 ? spec.in_fd : 0;
     }
     s->inv.out_fd = spec.out_fd >= 0 ? spec.out_fd : 1;
+    // A process would inherit this make's descriptor 1, closed if it was closed at the start.
+    s->inv.stdout_closed = stdout_closed_ && spec.out_fd < 0;
     s->inv.err_fd = spec.err_fd >= 0 ? spec.err_fd : 2;
     s->cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     s->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -354,6 +357,7 @@ class SubmakeRunner : public ProcessRunner {
   int next_id_ = 1 << 30;
   int bad_stdin_ = -1;
   bool wake_on_signal_ = true;
+  bool stdout_closed_;
 };
 
 }  // namespace
@@ -384,8 +388,10 @@ bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
 
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
                                                  std::unique_ptr<ProcessRunner> real,
-                                                 std::shared_ptr<ShellMemo> memo) {
-  return std::make_unique<SubmakeRunner>(host, std::move(real), std::move(memo));
+                                                 std::shared_ptr<ShellMemo> memo,
+                                                 bool stdout_closed) {
+  return std::make_unique<SubmakeRunner>(host, std::move(real), std::move(memo),
+                                         stdout_closed);
 }
 
 }  // namespace kbmake

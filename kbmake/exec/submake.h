@@ -29,6 +29,10 @@ struct Invocation {
   std::vector<int> inherited_fds;
   /// For a sub-make on a thread: the $(shell) memo of the make that ran it, if it used one.
   std::shared_ptr<class ShellMemo> shell_memo;
+  /// Standard output was not open when this make started (GNU make's STREAM_OK): for a
+  /// sub-make on a thread, inherited from a make whose stdout was closed. No write error is
+  /// then reported for it.
+  bool stdout_closed = false;
 };
 
 /// The build's sub-make runner settings (part of the build-wide object, kbmake/build.h):
@@ -59,9 +63,12 @@ class SubmakeHost {
 /// A ProcessRunner that runs sub-makes of this program on threads and everything else
 /// through `real`. Each thread has its own working directory (unshare(CLONE_FS)), and its
 /// instance its own environment, standard descriptors and exit status. `memo` is the
-/// $(shell) memo of the make owning the runner (passed on to its in-process sub-makes).
+/// $(shell) memo of the make owning the runner (passed on to its in-process sub-makes);
+/// `stdout_closed`, whether that make started with its stdout closed (a sub-make writing to
+/// the same stdout inherits it closed).
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
                                                  std::unique_ptr<ProcessRunner> real,
-                                                 std::shared_ptr<class ShellMemo> memo = nullptr);
+                                                 std::shared_ptr<class ShellMemo> memo = nullptr,
+                                                 bool stdout_closed = false);
 
 }  // namespace kbmake
