@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,10 +99,43 @@ std::string Make::GetEnv(std::string_view name) const {
   return v != nullptr ? *v : "";
 }
 
-std::string Make::ExpandTilde(std::string name) const {
+namespace {
+
+/// The home directory of `user` from the password database, or "" if there is none.
+std::string UserHome(const std::string& user) {
+  struct passwd pw;
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return "";
+  return pw.pw_dir != nullptr ? pw.pw_dir : "";
+}
+
+}  // namespace
+
+std::string Make::ExpandTilde(std::string name) {
   if (name.empty() || name[0] != '~') return name;  // the common case: no lookup
-  std::string storage;
-  return kbmake::ExpandTilde(std::move(name), EnvValue(environ_, "HOME", &storage));
+  // GNU make's tilde_expand.
+  if (name.size() == 1 || name[1] == '/') {
+    // "~": the make variable HOME (expanded, without undefined-variable warnings), else the
+    // environment's, else the login name's home directory.
+    const bool warn = opts_.warn_undefined;
+    opts_.warn_undefined = false;
+    std::string home = Expand("$(HOME)");
+    opts_.warn_undefined = warn;
+    if (home.empty()) home = GetEnv("HOME");
+    if (home.empty()) {
+      char login[256];
+      if (getlogin_r(login, sizeof login) == 0) home = UserHome(login);
+    }
+    return home.empty() ? name : home + name.substr(1);
+  }
+  // "~user" and "~user/rest": that user's home directory, if the user exists.
+  const size_t slash = name.find('/');
+  std::string home = UserHome(name.substr(1, slash == std::string::npos ? std::string::npos
+                                                                         : slash - 1));
+  if (home.empty()) return name;
+  return slash == std::string::npos ? home : home + "/" + name.substr(slash + 1);
 }
 
 void Make::Error(const Loc* loc, std::string_view msg) {

@@ -347,8 +347,10 @@ class Make {
   int StatName(const std::string& name, struct stat* st) { return dir_cache_.Stat(name, st); }
   /// `name` from this make's environment (the one it was started with), or "".
   std::string GetEnv(std::string_view name) const;
-  /// "~" expansion with this make's $HOME.
-  std::string ExpandTilde(std::string name) const;
+  /// GNU make's tilde_expand: "~" and "~/..." with the variable HOME (else the environment's,
+  /// else the login's home), "~user" and "~user/..." from the password database; the name
+  /// unchanged when there is no such directory.
+  std::string ExpandTilde(std::string name);
 
   // ---- variables (vars/) ----
   Variable* LookupInSet(std::string_view name, VarSet* set) { return set->Lookup(name); }
