@@ -269,9 +269,43 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
   }
 }
 
+/// GNU make's abspath(): `name` made absolute against `cwd` without looking at the disk, or
+/// false if it is empty or a component would take it to PATH_MAX (GNU's fixed buffer; the
+/// check is made as each component is added, before any later ".." shortens it).
+bool GnuAbspath(const std::string& cwd, std::string_view name, std::string* path) {
+  constexpr size_t kPathMax = 4096;  // GNU make's GET_PATH_MAX on Linux
+  if (name.empty()) return false;
+  *path = name[0] == '/' ? "/" : cwd;
+  size_t i = 0;
+  while (i < name.size()) {
+    while (i < name.size() && name[i] == '/') ++i;
+    size_t end = name.find('/', i);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view part = name.substr(i, end - i);
+    i = end;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      // Back to the previous component; nothing above the root.
+      if (path->size() > 1) {
+        path->pop_back();
+        while (path->back() != '/') path->pop_back();
+      }
+      continue;
+    }
+    if (path->back() != '/') path->push_back('/');
+    if (path->size() + part.size() >= kPathMax) return false;
+    path->append(part);
+  }
+  if (path->size() > 1 && path->back() == '/') path->pop_back();
+  return true;
+}
+
 void FnAbspath(Make* m, Args& a, std::string* out, std::string_view) {
   bool first = true;
-  for (auto w : SplitWords(a[0])) AppendWord(out, AbsPath(m->starting_dir(), w), &first);
+  std::string path;
+  for (auto w : SplitWords(a[0])) {
+    if (GnuAbspath(m->starting_dir(), w, &path)) AppendWord(out, path, &first);
+  }
 }
 
 void FnRealpath(Make* m, Args& a, std::string* out, std::string_view) {
