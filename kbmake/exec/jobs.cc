@@ -552,8 +552,12 @@ void JobRunner::ChildError(Child* c, int exit_code, int exit_sig, bool coredump,
 void JobRunner::DeleteTarget(File* f, const std::string* on_behalf_of) {
   if (f->precious || f->phony) return;
   if (ArName(f->name)) {
-    // An archive member is never deleted; say so if the recipe may have changed it.
-    if (m_->ArchiveMemberDate(f->name) != TimestampSeconds(f->last_mtime)) {
+    // An archive member is never deleted; say so if the recipe may have changed it. GNU
+    // compares the member's date with the seconds of the time make knew: -1 for a missing
+    // member, and for a time never learnt (unknown) a value no date has (an unsigned
+    // underflow in FILE_TIMESTAMP_S).
+    const bool known = f->last_mtime == kNonexistentTime || f->last_mtime >= kFirstRealTime;
+    if (!known || m_->ArchiveMemberDate(f->name) != TimestampSeconds(f->last_mtime)) {
       std::string pre = on_behalf_of ? "*** [" + *on_behalf_of + "] " : "*** ";
       m_->Error(nullptr, pre + "Archive member '" + f->name + "' may be bogus; not deleted");
     }

@@ -152,9 +152,11 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
       archive = arfile->hname;
     }
     file->low_resolution_time = true;
-    if (armtime == kNonexistentTime) {
-      mtime = kNonexistentTime;
-    } else {
+    // GNU make's f_mtime returns at once when the archive does not exist: nothing is
+    // stored, the member's time stays unknown (and a failed recipe's "may be bogus" check
+    // compares against that).
+    if (armtime == kNonexistentTime) return kNonexistentTime;
+    {
       time_t date = ArMemberDate(archive, member);
       mtime = date == static_cast<time_t>(-1) ? kNonexistentTime : MakeTimestamp(date);
     }
@@ -190,9 +192,6 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
         }
       }
     }
-  }
-  if (file->low_resolution_time && mtime >= kFirstRealTime) {
-    mtime -= TimestampNanos(mtime);
   }
   // GNU make's f_mtime: a file from the future is reported once, and the run ends with a
   // reminder (Make::ReadAndBuild).

@@ -366,8 +366,16 @@ UpdateStatus Make::UpdateFile1(File* file, int depth) {
   file = CheckRenamed(file);
   bool noexist = this_mtime == kNonexistentTime;
   if (noexist) Debug(kDbBasic, depth, "File '" + file->name + "' does not exist.");
-  if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime) {
-    this_mtime += kNanosPerSecond - 1 - TimestampNanos(this_mtime);
+  if (!noexist && file->low_resolution_time && this_mtime >= kFirstRealTime &&
+      this_mtime != kNewTime) {
+    // GNU make: a low-resolution target counts as made at the end of its second (its time
+    // as a prerequisite of others stays the one on disk).
+    const int64_t ns = TimestampNanos(this_mtime);
+    if (ns != 0) {
+      Error(nullptr, "*** Warning: .LOW_RESOLUTION_TIME file '" + file->name +
+                         "' has a high resolution time stamp");
+    }
+    this_mtime += kNanosPerSecond - 1 - ns;
   }
   bool must_make = noexist;
   if (!file->phony && file->cmds == nullptr && !file->tried_implicit) {

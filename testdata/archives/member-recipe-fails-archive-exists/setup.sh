@@ -1,0 +1,2 @@
+#!/bin/sh
+ar rcD lib.a other.o
