@@ -145,21 +145,20 @@ Timestamp Make::FileMtime(File* file, bool search, bool cached) {
     File* arfile = LookupFile(archive);
     if (arfile == nullptr) arfile = EnterFile(archive);
     Timestamp armtime = FileMtime(arfile, search, /*cached=*/false);
-    if (search && !arfile->hname.empty() && arfile->hname != archive) {
+    arfile = CheckRenamed(arfile);
+    if (search && arfile->hn() != archive) {
       // The archive was found through VPATH: so is the member.
-      file->hname = arfile->hname + "(" + member + ")";
+      file->hname = arfile->hn() + "(" + member + ")";
       NoteFileRehash(file, file->hname);
-      archive = arfile->hname;
+      archive = arfile->hn();
     }
     file->low_resolution_time = true;
     // GNU make's f_mtime returns at once when the archive does not exist: nothing is
     // stored, the member's time stays unknown (and a failed recipe's "may be bogus" check
     // compares against that).
     if (armtime == kNonexistentTime) return kNonexistentTime;
-    {
-      time_t date = ArMemberDate(archive, member);
-      mtime = date == static_cast<time_t>(-1) ? kNonexistentTime : MakeTimestamp(date);
-    }
+    time_t date = ArMemberDate(archive, member);
+    mtime = date == static_cast<time_t>(-1) ? kNonexistentTime : MakeTimestamp(date);
   } else {
     mtime = NameMtime(file->name);
   }
