@@ -202,11 +202,11 @@ int ArMemberTouch(const std::string& archive, const std::string& member) {
   if (pos == 0) return 1;
   int fd = open(archive.c_str(), O_RDWR);
   if (fd < 0) return kArIoError;
+  // As GNU make 4.3's ar_member_touch: the member's date becomes the archive's time before
+  // this change (its header is read, the archive stat'ed, the header written back once).
   char hdr[kHeaderSize];
   struct stat st;
-  bool ok = ReadAt(fd, pos, hdr, kHeaderSize) &&
-            pwrite(fd, hdr, kHeaderSize, pos) == static_cast<ssize_t>(kHeaderSize) &&
-            fstat(fd, &st) == 0;
+  bool ok = ReadAt(fd, pos, hdr, kHeaderSize) && fstat(fd, &st) == 0;
   if (ok) {
     char date[kDateField + 1];
     snprintf(date, sizeof date, "%-12lu", static_cast<unsigned long>(st.st_mtime));

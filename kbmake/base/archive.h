@@ -32,8 +32,8 @@ enum ArScanStatus : long {
 /// archive or the member does not exist or the archive is not valid.
 time_t ArMemberDate(const std::string& archive, const std::string& member);
 
-/// GNU make's ar_member_touch(): sets the member's date to the archive's new modification
-/// time. Returns 0 on success, 1 if the member is not there, or a negative ArScanStatus.
+/// GNU make 4.3's ar_member_touch(): sets the member's date to the archive's modification
+/// time from before this write. Returns 0 on success, 1 if the member is not there, or a negative ArScanStatus.
 int ArMemberTouch(const std::string& archive, const std::string& member);
 
 /// Members of `archive` matching the glob `pattern`, as "archive(member)" names sorted
