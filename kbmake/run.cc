@@ -405,17 +405,16 @@ int Make::ReadAndBuild() {
       }
     }
   } else {
-    bool found = false;
+    // GNU make's file_exists_p: the names are looked up in its snapshot of the directory,
+    // which this reads (later $(wildcard)s see "." as it was now), and a dangling symlink
+    // is a makefile that cannot be read.
     for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
-      struct stat st;
-      if (StatName(name, &st) == 0) {
-        int err;
-        EvalMakefile(name, 0, &err);
-        found = true;
+      if (dir_cache_.Exists(name)) {
+        int err = 0;
+        if (!EvalMakefile(name, 0, &err)) Error(nullptr, std::string(name) + ": " + strerror(err));
         break;
       }
     }
-    (void)found;
   }
   reading_makefiles_ = false;
   if (trace_ != nullptr) {
