@@ -27,7 +27,11 @@ const std::string& DepName(const Dep& d) { return d.file ? d.file->name : d.name
 
 void Make::SetCommandState(File* f, CmdState s) {
   f->command_state = s;
-  for (File* a : f->also_make) a->command_state = s;
+  // GNU make's set_command_state only moves the other targets of the rule forward: a target
+  // whose own recipe runs stays running when a rule naming it too waits for prerequisites.
+  for (File* a : f->also_make) {
+    if (s > a->command_state) a->command_state = s;
+  }
 }
 
 namespace {
@@ -134,6 +138,9 @@ UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefile
   UpdateStatus status = UpdateStatus::kNone;
   ++considered_;
   while (!goals.empty()) {
+    // A signal ends the build here too: without children to wait for, nothing else would
+    // look at it (GNU make's handler acts at once).
+    if (int sig = PendingFatalSignal()) jobs_->HandleFatalSignal(sig);
     jobs_->StartWaitingJobs();
     jobs_->ReapChildren(true, false);
     size_t gi = 0;
