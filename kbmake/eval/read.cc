@@ -1058,6 +1058,12 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
       }
     }
   }
+  // A directory found along the include path opens like a file and fails at its first read:
+  // fatal, even for -include, under the name as written (GNU's floc).
+  struct stat found_st;
+  if (searched && fstat(in.fd, &found_st) == 0 && S_ISDIR(found_st.st_mode)) {
+    Fatal(nullptr, name + ": " + strerror(EISDIR));
+  }
   // Like GNU make, the name in MAKEFILE_LIST (and of the file entry) is the file entry's
   // (with any leading "./" removed), the one found along the include path if it was searched.
   File* deps_file = EnterFile(path);
