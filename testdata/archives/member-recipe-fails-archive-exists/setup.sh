@@ -1,2 +1,5 @@
 #!/bin/sh
+# (.o files are not kept in git: made here)
+echo x > m.o
+echo y > other.o
 ar rcD lib.a other.o
