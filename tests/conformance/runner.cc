@@ -43,7 +43,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kDefaultTimeoutSecs = 10;
+constexpr int kDefaultTimeoutSecs = 30;  // a hang is still caught; a loaded machine is not
 constexpr int kDiffLinesPerCase = 40;
 constexpr size_t kDiffLineWidth = 200;               // longer diff lines are cut
 constexpr size_t kMaxCapturedBytes = 16 << 20;       // per stream; the rest is discarded
