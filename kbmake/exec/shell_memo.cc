@@ -173,16 +173,24 @@ bool RunTraced(const ShellCall& call, ExecImage& image, bool verify, std::string
 
 namespace {
 
-// The file: magic, version, entry count, then the index (per entry: key, last use, size and
-// FNV-1a checksum of its bytes), an FNV-1a checksum of everything so far, then each entry's
-// bytes (EncodeEntry) in index order, ending exactly at the end of the file. The index is
-// checked when the file is loaded; an entry's bytes only when the entry is used.
+// The file: magic, version, entry count, then the index (per entry: the FNV-1a hash of its
+// key, last use, size and FNV-1a checksum of its bytes: 32 bytes), an FNV-1a checksum of
+// everything so far, then each entry's bytes (EncodeEntry, which holds the whole key) in index
+// order, ending exactly at the end of the file. The index is checked when the file is loaded;
+// an entry's bytes, and that its key is the one asked for, only when the entry is used. So a
+// load reads only the index: the keys (each holds a whole environment) stay in the entries.
 struct Item {
-  std::string_view key;
+  uint64_t key_hash;
   int64_t last_used;
   std::string_view bytes;
   uint64_t sum;
 };
+
+constexpr size_t kHeaderBytes = 8 + 8 + 8;  // magic, version, count
+constexpr size_t kIndexItemBytes = 8 + 8 + 8 + 8;
+
+// The bytes from the start of a file of `n` entries to the end of its index checksum.
+uint64_t HeadBytes(uint64_t n) { return kHeaderBytes + n * kIndexItemBytes + 8; }
 
 // An entry's bytes in the file, and the index item that describes them (`bytes` is kept
 // by the caller).
@@ -190,7 +198,7 @@ Item ItemOf(const ShellMemoEntry& e, std::string* bytes) {
   ByteWriter w;
   EncodeEntry(e, &w);
   *bytes = std::move(w.bytes());
-  return {e.key, e.last_used, *bytes, Fnv1a64(*bytes)};
+  return {Fnv1a64(e.key), e.last_used, *bytes, Fnv1a64(*bytes)};
 }
 
 std::string EncodeItems(const std::vector<Item>& items, uint64_t version) {
@@ -199,7 +207,7 @@ std::string EncodeItems(const std::vector<Item>& items, uint64_t version) {
   w.U64(version);
   w.U64(items.size());
   for (const Item& it : items) {
-    w.Str(it.key);
+    w.U64(it.key_hash);
     w.I64(it.last_used);
     w.U64(it.bytes.size());
     w.U64(it.sum);
@@ -210,39 +218,52 @@ std::string EncodeItems(const std::vector<Item>& items, uint64_t version) {
 }
 
 struct IndexEntry {
-  std::string key;
+  uint64_t key_hash;
   ShellMemoSlot where;
 };
 
-// Reads the header and index of `bytes`; false if it is not a memo file of this version or
-// the index is damaged (the entries' own bytes are not checked here).
-bool ParseIndex(std::string_view bytes, std::vector<IndexEntry>* index) {
-  index->clear();
-  if (bytes.size() < 8 + 8 + 8 + 8 || bytes.compare(0, 8, std::string_view(kMagic, 8)) != 0)
-    return false;
-  ByteReader r(bytes.substr(8));
-  if (r.U64() != kShellMemoVersion) return false;
+// The entry count of a file starting with `head` (at least kHeaderBytes of it), or -1 if it
+// is not a memo file of this version or cannot hold that many entries in `file_size` bytes.
+int64_t EntryCount(std::string_view head, uint64_t file_size) {
+  if (head.size() < kHeaderBytes || file_size < HeadBytes(0) ||
+      head.compare(0, 8, std::string_view(kMagic, 8)) != 0)
+    return -1;
+  ByteReader r(head.substr(8, 16));
+  if (r.U64() != kShellMemoVersion) return -1;
   uint64_t n = r.U64();
-  if (!r.ok() || n > (bytes.size() / 32)) return false;  // each index entry takes 32 bytes+
+  if (!r.ok() || n > (file_size - HeadBytes(0)) / kIndexItemBytes) return -1;
+  return static_cast<int64_t>(n);
+}
+
+// Reads the header and index from `head`, the first bytes of a file of `file_size` bytes
+// (at least HeadBytes(count) of them); false if it is not a memo file of this version or the
+// index is damaged (the entries' own bytes are not checked here).
+bool ParseIndex(std::string_view head, uint64_t file_size, std::vector<IndexEntry>* index) {
+  index->clear();
+  int64_t count = EntryCount(head, file_size);
+  if (count < 0) return false;
+  uint64_t n = static_cast<uint64_t>(count);
+  size_t index_end = HeadBytes(n) - 8;
+  if (head.size() < HeadBytes(n)) return false;
+  ByteReader r(head.substr(kHeaderBytes, index_end - kHeaderBytes + 8));
   std::vector<IndexEntry> list;
   list.reserve(n);
-  uint64_t total = 0;
+  uint64_t total = 0, body = file_size - HeadBytes(n);
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
     IndexEntry e;
-    e.key = r.Str();
+    e.key_hash = r.U64();
     e.where.last_used = r.I64();
     e.where.size = r.U64();
     e.where.sum = r.U64();
-    if (e.where.size > bytes.size()) return false;  // (so that the sum cannot wrap)
+    if (e.where.size > body) return false;  // (so that the sum cannot wrap)
     total += e.where.size;
-    if (total > bytes.size()) return false;
-    list.push_back(std::move(e));
+    if (total > body) return false;
+    list.push_back(e);
   }
-  size_t index_end = bytes.size() - r.remaining();
   uint64_t sum = r.U64();
-  if (!r.ok() || sum != Fnv1a64(bytes.substr(0, index_end))) return false;
-  if (r.remaining() != total) return false;
-  size_t off = bytes.size() - r.remaining();
+  if (!r.ok() || sum != Fnv1a64(head.substr(0, index_end))) return false;
+  if (total != body) return false;
+  size_t off = HeadBytes(n);
   for (IndexEntry& e : list) {
     e.where.offset = off;
     off += e.where.size;
@@ -251,12 +272,50 @@ bool ParseIndex(std::string_view bytes, std::vector<IndexEntry>* index) {
   return true;
 }
 
-// Decodes one entry's bytes, checking its checksum and its key.
+// Decodes one entry's bytes, checking its checksum and that it is the entry of `key`.
 bool DecodeStored(std::string_view bytes, uint64_t sum, std::string_view key,
                   ShellMemoEntry* e) {
   if (Fnv1a64(bytes) != sum) return false;
   ByteReader r(bytes);
   return DecodeEntry(&r, e) && r.done() && e->key == key;
+}
+
+// `size` bytes of `fd` from `offset` into *out; false on a short read (a file truncated
+// behind our back) or an error.
+bool ReadAt(int fd, uint64_t offset, size_t size, std::string* out) {
+  out->resize(size);
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = pread(fd, out->data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The index of the memo file open on `fd` (reading only its head); false if there is none.
+bool LoadIndex(int fd, std::vector<IndexEntry>* index) {
+  struct stat st;
+  std::string head;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size < HeadBytes(0) || !ReadAt(fd, 0, kHeaderBytes, &head)) return false;
+  int64_t n = EntryCount(head, size);
+  return n >= 0 && ReadAt(fd, 0, HeadBytes(static_cast<uint64_t>(n)), &head) &&
+         ParseIndex(head, size, index);
+}
+
+// The whole file at `path` ("" if it cannot be read).
+std::string ReadWholeFile(const std::string& path) {
+  std::string bytes;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return bytes;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !ReadAt(fd, 0, static_cast<size_t>(st.st_size), &bytes))
+    bytes.clear();
+  close(fd);
+  return bytes;
 }
 
 }  // namespace
@@ -272,11 +331,13 @@ std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries,
 bool DecodeShellMemo(const std::string& bytes, std::vector<ShellMemoEntry>* entries) {
   entries->clear();
   std::vector<IndexEntry> index;
-  if (!ParseIndex(bytes, &index)) return false;
+  if (!ParseIndex(bytes, bytes.size(), &index)) return false;
   for (const IndexEntry& ie : index) {
     ShellMemoEntry e;
     std::string_view b = std::string_view(bytes).substr(ie.where.offset, ie.where.size);
-    if (!DecodeStored(b, ie.where.sum, ie.key, &e) || e.last_used != ie.where.last_used) {
+    ByteReader r(b);
+    if (Fnv1a64(b) != ie.where.sum || !DecodeEntry(&r, &e) || !r.done() ||
+        Fnv1a64(e.key) != ie.key_hash || e.last_used != ie.where.last_used) {
       entries->clear();
       return false;
     }
@@ -293,7 +354,10 @@ std::string ShellMemo::ShardFile(const std::string& dir, const std::string& cwd)
   return dir + "/" + name;
 }
 
-ShellMemo::~ShellMemo() = default;
+ShellMemo::~ShellMemo() {
+  for (auto& [file, sh] : shards_)
+    if (sh.fd >= 0) close(sh.fd);
+}
 
 std::string ShellMemo::DefaultDir(const std::vector<std::string>& env) {
   std::string storage;
@@ -333,20 +397,6 @@ std::string ShellMemo::Key(const ShellCall& call, std::string* cwd_out) {
   return std::move(w.bytes());
 }
 
-namespace {
-
-std::string ReadWholeFile(const std::string& path) {
-  std::string bytes;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return bytes;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) bytes.append(buf, n);
-  close(fd);
-  return bytes;
-}
-
-}  // namespace
 
 ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
   std::string file = dir_.empty() ? std::string() : ShardFile(dir_, cwd);
@@ -354,11 +404,12 @@ ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
   if (!sh.loaded) {
     sh.loaded = true;
     std::vector<IndexEntry> index;
-    if (!file.empty()) sh.file = ReadWholeFile(file);
-    if (ParseIndex(sh.file, &index)) {
-      for (IndexEntry& ie : index) sh.stored.emplace(std::move(ie.key), ie.where);
-    } else {  // none yet, damaged or foreign: start afresh
-      sh.file.clear();
+    if (!file.empty()) sh.fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (sh.fd >= 0 && LoadIndex(sh.fd, &index)) {
+      for (const IndexEntry& ie : index) sh.stored.emplace(ie.key_hash, ie.where);
+    } else if (sh.fd >= 0) {  // damaged or foreign: start afresh
+      close(sh.fd);
+      sh.fd = -1;
     }
   }
   return sh;
@@ -367,14 +418,19 @@ ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
 ShellMemoEntry* ShellMemo::FindLocked(Shard& sh, const std::string& key) {
   auto it = sh.entries.find(key);
   if (it != sh.entries.end()) return &it->second;
-  auto st = sh.stored.find(key);
+  uint64_t hash = Fnv1a64(key);
+  auto st = sh.stored.find(hash);
   if (st == sh.stored.end()) return nullptr;
   ShellMemoSlot where = st->second;
   sh.stored.erase(st);
   ShellMemoEntry e;
-  if (!DecodeStored(std::string_view(sh.file).substr(where.offset, where.size), where.sum, key,
-                    &e)) {
-    sh.dropped.insert(key);  // damaged: never trusted, and left out of the next file
+  std::string bytes;
+  // (The file stays open: a newer one renamed over it since does not change what we read.)
+  if (!ReadAt(sh.fd, where.offset, where.size, &bytes) ||
+      !DecodeStored(bytes, where.sum, key, &e)) {
+    // Damaged, truncated, or (in theory) another key of the same hash: never trusted, and
+    // left out of the next file.
+    sh.dropped.insert(hash);
     sh.dirty = true;
     return nullptr;
   }
@@ -413,7 +469,7 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
         return true;
       }
       *note = "miss (" + changed->path + " changed)";
-      sh.dropped.insert(key);
+      sh.dropped.insert(Fnv1a64(key));
       sh.entries.erase(key);
       sh.dirty = true;
     } else {
@@ -482,8 +538,8 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
   std::lock_guard<std::mutex> lock(mu_);
   std::string k = e.key;
   Shard& sh = ShardLocked(cwd);
-  sh.dropped.erase(k);
-  sh.stored.erase(k);
+  sh.dropped.erase(Fnv1a64(k));
+  sh.stored.erase(Fnv1a64(k));
   sh.entries[k] = std::move(e);
   sh.dirty = true;
   return true;
@@ -500,32 +556,35 @@ void ShellMemo::Save() {
     // still to be checked when used), then those other kbmake processes wrote meanwhile
     // (ours win for equal keys; those we found stale or damaged stay out).
     std::vector<Item> items;
-    absl::flat_hash_set<std::string_view> have;
+    absl::flat_hash_set<uint64_t> have;
     std::vector<std::string> encoded(sh.entries.size());
     for (const auto& [k, e] : sh.entries) {
       items.push_back(ItemOf(e, &encoded[items.size()]));
-      have.insert(k);
+      have.insert(items.back().key_hash);
     }
-    for (const auto& [k, where] : sh.stored) {
-      if (!have.insert(k).second) continue;
-      items.push_back({k, where.last_used,
-                       std::string_view(sh.file).substr(where.offset, where.size), where.sum});
+    std::vector<std::string> copied(sh.stored.size());
+    size_t ncopied = 0;
+    for (const auto& [hash, where] : sh.stored) {
+      std::string& bytes = copied[ncopied++];
+      if (!have.insert(hash).second || !ReadAt(sh.fd, where.offset, where.size, &bytes))
+        continue;
+      items.push_back({hash, where.last_used, bytes, where.sum});
     }
     std::string disk = ReadWholeFile(file);
     std::vector<IndexEntry> disk_index;
-    if (ParseIndex(disk, &disk_index)) {
+    if (ParseIndex(disk, disk.size(), &disk_index)) {
       for (const IndexEntry& ie : disk_index) {
-        if (sh.dropped.count(ie.key) || !have.insert(ie.key).second) continue;
-        items.push_back({ie.key, ie.where.last_used,
+        if (sh.dropped.count(ie.key_hash) || !have.insert(ie.key_hash).second) continue;
+        items.push_back({ie.key_hash, ie.where.last_used,
                          std::string_view(disk).substr(ie.where.offset, ie.where.size),
                          ie.where.sum});
       }
     }
     std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-      return a.last_used != b.last_used ? a.last_used > b.last_used : a.key < b.key;
+      return a.last_used != b.last_used ? a.last_used > b.last_used : a.key_hash < b.key_hash;
     });
     size_t bytes = 0, keep = 0;
-    auto size_of = [](const Item& it) { return it.key.size() + it.bytes.size() + 32; };
+    auto size_of = [](const Item& it) { return it.bytes.size() + kIndexItemBytes; };
     while (keep < items.size() && keep < kMaxEntries && bytes + size_of(items[keep]) <= kMaxBytes)
       bytes += size_of(items[keep++]);
     items.resize(keep);

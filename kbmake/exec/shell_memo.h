@@ -43,7 +43,7 @@ struct ShellMemoSlot {
 };
 
 /// The memo file format's version (a file of another version is ignored).
-constexpr uint64_t kShellMemoVersion = 3;
+constexpr uint64_t kShellMemoVersion = 4;
 
 /// Encodes/decodes a whole memo file (versioned; its index and each entry checksummed).
 /// Decode returns false for a damaged or foreign file; `entries` is then empty. `version`
@@ -82,16 +82,16 @@ class ShellMemo {
   void Save();
 
  private:
-  /// The entries of one working directory. A file is loaded whole, but an entry is decoded
-  /// (and its checksum checked) only when a command asks for it: a Linux tree's file holds
-  /// up to 16 MiB of entries of earlier configurations, and a build uses about 140.
+  /// The entries of one working directory. Only a file's index is loaded; an entry is read
+  /// (and its checksum and key checked) only when a command asks for it: a Linux tree's file
+  /// holds up to 16 MiB of entries of earlier configurations, and a build uses about 140.
   struct Shard {
     bool loaded = false;
     bool dirty = false;
-    std::string file;                                 // the file's bytes, as loaded
-    absl::flat_hash_map<std::string, ShellMemoSlot> stored;  // in `file`, not decoded yet
+    int fd = -1;  // the loaded file, kept open to read entries from (-1: none)
+    absl::flat_hash_map<uint64_t, ShellMemoSlot> stored;  // by key hash; in `fd`, not read yet
     absl::flat_hash_map<std::string, ShellMemoEntry> entries;  // decoded, or new
-    absl::flat_hash_set<std::string> dropped;  // found stale: not merged back from the file
+    absl::flat_hash_set<uint64_t> dropped;  // key hashes found stale: not merged back
   };
   std::string Key(const ShellCall& call, std::string* cwd);
   Shard& ShardLocked(const std::string& cwd);

@@ -211,6 +211,42 @@ TEST_F(ShellMemoRun, DamagedEntryIsRunAgainOthersAreKept) {
   EXPECT_EQ(note, "hit");
 }
 
+// A make loads only a file's index and reads an entry when a command asks for it. A file
+// truncated behind its back in between makes that entry a miss (never a crash or a wrong
+// result), and the next file is whole again.
+TEST_F(ShellMemoRun, FileTruncatedAfterLoadingIsAMiss) {
+  std::string note;
+  Run("echo one", &note);
+  Run("echo two", &note);
+  {
+    ShellMemo memo(memo_dir_);
+    ShellCall call;
+    call.env = {"PATH=/usr/bin:/bin"};
+    call.shell = "/bin/sh";
+    call.shellflags = "-c";
+    call.prefix = "kbmake";
+    call.in_fd = in_fd_;
+    std::string path = "/usr/bin:/bin", out;
+    int st = -1;
+    auto run = [&](const std::string& cmd) {
+      call.argv = {"/bin/sh", "-c", cmd};
+      ExecImage image(call.argv, call.env, &path, "kbmake");
+      EXPECT_TRUE(memo.Run(call, image, &out, &st, &note));
+      return out;
+    };
+    EXPECT_EQ(run("echo one"), "one\n");  // loads the index
+    EXPECT_EQ(note, "hit");
+    ASSERT_EQ(truncate(file_.c_str(), 40), 0);
+    EXPECT_EQ(run("echo two"), "two\n");
+    EXPECT_EQ(note, "miss, remembered");
+    memo.Save();
+  }
+  Run("echo two", &note);
+  EXPECT_EQ(note, "hit");
+  Run("echo one", &note);  // its bytes were read before the truncation: kept
+  EXPECT_EQ(note, "hit");
+}
+
 TEST_F(ShellMemoRun, OldSingleFileMemoIsReplaced) {
   std::ofstream(memo_dir_) << "an old memo file where the directory goes";
   std::string note;
