@@ -217,9 +217,6 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   // "Set up the output in case the shell writes something" (GNU's output_start): -w's
   // "Entering directory" comes before a command is run, even if make itself prints nothing.
   EnsureEntered();
-  std::string storage;
-  ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
-  if (fs_ != nullptr) fs_->ProcessStarted();
   const int64_t trace_t0 = trace_ != nullptr ? trace_->Now() : 0;
   std::string out;
   std::string note;
@@ -227,14 +224,25 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   // often not the process's: GNU make gives it to one job at a time); with --output-sync,
   // stderr is the file the current output is held in (GNU's func_shell).
   const int err_fd = output_ctx_ != nullptr && output_ctx_->err >= 0 ? output_ctx_->err : io_.err;
-  if (io_.in >= 0 && err_fd >= 0 && shell_memo_ &&
-      shell_memo_->Run({argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd},
-                       image, &out, status, &note)) {
+  const bool memo = io_.in >= 0 && err_fd >= 0 && shell_memo_;
+  const ShellCall call{argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd};
+  bool wrote_err = false;
+  if (memo && shell_memo_->Replay(call, &out, status, &note, &wrote_err)) {
+    // No process ran, so the stat cache's epoch goes on; make's own write of the command's
+    // stderr bytes counts as a change (the stderr may be a file of the tree).
+    if (wrote_err && fs_ != nullptr) fs_->Changed();
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
-    *status = RunShellPlain(image, &out, io_.in, err_fd);
+    std::string storage;
+    ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
+    if (fs_ != nullptr) fs_->ProcessStarted();
+    if (memo && shell_memo_->RunAndRemember(call, image, &out, status, &note)) {
+      Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
+    } else {
+      *status = RunShellPlain(image, &out, io_.in, err_fd);
+    }
+    if (fs_ != nullptr) fs_->ProcessEnded();
   }
-  if (fs_ != nullptr) fs_->ProcessEnded();
   if (trace_ != nullptr) {
     std::vector<std::pair<std::string, std::string>> args = {
         {"directory", starting_dir_}, {"status", std::to_string(*status)}};

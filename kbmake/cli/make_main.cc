@@ -264,6 +264,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       std::string memo_dir = ShellMemo::DefaultDir(env);
       if (!memo_dir.empty()) {
         own_memo = std::make_shared<ShellMemo>(memo_dir);
+        own_memo->set_fs_cache(fs);
         memo = own_memo;
         build->set_shell_memo(own_memo);
       }

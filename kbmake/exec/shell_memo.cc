@@ -439,43 +439,61 @@ ShellMemoEntry* ShellMemo::FindLocked(Shard& sh, const std::string& key) {
 
 bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
                     std::string* note) {
+  bool wrote_err;
+  return Replay(call, out, status, note, &wrote_err) ||
+         RunAndRemember(call, image, out, status, note);
+}
+
+bool ShellMemo::Replay(const ShellCall& call, std::string* out, int* status,
+                       std::string* note, bool* wrote_err) {
+  *wrote_err = false;
   std::string cwd;
   std::string key = Key(call, &cwd);
+  std::string err;
   {
     std::lock_guard<std::mutex> lock(mu_);
     Shard& sh = ShardLocked(cwd);
-    if (ShellMemoEntry* found = FindLocked(sh, key)) {
-      ShellMemoEntry& e = *found;
-      const PathFact* changed = nullptr;
-      for (const PathFact& f : e.deps) {
-        PathFact now = ObservePath(f.path, f.follow);
-        now.listed = f.listed;
-        if (!SameState(f, now)) {
-          changed = &f;
-          break;
-        }
+    ShellMemoEntry* found = FindLocked(sh, key);
+    if (found == nullptr) {
+      *note = "miss";
+      return false;
+    }
+    ShellMemoEntry& e = *found;
+    const PathFact* changed = nullptr;
+    for (const PathFact& f : e.deps) {
+      PathFact now = ObservePath(f.path, f.follow, fs_);
+      now.listed = f.listed;
+      if (!SameState(f, now)) {
+        changed = &f;
+        break;
       }
-      if (!changed) {
-        *out = e.out;
-        *status = e.status;
-        std::string err = e.err;
-        int64_t now = NowSeconds();
-        if (now - e.last_used > 86400) {
-          e.last_used = now;
-          sh.dirty = true;
-        }
-        *note = "hit";
-        WriteAll(call.err_fd, err);
-        return true;
-      }
+    }
+    if (changed != nullptr) {
       *note = "miss (" + changed->path + " changed)";
       sh.dropped.insert(Fnv1a64(key));
       sh.entries.erase(key);
       sh.dirty = true;
-    } else {
-      *note = "miss";
+      return false;
+    }
+    *out = e.out;
+    *status = e.status;
+    err = e.err;
+    int64_t now = NowSeconds();
+    if (now - e.last_used > 86400) {
+      e.last_used = now;
+      sh.dirty = true;
     }
   }
+  *note = "hit";
+  *wrote_err = !err.empty();
+  WriteAll(call.err_fd, err);
+  return true;
+}
+
+bool ShellMemo::RunAndRemember(const ShellCall& call, ExecImage& image, std::string* out,
+                               int* status, std::string* note) {
+  std::string cwd;
+  std::string key = Key(call, &cwd);
   TraceResult r;
   if (!RunTraced(call, image, false, out, &r) || r.not_run) return false;
   *status = r.status;

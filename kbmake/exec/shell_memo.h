@@ -71,11 +71,25 @@ class ShellMemo {
   /// (an in-process sub-make then follows the make that ran it).
   static int Enabled(const std::vector<std::string>& env, int option);
 
-  /// Runs `call` as $(shell) does (stdout collected into *out, stderr shown), or replays a
-  /// remembered result. Returns false when it could not run the command (the caller then
-  /// runs it itself). *note says what happened (for --debug).
+  /// Replays a remembered result of `call` if everything it depended on is unchanged: true,
+  /// with *out and *status, its stderr bytes written to call.err_fd (*wrote_err: whether
+  /// there were any) and *note "hit". Otherwise false and *note says why ("miss", or
+  /// "miss (PATH changed)"). Starts no process; with a stat cache (set_fs_cache) it checks
+  /// the dependencies through it.
+  bool Replay(const ShellCall& call, std::string* out, int* status, std::string* note,
+              bool* wrote_err);
+  /// Runs `call` as $(shell) does (stdout collected into *out, stderr shown), traced, and
+  /// remembers the result if it may (after Replay missed: *note, Replay's reason, is
+  /// extended with what became of the result, for --debug). Returns false when it could not
+  /// run the command (the caller then runs it itself).
+  bool RunAndRemember(const ShellCall& call, ExecImage& image, std::string* out, int* status,
+                      std::string* note);
+  /// Replay, else RunAndRemember.
   bool Run(const ShellCall& call, ExecImage& image, std::string* out, int* status,
            std::string* note);
+  /// The build's stat cache, for checking the dependencies of a remembered result (null:
+  /// none). Set before the memo is shared.
+  void set_fs_cache(FsCache* fs) { fs_ = fs; }
 
   /// Merges what changed into the memo's files (each written to a temporary file, then
   /// renamed over) and drops the files of the least recently built directories beyond 64.
@@ -101,6 +115,7 @@ class ShellMemo {
   void PruneShards();
 
   std::mutex mu_;
+  FsCache* fs_ = nullptr;
   std::string dir_;
   std::string context_;  // key material that is the same for every call of the process
   std::map<std::string, Shard> shards_;  // by file name (references stay valid)

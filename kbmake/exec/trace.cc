@@ -4,6 +4,8 @@
 // explains the policy; the comments here say how each part is observed.
 #include "kbmake/exec/trace.h"
 
+#include "kbmake/base/fs_cache.h"
+
 #include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -60,12 +62,14 @@ uint64_t ContentHash(const std::string& path) {
 
 }  // namespace
 
-PathFact ObservePath(const std::string& path, bool follow) {
+PathFact ObservePath(const std::string& path, bool follow, FsCache* fs) {
   PathFact f;
   f.path = path;
   f.follow = follow;
   struct stat st;
-  if ((follow ? stat(path.c_str(), &st) : lstat(path.c_str(), &st)) != 0) {
+  int rc = fs != nullptr ? fs->Stat(path, follow, &st)
+                         : follow ? stat(path.c_str(), &st) : lstat(path.c_str(), &st);
+  if (rc != 0) {
     f.err = errno;
     return f;
   }

@@ -11,6 +11,8 @@
 
 namespace kbmake {
 
+class FsCache;
+
 /// What one path looked like: `err` 0 means it existed (then the identity fields are set),
 /// otherwise the errno of stat/lstat (ENOENT: it did not exist).
 struct PathFact {
@@ -23,8 +25,9 @@ struct PathFact {
   int64_t size = 0, mtime_ns = 0, ctime_ns = 0;
 };
 
-/// Looks at `path` now.
-PathFact ObservePath(const std::string& path, bool follow);
+/// Looks at `path` now; through `fs` (the build's stat cache, whose answers are those of
+/// the current quiet epoch) when given.
+PathFact ObservePath(const std::string& path, bool follow, FsCache* fs = nullptr);
 /// A PathFact in the memo's and the tracer's binary encoding (base/bytes.h), and back.
 void EncodePathFact(const PathFact& f, ByteWriter* w);
 PathFact DecodePathFact(ByteReader* r);

@@ -1,4 +1,5 @@
 // The $(shell) memo's file format and its use across runs (kbmake/exec/shell_memo.h).
+#include "kbmake/base/fs_cache.h"
 #include "kbmake/exec/shell_memo.h"
 
 #include <fcntl.h>
@@ -245,6 +246,43 @@ TEST_F(ShellMemoRun, FileTruncatedAfterLoadingIsAMiss) {
   EXPECT_EQ(note, "hit");
   Run("echo one", &note);  // its bytes were read before the truncation: kept
   EXPECT_EQ(note, "hit");
+}
+
+// A hit starts no process: with the build's stat cache its dependencies are checked through
+// the cache (a second hit in the same epoch makes no system call for them), and a change made
+// by a process of the build (which ends the epoch) is still seen.
+TEST_F(ShellMemoRun, ReplayChecksThroughTheStatCache) {
+  WriteFile("data", "one\n");
+  usleep(200000);  // older than the memo's 100 ms racy window
+  std::string note;
+  std::string cmd = "cat " + dir_ + "/data";
+  Run(cmd, &note);
+  ASSERT_EQ(note, "miss, remembered");
+  FsCache fs;
+  ShellMemo memo(memo_dir_);
+  memo.set_fs_cache(&fs);
+  ShellCall call;
+  call.argv = {"/bin/sh", "-c", cmd};
+  call.env = {"PATH=/usr/bin:/bin"};
+  call.shell = "/bin/sh";
+  call.shellflags = "-c";
+  call.prefix = "kbmake";
+  call.in_fd = in_fd_;
+  std::string out;
+  int st = -1;
+  bool wrote_err = true;
+  ASSERT_TRUE(memo.Replay(call, &out, &st, &note, &wrote_err));
+  EXPECT_EQ(out, "one\n");
+  EXPECT_FALSE(wrote_err);
+  const uint64_t lookups = fs.lookups(), hits = fs.hits();
+  EXPECT_GT(lookups, 0u);
+  ASSERT_TRUE(memo.Replay(call, &out, &st, &note, &wrote_err));
+  EXPECT_EQ(fs.lookups() - lookups, fs.hits() - hits) << "the second check reused every answer";
+  fs.ProcessStarted();  // a recipe changes the file
+  WriteFile("data", "two\n");
+  fs.ProcessEnded();
+  EXPECT_FALSE(memo.Replay(call, &out, &st, &note, &wrote_err));
+  EXPECT_EQ(note, "miss (" + dir_ + "/data changed)");
 }
 
 TEST_F(ShellMemoRun, OldSingleFileMemoIsReplaced) {
