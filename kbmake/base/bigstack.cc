@@ -2,8 +2,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include <cstdint>
+#include <mutex>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define KBMAKE_ASAN 1
@@ -62,6 +65,79 @@ void RunWithBigStack(const std::function<void()>& fn) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
   pthread_attr_destroy(&attr);
+}
+
+namespace {
+
+constexpr size_t kBigStack = size_t{1} << 30;
+constexpr size_t kGuard = 1 << 16;         // PROT_NONE below the stack
+constexpr size_t kKeepCommitted = 1 << 20;  // the top of a returned stack stays in memory
+constexpr size_t kPoolMax = 16;
+
+std::mutex g_pool_mu;
+std::vector<void*> g_pool;  // free regions of kGuard + kBigStack bytes
+
+void* TakeStack() {
+  {
+    std::lock_guard<std::mutex> lock(g_pool_mu);
+    if (!g_pool.empty()) {
+      void* r = g_pool.back();
+      g_pool.pop_back();
+      return r;
+    }
+  }
+  void* r = mmap(nullptr, kGuard + kBigStack, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (r == MAP_FAILED) return nullptr;
+  if (mprotect(r, kGuard, PROT_NONE) != 0) {
+    munmap(r, kGuard + kBigStack);
+    return nullptr;
+  }
+  return r;
+}
+
+void GiveStack(void* r) {
+  // All but the top kKeepCommitted bytes go back to the kernel (a deep recursion must not
+  // stay resident); the pages are zero again when touched next.
+  madvise(static_cast<char*>(r) + kGuard, kBigStack - kKeepCommitted, MADV_DONTNEED);
+  {
+    std::lock_guard<std::mutex> lock(g_pool_mu);
+    if (g_pool.size() < kPoolMax) {
+      g_pool.push_back(r);
+      return;
+    }
+  }
+  munmap(r, kGuard + kBigStack);
+}
+
+}  // namespace
+
+int BigStackThread::Start(void* (*fn)(void*), void* arg) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+#ifdef KBMAKE_ASAN
+  stack_ = nullptr;
+#else
+  stack_ = TakeStack();
+#endif
+  if (stack_ != nullptr) {
+    pthread_attr_setstack(&attr, static_cast<char*>(stack_) + kGuard, kBigStack);
+  } else {
+    pthread_attr_setstacksize(&attr, kBigStack);
+  }
+  int rc = pthread_create(&thread_, &attr, fn, arg);
+  pthread_attr_destroy(&attr);
+  if (rc != 0 && stack_ != nullptr) {
+    GiveStack(stack_);
+    stack_ = nullptr;
+  }
+  return rc;
+}
+
+void BigStackThread::Join() {
+  pthread_join(thread_, nullptr);
+  if (stack_ != nullptr) GiveStack(stack_);
+  stack_ = nullptr;
 }
 
 void PrepareStackForThrow() {

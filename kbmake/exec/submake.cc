@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "kbmake/base/bigstack.h"
 #include "kbmake/exec/jobs.h"
 
 namespace kbmake {
@@ -179,7 +180,7 @@ bool PlainShellLine(const ProcessSpec& spec, std::vector<std::string>* argv,
 /// One sub-make running on its own thread.
 struct Submake {
   int id = 0;
-  pthread_t thread{};
+  BigStackThread thread;
   int done_fd = -1;  // eventfd written when the instance has finished
   std::atomic<bool> done{false};
   int status = 0;
@@ -234,7 +235,7 @@ class SubmakeRunner : public ProcessRunner {
 
   ~SubmakeRunner() override {
     for (auto& s : subs_) {
-      pthread_join(s->thread, nullptr);
+      s->thread.Join();
       close(s->done_fd);
     }
     if (bad_stdin_ >= 0) close(bad_stdin_);
@@ -279,11 +280,7 @@ class SubmakeRunner : public ProcessRunner {
     }
     s->id = next_id_++;
     // The evaluator recurses in C++: the same large, lazily committed stack as the top make.
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, size_t{1} << 30);
-    int rc = pthread_create(&s->thread, &attr, SubmakeThread, s.get());
-    pthread_attr_destroy(&attr);
+    int rc = s->thread.Start(SubmakeThread, s.get());
     if (rc != 0) {
       close(s->cwd_fd);
       close(s->done_fd);
@@ -300,7 +297,7 @@ class SubmakeRunner : public ProcessRunner {
       for (auto it = subs_.begin(); it != subs_.end(); ++it) {
         Submake* s = it->get();
         if (!s->done.load()) continue;
-        pthread_join(s->thread, nullptr);
+        s->thread.Join();
         close(s->done_fd);
         exit->id = s->id;
         exit->exit_code = s->sig ? 0 : s->status;
