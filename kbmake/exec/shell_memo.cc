@@ -405,6 +405,13 @@ ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
     sh.loaded = true;
     std::vector<IndexEntry> index;
     if (!file.empty()) sh.fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    // The file stays open while make runs: out of the way of the low descriptors GNU make's
+    // own would get (a jobserver started after reading shows its numbers in MAKEFLAGS).
+    if (sh.fd >= 0 && sh.fd < 64) {
+      int high = fcntl(sh.fd, F_DUPFD_CLOEXEC, 64);
+      close(sh.fd);
+      sh.fd = high;
+    }
     if (sh.fd >= 0 && LoadIndex(sh.fd, &index)) {
       for (const IndexEntry& ie : index) sh.stored.emplace(ie.key_hash, ie.where);
     } else if (sh.fd >= 0) {  // damaged or foreign: start afresh
