@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/build_log.h"
@@ -224,10 +225,11 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   // often not the process's: GNU make gives it to one job at a time); with --output-sync,
   // stderr is the file the current output is held in (GNU's func_shell).
   const int err_fd = output_ctx_ != nullptr && output_ctx_->err >= 0 ? output_ctx_->err : io_.err;
-  const bool memo = io_.in >= 0 && err_fd >= 0 && shell_memo_;
-  const ShellCall call{argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd};
+  std::optional<ShellCall> call;  // with the memo only (it copies the environment)
+  if (io_.in >= 0 && err_fd >= 0 && shell_memo_)
+    call = ShellCall{argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd};
   bool wrote_err = false;
-  if (memo && shell_memo_->Replay(call, &out, status, &note, &wrote_err)) {
+  if (call && shell_memo_->Replay(*call, &out, status, &note, &wrote_err)) {
     // No process ran, so the stat cache's epoch goes on; make's own write of the command's
     // stderr bytes counts as a change (the stderr may be a file of the tree).
     if (wrote_err && fs_ != nullptr) fs_->Changed();
@@ -236,7 +238,7 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
     std::string storage;
     ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
     if (fs_ != nullptr) fs_->ProcessStarted();
-    if (memo && shell_memo_->RunAndRemember(call, image, &out, status, &note)) {
+    if (call && shell_memo_->RunAndRemember(*call, image, &out, status, &note)) {
       Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
     } else {
       *status = RunShellPlain(image, &out, io_.in, err_fd);

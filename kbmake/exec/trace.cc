@@ -4,8 +4,6 @@
 // explains the policy; the comments here say how each part is observed.
 #include "kbmake/exec/trace.h"
 
-#include "kbmake/base/fs_cache.h"
-
 #include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,6 +38,7 @@
 #include <set>
 
 #include "kbmake/base/bytes.h"
+#include "kbmake/base/fs_cache.h"
 
 namespace kbmake {
 
