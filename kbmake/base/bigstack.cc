@@ -73,6 +73,11 @@ constexpr size_t kBigStack = size_t{1} << 30;
 constexpr size_t kGuard = 1 << 16;         // PROT_NONE below the stack
 constexpr size_t kKeepCommitted = 1 << 20;  // the top of a returned stack stays in memory
 constexpr size_t kPoolMax = 16;
+#ifdef KBMAKE_ASAN
+constexpr bool kPoolStacks = false;  // ASan keeps its own books on each thread's stack
+#else
+constexpr bool kPoolStacks = true;
+#endif
 
 std::mutex g_pool_mu;
 std::vector<void*> g_pool;  // free regions of kGuard + kBigStack bytes
@@ -115,11 +120,7 @@ void GiveStack(void* r) {
 int BigStackThread::Start(void* (*fn)(void*), void* arg) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
-#ifdef KBMAKE_ASAN
-  stack_ = nullptr;
-#else
-  stack_ = TakeStack();
-#endif
+  stack_ = kPoolStacks ? TakeStack() : nullptr;
   if (stack_ != nullptr) {
     pthread_attr_setstack(&attr, static_cast<char*>(stack_) + kGuard, kBigStack);
   } else {
