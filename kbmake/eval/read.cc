@@ -13,6 +13,7 @@
 
 #include "kbmake/base/strutil.h"
 #include "kbmake/eval/load_object.h"
+#include "kbmake/exec/process.h"
 #include "kbmake/make.h"
 #include "parser/assignment.h"
 #include "parser/lines.h"
@@ -1008,34 +1009,6 @@ int64_t RealtimeNs() {
 
 }  // namespace
 
-namespace {
-
-/// What `fd` holds from its offset on (a read error ends it, as a stream read would), read
-/// straight into the string: `size_hint` (the file's size when opened) sizes it, so that a
-/// `.cmd` file of a few hundred KB is neither copied through a buffer nor regrown. Not
-/// inlined, so that nothing of it stays on the stack of EvalMakefile, which recurses through
-/// `include` (a makefile that includes itself ends at "Too many open files", not in a crash).
-[[gnu::noinline]] std::string ReadWholeFile(int fd, size_t size_hint) {
-  std::string text;
-  // One byte more than the size: a read that fills it means the file grew meanwhile.
-  text.resize(std::max<size_t>(size_hint + 1, 4096));
-  size_t len = 0;
-  for (;;) {
-    if (len == text.size()) text.resize(text.size() * 2);
-    ssize_t n = read(fd, text.data() + len, text.size() - len);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    len += static_cast<size_t>(n);
-  }
-  text.resize(len);
-  return text;
-}
-
-}  // namespace
-
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string name = ExpandTilde(filename);
   std::string path = name;
@@ -1102,8 +1075,12 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   if (parses_ != nullptr && have_stat) parsed = parses_->Find(before);
   if (parsed == nullptr) {
     int64_t started = RealtimeNs();
-    size_t hint = have_stat && S_ISREG(before.st_mode) ? static_cast<size_t>(before.st_size) : 0;
-    parsed = ParseMakefile(ReadWholeFile(in.fd, hint));
+    // Read straight into one string sized from the file (a .cmd file of a few hundred KB
+    // is neither copied through a buffer nor regrown), from the descriptor's offset on.
+    std::string text;
+    ReadToEnd(in.fd, &text,
+              have_stat && S_ISREG(before.st_mode) ? static_cast<size_t>(before.st_size) : 0);
+    parsed = ParseMakefile(std::move(text));
     struct stat after;
     if (parses_ != nullptr && have_stat && fstat(in.fd, &after) == 0)
       parses_->Offer(before, after, started, parsed);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -207,14 +208,26 @@ bool ReplaceFile(const std::string& path, std::string_view text) {
   return ok;
 }
 
-void ReadToEnd(int fd, std::string* out) {
-  char buf[65536];
+void ReadToEnd(int fd, std::string* out, size_t size_hint) {
+  size_t len = out->size();
+  // One byte more than the hint: a read that fills it means there is more.
+  out->resize(len + std::max<size_t>(size_hint + 1, 4096));
   while (true) {
-    ssize_t n = read(fd, buf, sizeof buf);
+    if (len == out->size()) out->resize(out->size() * 2);
+    ssize_t n = read(fd, out->data() + len, out->size() - len);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    out->append(buf, n);
+    len += static_cast<size_t>(n);
   }
+  out->resize(len);
+}
+
+int MoveAboveLowFds(int fd) {
+  if (fd < 0 || fd >= 64) return fd;
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+  if (high < 0) return fd;
+  close(fd);
+  return high;
 }
 
 std::string FindProgram(const std::string& prog, const std::string* path, int* lookup_errno,
@@ -289,16 +302,7 @@ int PendingFatalSignal() { return g_fatal_signal.load(); }
 void InstallSignalHandlers() {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_fatal_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    // Out of the way of the low descriptors GNU make's own would get: a jobserver started
-    // after reading the makefiles (-j in their MAKEFLAGS) shows its numbers in MAKEFLAGS.
-    if (g_fatal_fd >= 0 && g_fatal_fd < 64) {
-      int high = fcntl(g_fatal_fd, F_DUPFD_CLOEXEC, 64);
-      if (high >= 0) {
-        close(g_fatal_fd);
-        g_fatal_fd = high;
-      }
-    }
+    g_fatal_fd = MoveAboveLowFds(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = OnFatalSignal;

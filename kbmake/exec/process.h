@@ -91,8 +91,15 @@ bool WriteAll(int fd, std::string_view text);
 /// reader never sees half of it; false (errno set, temporary file removed) on failure.
 bool ReplaceFile(const std::string& path, std::string_view text);
 
-/// Reads `fd` until end of file (retrying on EINTR), appending what it gives to *out.
-void ReadToEnd(int fd, std::string* out);
+/// Reads `fd` until end of file or an error (retrying on EINTR), appending what it gives to
+/// *out. `size_hint` (e.g. a regular file's size) sizes the string up front.
+void ReadToEnd(int fd, std::string* out, size_t size_hint = 0);
+
+/// A descriptor make keeps open for a long time, moved to 64 or above (close-on-exec;
+/// unchanged if that fails): out of the way of the low numbers GNU make's own descriptors
+/// get, which show (a jobserver started after reading the makefiles puts its numbers in
+/// MAKEFLAGS). Returns the descriptor to use; a negative `fd` is returned as is.
+int MoveAboveLowFds(int fd);
 
 /// The file GNU make 4.3 starts for `prog` (gnulib's find_in_given_path): `prog` itself if it
 /// has a '/', else the first `dir/prog` along `path` (null: confstr's default; an empty entry

@@ -306,18 +306,6 @@ bool LoadIndex(int fd, std::vector<IndexEntry>* index) {
          ParseIndex(head, size, index);
 }
 
-// The whole file at `path` ("" if it cannot be read).
-std::string ReadWholeFile(const std::string& path) {
-  std::string bytes;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return bytes;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !ReadAt(fd, 0, static_cast<size_t>(st.st_size), &bytes))
-    bytes.clear();
-  close(fd);
-  return bytes;
-}
-
 }  // namespace
 
 std::string EncodeShellMemo(const std::vector<const ShellMemoEntry*>& entries,
@@ -404,14 +392,8 @@ ShellMemo::Shard& ShellMemo::ShardLocked(const std::string& cwd) {
   if (!sh.loaded) {
     sh.loaded = true;
     std::vector<IndexEntry> index;
-    if (!file.empty()) sh.fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    // The file stays open while make runs: out of the way of the low descriptors GNU make's
-    // own would get (a jobserver started after reading shows its numbers in MAKEFLAGS).
-    if (sh.fd >= 0 && sh.fd < 64) {
-      int high = fcntl(sh.fd, F_DUPFD_CLOEXEC, 64);
-      close(sh.fd);
-      sh.fd = high;
-    }
+    // The file stays open while make runs.
+    if (!file.empty()) sh.fd = MoveAboveLowFds(open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (sh.fd >= 0 && LoadIndex(sh.fd, &index)) {
       for (const IndexEntry& ie : index) sh.stored.emplace(ie.key_hash, ie.where);
     } else if (sh.fd >= 0) {  // damaged or foreign: start afresh
@@ -595,7 +577,11 @@ void ShellMemo::Save() {
         continue;
       items.push_back({hash, where.last_used, bytes, where.sum});
     }
-    std::string disk = ReadWholeFile(file);
+    std::string disk;  // what is there now (another kbmake may have written it)
+    if (int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+      ReadToEnd(fd, &disk);
+      close(fd);
+    }
     std::vector<IndexEntry> disk_index;
     if (ParseIndex(disk, disk.size(), &disk_index)) {
       for (const IndexEntry& ie : disk_index) {
