@@ -37,20 +37,33 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
-std::string DirCache::Absolute(const std::string& name) const {
-  if (!name.empty() && name[0] == '/') return name;
-  if (name.empty()) return *cwd_;
-  return *cwd_ == "/" ? "/" + name : *cwd_ + "/" + name;
+std::string DirCache::Absolute(std::string_view name) const {
+  return AbsoluteInScratch(name);
 }
 
-int DirCache::Lstat(const std::string& name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return lstat(name.c_str(), st);
-  return fs_->Stat(Absolute(name), false, st);
+const std::string& DirCache::AbsoluteInScratch(std::string_view name) const {
+  thread_local std::string scratch;
+  if (!name.empty() && name[0] == '/') {
+    scratch.assign(name);
+  } else if (name.empty()) {
+    scratch = *cwd_;
+  } else {
+    const bool root = cwd_->size() == 1 && (*cwd_)[0] == '/';
+    scratch.assign(root ? std::string_view() : std::string_view(*cwd_));
+    scratch += '/';
+    scratch.append(name);
+  }
+  return scratch;
 }
 
-int DirCache::Stat(const std::string& name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return stat(name.c_str(), st);
-  return fs_->Stat(Absolute(name), true, st);
+int DirCache::Lstat(std::string_view name, struct stat* st) const {
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return lstat(std::string(name).c_str(), st);
+  return fs_->Stat(AbsoluteInScratch(name), false, st);
+}
+
+int DirCache::Stat(std::string_view name, struct stat* st) const {
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return stat(std::string(name).c_str(), st);
+  return fs_->Stat(AbsoluteInScratch(name), true, st);
 }
 
 const std::vector<std::string>* DirCache::List(const std::string& dir) {
@@ -60,23 +73,27 @@ const std::vector<std::string>* DirCache::List(const std::string& dir) {
     // cache only saves reading it again when nothing can have changed it.
     Entry e;
     if (fs_ != nullptr && cwd_ != nullptr) {
-      e.ok = fs_->List(Absolute(dir), &e.names);
+      e.names = fs_->List(Absolute(dir));
     } else if (DIR* d = opendir(dir.empty() ? "." : dir.c_str())) {
-      e.ok = true;
-      while (struct dirent* de = readdir(d)) e.names.emplace_back(de->d_name);
+      auto names = std::make_shared<std::vector<std::string>>();
+      while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
       closedir(d);
+      std::sort(names->begin(), names->end());
+      e.names = std::move(names);
     }
-    std::sort(e.names.begin(), e.names.end());
     it = dirs_.emplace(dir, std::move(e)).first;
   }
-  return it->second.ok ? &it->second.names : nullptr;
+  return it->second.names.get();
 }
 
 bool DirCache::Exists(const std::string& path) {
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "" : path.substr(0, slash == 0 ? 1 : slash);
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  const std::vector<std::string>* names = List(dir);
+  const size_t slash = path.rfind('/');
+  const std::string_view p = path;
+  const std::string_view dir = slash == std::string::npos ? "" : p.substr(0, slash == 0 ? 1 : slash);
+  const std::string_view base = slash == std::string::npos ? p : p.substr(slash + 1);
+  auto it = dirs_.find(absl::string_view(dir.data(), dir.size()));
+  const std::vector<std::string>* names =
+      it != dirs_.end() ? it->second.names.get() : List(std::string(dir));
   if (names == nullptr) return false;
   if (base.empty()) return true;
   return std::binary_search(names->begin(), names->end(), base);
@@ -91,6 +108,13 @@ std::vector<std::string> DirCache::Glob(const std::string& pattern) {
     // glibc's glob("X/") is glob("X", GLOB_MARK): X if it exists, with the slash only if it
     // is a directory (GNU make: $(wildcard file/) is "file").
     if (name.size() > 1 && name.back() == '/') {
+      // glibc takes "X/" apart only when the part before the last slash is longer than one
+      // character; for a one-character name and slashes ("a/", "d//") it returns the pattern
+      // if the name is a directory (stat: a link to one too), else nothing.
+      if (name.find_last_not_of('/') == 0) {
+        if (Stat(name.substr(0, 1), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(name);
+        return out;
+      }
       std::string base = name.substr(0, name.size() - 1);
       if (base.back() == '/') return Glob(base);
       if (Lstat(base, &st) != 0) return out;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace kbmake {
@@ -41,7 +42,7 @@ int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
   return rc;
 }
 
-bool FsCache::List(const std::string& dir, std::vector<std::string>* names) {
+std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string& dir) {
   uint64_t epoch;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -50,21 +51,19 @@ bool FsCache::List(const std::string& dir, std::vector<std::string>* names) {
       auto it = lists_.find(dir);
       if (it != lists_.end() && it->second.epoch == epoch_) {
         ++hits_;
-        if (it->second.err != 0) {
-          errno = it->second.err;
-          return false;
-        }
-        *names = it->second.names;
-        return true;
+        errno = it->second.err;
+        return it->second.names;
       }
     }
     epoch = epoch_;
   }
-  names->clear();
+  std::shared_ptr<std::vector<std::string>> names;
   int err = 0;
   if (DIR* d = opendir(dir.c_str())) {
+    names = std::make_shared<std::vector<std::string>>();
     while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
     closedir(d);
+    std::sort(names->begin(), names->end());
   } else {
     err = errno;
   }
@@ -74,11 +73,11 @@ bool FsCache::List(const std::string& dir, std::vector<std::string>* names) {
       ListEntry& e = lists_[dir];
       e.epoch = epoch;
       e.err = err;
-      e.names = *names;
+      e.names = names;
     }
   }
   errno = err;
-  return err == 0;
+  return names;
 }
 
 void FsCache::ProcessStarted() {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -29,9 +30,10 @@ class FsCache {
  public:
   /// stat() (follow) or lstat() of the absolute `path`: 0 and *st, or -1 with errno set.
   int Stat(const std::string& path, bool follow, struct stat* st);
-  /// The entry names of the absolute directory `dir` (unsorted, as readdir gives them,
-  /// "." and ".." included); false (errno set) if it cannot be read.
-  bool List(const std::string& dir, std::vector<std::string>* names);
+  /// The entry names of the absolute directory `dir`, sorted ("." and ".." included), or
+  /// null (errno set) if it cannot be read. The list is shared, never changed: every make
+  /// instance that reads the directory in the same epoch gets the same one.
+  std::shared_ptr<const std::vector<std::string>> List(const std::string& dir);
   /// A process of this build is about to start (until ProcessEnded: nothing is cached).
   void ProcessStarted();
   /// A process of this build has been reaped.
@@ -51,7 +53,7 @@ class FsCache {
   struct ListEntry {
     uint64_t epoch;
     int err;
-    std::vector<std::string> names;
+    std::shared_ptr<const std::vector<std::string>> names;
   };
   std::mutex mu_;
   uint64_t epoch_ = 1;

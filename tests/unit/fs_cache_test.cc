@@ -70,19 +70,20 @@ TEST_F(FsCacheTest, ErrnoAndStatAreThoseOfTheSystemCall) {
 
 TEST_F(FsCacheTest, DirectoryListings) {
   dir_.Write("one", "");
-  std::vector<std::string> names;
-  ASSERT_TRUE(cache_.List(dir_.path(), &names));
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{".", "..", "one"}));
+  auto names = cache_.List(dir_.path());
+  ASSERT_NE(names, nullptr);
+  EXPECT_EQ(*names, (std::vector<std::string>{".", "..", "one"}));  // sorted
   dir_.Write("two", "");
-  ASSERT_TRUE(cache_.List(dir_.path(), &names));
-  EXPECT_EQ(names.size(), 3u);  // same epoch: the same listing
+  auto again = cache_.List(dir_.path());
+  EXPECT_EQ(again, names);  // same epoch: the same listing, shared
   cache_.ProcessStarted();
   cache_.ProcessEnded();
-  ASSERT_TRUE(cache_.List(dir_.path(), &names));
-  EXPECT_EQ(names.size(), 4u);
+  auto after = cache_.List(dir_.path());
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(*after, (std::vector<std::string>{".", "..", "one", "two"}));
+  EXPECT_EQ(names->size(), 3u);  // a listing handed out earlier is never changed
   errno = 0;
-  EXPECT_FALSE(cache_.List(Path("nodir"), &names));
+  EXPECT_EQ(cache_.List(Path("nodir")), nullptr);
   EXPECT_EQ(errno, ENOENT);
 }
 
