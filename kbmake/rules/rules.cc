@@ -113,14 +113,19 @@ std::vector<std::string> Make::Glob(std::string_view pattern) {
 }
 
 namespace {
-// The characters that end a run of ordinary characters in ParseFileSeq: the blanks, the
-// backslash and, where an order-only part may start ([1]), '|'.
+// The characters of a name in ParseFileSeq: kStop ends a run of ordinary characters (the
+// blanks, the backslash and, where an order-only part may start ([1]), '|'); kSpecial is part
+// of the name but may make it more than a plain name (an archive member's parentheses, a
+// tilde, a glob character).
+enum : uint8_t { kOrdinary = 0, kStop = 1, kSpecial = 2 };
 struct WordStops {
-  bool stop[2][256];
+  uint8_t stop[2][256];
   constexpr WordStops() : stop{} {
-    for (int k = 0; k < 2; ++k)
-      for (unsigned char c : {' ', '\t', '\\'}) stop[k][c] = true;
-    stop[1][static_cast<unsigned char>('|')] = true;
+    for (int k = 0; k < 2; ++k) {
+      for (unsigned char c : {' ', '\t', '\\'}) stop[k][c] = kStop;
+      for (unsigned char c : {'(', ')', '~', '*', '?', '['}) stop[k][c] = kSpecial;
+    }
+    stop[1][static_cast<unsigned char>('|')] = kStop;
   }
 };
 constexpr WordStops kWordStops;
@@ -134,7 +139,7 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
   // '|' ends a name only before the order-only part starts (GNU's split_prereqs parses the
   // rest as a simple sequence, where '|' is an ordinary character).
   bool pipe_stops = order_only != nullptr;
-  const bool* stops = kWordStops.stop[pipe_stops];
+  const uint8_t* stops = kWordStops.stop[pipe_stops];
   // Inside "lib(a b c)": the "lib(" that each member name gets.
   std::string ar_prefix;
   size_t i = 0;
@@ -152,10 +157,15 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
     // As GNU make 4.3's parse_file_seq: spaces of any kind (newline, \r, \v, \f) before a
     // name are skipped, but only a blank ends one; the others are part of the name.
     std::string word;
+    bool plain = true;  // no kSpecial character
     while (i < text.size() && !IsBlank(text[i])) {
       // A run of ordinary characters is appended at once.
       size_t run = i;
-      while (run < text.size() && !stops[static_cast<unsigned char>(text[run])]) ++run;
+      for (; run < text.size(); ++run) {
+        const uint8_t t = stops[static_cast<unsigned char>(text[run])];
+        if (t == kStop) break;
+        if (t == kSpecial) plain = false;
+      }
       word.append(text.data() + i, run - i);
       i = run;
       if (i >= text.size() || IsBlank(text[i])) break;
@@ -187,6 +197,11 @@ std::vector<std::string> Make::ParseFileSeq(std::string_view text, bool do_glob,
       while (strip < word.size() && word[strip] == '/') ++strip;
     }
     if (strip > 0) word = strip == word.size() ? "./" : word.substr(strip);
+    if (plain && ar_prefix.empty()) {
+      // The common case: one plain name, which no step below would change.
+      dest->push_back(std::move(word));
+      continue;
+    }
     if (!noar && !ArchiveGroupWord(text, i, pipe_stops, &ar_prefix, &word)) continue;
     word = ExpandTilde(std::move(word));
     if (!do_glob) {
@@ -229,6 +244,7 @@ std::vector<Dep> Make::SplitPrereqs(std::string_view text, std::string_view stem
   bool split = false;
   std::vector<std::string> normal = ParseFileSeq(text, true, &split, &oo);
   std::vector<Dep> deps;
+  deps.reserve(normal.size() + oo.size());
   auto add = [&](std::string name, bool order_only) {
     if (!stem.empty() || stem.data() != nullptr) {
       std::string pat = name;
@@ -241,10 +257,7 @@ std::vector<Dep> Make::SplitPrereqs(std::string_view text, std::string_view stem
         if (name.empty()) return;
       }
     }
-    Dep d;
-    d.name = std::move(name);
-    d.order_only = order_only;
-    deps.push_back(std::move(d));
+    deps.emplace_back(std::move(name)).order_only = order_only;
   };
   for (auto& n : normal) add(std::move(n), false);
   for (auto& n : oo) add(std::move(n), true);
@@ -312,13 +325,19 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
   bool two_expand = false;
   if (!depstr.empty()) {
     std::string s;
+    s.reserve(depstr.size());
     // Quoted colons: GNU make's search for a static pattern's colon (find_map_unquote)
     // leaves n/2 of the n backslashes before each (n odd: one that was quoted).
     for (size_t i = 0; i < depstr.size();) {
       size_t n = 0;
       while (i + n < depstr.size() && depstr[i + n] == '\\') ++n;
       if (n == 0) {
-        s.push_back(depstr[i++]);
+        // The run up to the next backslash is copied at once (a Linux .cmd file's list of
+        // dependencies is one line of about 50 KB).
+        size_t next = depstr.find('\\', i);
+        if (next == std::string::npos) next = depstr.size();
+        s.append(depstr, i, next - i);
+        i = next;
       } else if (i + n < depstr.size() && depstr[i + n] == ':') {
         s.append(n / 2, '\\');
         i += n;
@@ -327,7 +346,7 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
         i += n;
       }
     }
-    deptext = s;
+    deptext = std::move(s);
     two_expand = second_expansion_ && deptext.find('$') != std::string::npos;
   }
   if (implicit) {
@@ -376,7 +395,8 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       namep = &reduced;
     }
     const std::string& name = *namep;
-    if (name == ".POSIX" && !posix_) {
+    const bool dot = !name.empty() && name[0] == '.';  // only the special targets below
+    if (dot && name == ".POSIX" && !posix_) {
       posix_ = true;
       DefineGlobal(".SHELLFLAGS", "-ec", Origin::kDefault, false);
       DefineGlobal("ARFLAGS", "-rvU", Origin::kDefault, false);
@@ -385,9 +405,9 @@ void Make::RecordRule(const std::vector<std::string>& targets, const std::string
       DefineGlobal("FC", "fort77", Origin::kDefault, false);
       DefineGlobal("FFLAGS", "-O1", Origin::kDefault, false);
       DefineGlobal("SCCSGETFLAGS", "-s", Origin::kDefault, false);
-    } else if (name == ".SECONDEXPANSION") {
+    } else if (dot && name == ".SECONDEXPANSION") {
       second_expansion_ = true;
-    } else if (name == ".ONESHELL") {
+    } else if (dot && name == ".ONESHELL") {
       one_shell_ = true;
     }
     std::vector<Dep> these;
