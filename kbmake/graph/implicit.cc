@@ -257,7 +257,7 @@ void Make::MergeRenamedFile(File* from, File* to, const std::string& to_hname) {
     from->vars->ForEach([&](const Variable& v) {
       bool created = false;
       Variable* nv = to->vars->Intern(v.name, &created);
-      if (created) *nv = v;
+      if (created) *nv = v;  // the name is the same text: the set's key (a view of it) holds
     });
   }
   if (to->double_colon != nullptr && from->is_target && from->double_colon == nullptr) {

@@ -10,19 +10,19 @@ Variable* VarSet::Lookup(std::string_view name) const {
 }
 
 Variable* VarSet::Intern(std::string_view name, bool* created) {
-  auto it = map_.find(AV(name));
-  if (it != map_.end()) {
-    *created = false;
-    return it->second;
-  }
-  auto v = std::make_unique<Variable>();
-  v->name = std::string(name);
-  v->exportable = IsValidEnvName(name);
-  Variable* raw = v.get();
-  order_.push_back(Entry{std::move(v), false});
-  map_.emplace(raw->name, raw);
-  *created = true;
-  return raw;
+  *created = false;
+  // One hash probe: the variable is made only when the name is absent, and its own name
+  // becomes the key.
+  auto it = map_.lazy_emplace(AV(name), [&](const auto& construct) {
+    auto v = std::make_unique<Variable>();
+    v->name = std::string(name);
+    v->exportable = IsValidEnvName(name);
+    Variable* raw = v.get();
+    order_.push_back(Entry{std::move(v), false});
+    construct(AV(raw->name), raw);
+    *created = true;
+  });
+  return it->second;
 }
 
 bool VarSet::Erase(std::string_view name) {

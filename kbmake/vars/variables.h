@@ -72,7 +72,9 @@ class VarSet {
   template <typename Table>
   void Replay(Table* t) const;
 
-  absl::flat_hash_map<std::string, Variable*> map_;
+  // Keyed by a view of the variable's own name (a Variable never moves, and its name is
+  // never changed once interned): no second copy of each name.
+  absl::flat_hash_map<absl::string_view, Variable*> map_;
   std::vector<Entry> order_;
   std::vector<Erasure> erasures_;
   unsigned long gnu_buckets_ = 23;
