@@ -15,9 +15,9 @@ void RunWithBigStack(const std::function<void()>& fn);
 
 /// A thread on a 1 GiB stack (RunWithBigStack's, and each in-process sub-make's). The
 /// stacks come from a small process-wide pool and go back to it when the thread is joined: a
-/// fresh 1 GiB stack
-/// costs an mmap, a page fault for every page the thread touches, and a madvise and an munmap
-/// when the thread ends (glibc caches no stack that large), 339 times in a Linux build.
+/// fresh 1 GiB stack costs an mmap, a page fault for every page the thread touches, and a
+/// madvise and an munmap when the thread ends (glibc caches no stack that large), 339 times
+/// in a Linux build.
 /// A stack returned to the pool keeps its top 1 MiB committed and gives the rest back.
 /// (Under AddressSanitizer every thread gets a fresh stack, as before.)
 class BigStackThread {

@@ -1,6 +1,5 @@
 #include "kbmake/base/dircache.h"
 
-#include <dirent.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 
@@ -37,10 +36,6 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
-std::string DirCache::Absolute(std::string_view name) const {
-  return AbsoluteInScratch(name);
-}
-
 const std::string& DirCache::AbsoluteInScratch(std::string_view name) const {
   thread_local std::string scratch;
   if (!name.empty() && name[0] == '/') {
@@ -73,13 +68,9 @@ const std::vector<std::string>* DirCache::List(const std::string& dir) {
     // cache only saves reading it again when nothing can have changed it.
     Entry e;
     if (fs_ != nullptr && cwd_ != nullptr) {
-      e.names = fs_->List(Absolute(dir));
-    } else if (DIR* d = opendir(dir.empty() ? "." : dir.c_str())) {
-      auto names = std::make_shared<std::vector<std::string>>();
-      while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
-      closedir(d);
-      std::sort(names->begin(), names->end());
-      e.names = std::move(names);
+      e.names = fs_->List(AbsoluteInScratch(dir));
+    } else {
+      e.names = ReadDirectory(dir.empty() ? "." : dir);
     }
     it = dirs_.emplace(dir, std::move(e)).first;
   }

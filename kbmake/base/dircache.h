@@ -4,7 +4,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,13 +19,6 @@ inline bool HasGlobChars(std::string_view w) {
   for (char c : w)
     if (c == '*' || c == '?' || c == '[') return true;
   return false;
-}
-/// The same for a string: strcspn looks at 16 bytes at a time (about 480,000 names of a
-/// Linux null build's prerequisite lists pass through here).
-inline bool HasGlobChars(const std::string& w) {
-  const size_t n = strcspn(w.c_str(), "*?[");
-  if (n == w.size()) return false;
-  return w[n] != '\0' || HasGlobChars(std::string_view(w).substr(n + 1));  // past a NUL byte
 }
 
 class DirCache {
@@ -64,8 +56,7 @@ class DirCache {
   struct Entry {
     std::shared_ptr<const std::vector<std::string>> names;  // sorted; null: unreadable
   };
-  std::string Absolute(std::string_view name) const;
-  /// Absolute(name) in a buffer of the calling thread, valid until its next call (a Linux
+  /// The absolute path of `name` in a buffer of the calling thread, valid until its next call (a Linux
   /// null build stats about 200,000 names: no allocation for each).
   const std::string& AbsoluteInScratch(std::string_view name) const;
   absl::flat_hash_map<std::string, Entry> dirs_;

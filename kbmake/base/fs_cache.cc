@@ -7,6 +7,16 @@
 
 namespace kbmake {
 
+std::shared_ptr<const std::vector<std::string>> ReadDirectory(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return nullptr;
+  auto names = std::make_shared<std::vector<std::string>>();
+  while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
+  closedir(d);
+  std::sort(names->begin(), names->end());
+  return names;
+}
+
 int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
   uint64_t epoch;
   {
@@ -57,16 +67,8 @@ std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string&
     }
     epoch = epoch_;
   }
-  std::shared_ptr<std::vector<std::string>> names;
-  int err = 0;
-  if (DIR* d = opendir(dir.c_str())) {
-    names = std::make_shared<std::vector<std::string>>();
-    while (struct dirent* de = readdir(d)) names->emplace_back(de->d_name);
-    closedir(d);
-    std::sort(names->begin(), names->end());
-  } else {
-    err = errno;
-  }
+  std::shared_ptr<const std::vector<std::string>> names = ReadDirectory(dir);
+  const int err = names ? 0 : errno;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (running_ == 0 && epoch == epoch_) {

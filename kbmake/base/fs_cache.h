@@ -16,6 +16,10 @@
 
 namespace kbmake {
 
+/// The entry names of directory `dir`, sorted ("." and ".." included), or null (errno set)
+/// if it cannot be read.
+std::shared_ptr<const std::vector<std::string>> ReadDirectory(const std::string& dir);
+
 /// Exactness: an answer is reused only while nothing that could change the file system has
 /// happened since it was taken. Every process this kbmake starts (recipe line, $(shell),
 /// sub-make process) counts from just before it starts until it has been reaped, and while

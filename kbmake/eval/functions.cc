@@ -262,12 +262,6 @@ void FnWildcard(Make* m, Args& a, std::string* out, std::string_view) {
     std::string word(plain);
     if (!ArchiveGroupWord(s, i, false, &ar_prefix, &word)) continue;
     if (!ArName(word)) {
-      if (word[0] != '~' && word.find('\\') == std::string::npos && !HasGlobChars(word) &&
-          word.back() != '/') {
-        struct stat st;
-        if (m->dir_cache().Lstat(word, &st) == 0) AppendWord(out, word, &first);
-        continue;
-      }
       for (const std::string& f : m->Glob(word)) AppendWord(out, f, &first);
       continue;
     }
