@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
+
+#include "absl/hash/hash.h"
 
 namespace kbmake {
 
@@ -17,15 +20,20 @@ std::shared_ptr<const std::vector<std::string>> ReadDirectory(const std::string&
   return names;
 }
 
+FsCache::Shard& FsCache::ShardOf(const std::string& name) {
+  return shards_[absl::Hash<std::string_view>()(name) % kShards];
+}
+
 int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
+  Shard& sh = ShardOf(path);
   uint64_t epoch;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++lookups_;
+    std::lock_guard<std::mutex> lock(sh.mu);
+    ++sh.lookups;
     if (running_ == 0) {
-      auto it = stats_[follow].find(path);
-      if (it != stats_[follow].end() && it->second.epoch == epoch_) {
-        ++hits_;
+      auto it = sh.stats[follow].find(path);
+      if (it != sh.stats[follow].end() && it->second.epoch == epoch_) {
+        ++sh.hits;
         if (it->second.err != 0) {
           errno = it->second.err;
           return -1;
@@ -39,10 +47,11 @@ int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
   int rc = follow ? stat(path.c_str(), st) : lstat(path.c_str(), st);
   int err = rc == 0 ? 0 : errno;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Only an answer taken wholly inside the current, quiet epoch is kept.
+    std::lock_guard<std::mutex> lock(sh.mu);
+    // Only an answer taken wholly inside the current, quiet epoch is kept (every process
+    // start and end moves the epoch on, so one that started meanwhile is seen here).
     if (running_ == 0 && epoch == epoch_) {
-      StatEntry& e = stats_[follow][path];
+      StatEntry& e = sh.stats[follow][path];
       e.epoch = epoch;
       e.err = err;
       if (rc == 0) e.st = *st;
@@ -52,15 +61,43 @@ int FsCache::Stat(const std::string& path, bool follow, struct stat* st) {
   return rc;
 }
 
-std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string& dir) {
+namespace {
+
+// `dir` without its "." components ("/t/./scripts/." is "/t/scripts"): the same directory for
+// every system call (a "." step stays where the walk is), so both spellings share a listing.
+// Kbuild names the source tree "." and so asks for both.
+std::string WithoutDotComponents(const std::string& dir) {
+  if (dir.find("/.") == std::string::npos) return dir;
+  std::string out;
+  out.reserve(dir.size());
+  size_t i = 0;
+  while (i < dir.size()) {
+    size_t j = dir.find('/', i);
+    if (j == std::string::npos) j = dir.size();
+    std::string_view part(dir.data() + i, j - i);
+    if (part != "." || i == 0) {
+      if (i > 0) out.push_back('/');
+      out.append(part);
+    }
+    i = j + 1;
+  }
+  if (out.empty()) out = "/";
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string& given) {
+  const std::string dir = WithoutDotComponents(given);
+  Shard& sh = ShardOf(dir);
   uint64_t epoch;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++lookups_;
+    std::lock_guard<std::mutex> lock(sh.mu);
+    ++sh.lookups;
     if (running_ == 0) {
-      auto it = lists_.find(dir);
-      if (it != lists_.end() && it->second.epoch == epoch_) {
-        ++hits_;
+      auto it = sh.lists.find(dir);
+      if (it != sh.lists.end() && it->second.epoch == epoch_) {
+        ++sh.hits;
         errno = it->second.err;
         return it->second.names;
       }
@@ -70,9 +107,9 @@ std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string&
   std::shared_ptr<const std::vector<std::string>> names = ReadDirectory(dir);
   const int err = names ? 0 : errno;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(sh.mu);
     if (running_ == 0 && epoch == epoch_) {
-      ListEntry& e = lists_[dir];
+      ListEntry& e = sh.lists[dir];
       e.epoch = epoch;
       e.err = err;
       e.names = names;
@@ -83,20 +120,38 @@ std::shared_ptr<const std::vector<std::string>> FsCache::List(const std::string&
 }
 
 void FsCache::ProcessStarted() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   ++running_;
   ++epoch_;
 }
 
 void FsCache::ProcessEnded() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   if (running_ > 0) --running_;
   ++epoch_;
 }
 
 void FsCache::Changed() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   ++epoch_;
+}
+
+uint64_t FsCache::hits() const {
+  uint64_t n = 0;
+  for (const Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mu);
+    n += sh.hits;
+  }
+  return n;
+}
+
+uint64_t FsCache::lookups() const {
+  uint64_t n = 0;
+  for (const Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mu);
+    n += sh.lookups;
+  }
+  return n;
 }
 
 }  // namespace kbmake

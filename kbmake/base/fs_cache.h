@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -45,8 +46,8 @@ class FsCache {
   /// Make itself changed the file system (or may have).
   void Changed();
   /// Statistics for --debug and tests: answers reused, answers looked up.
-  uint64_t hits() const { return hits_; }
-  uint64_t lookups() const { return lookups_; }
+  uint64_t hits() const;
+  uint64_t lookups() const;
 
  private:
   struct StatEntry {
@@ -59,12 +60,21 @@ class FsCache {
     int err;
     std::shared_ptr<const std::vector<std::string>> names;
   };
-  std::mutex mu_;
-  uint64_t epoch_ = 1;
-  int running_ = 0;
-  uint64_t hits_ = 0, lookups_ = 0;
-  absl::flat_hash_map<std::string, StatEntry> stats_[2];  // [follow]
-  absl::flat_hash_map<std::string, ListEntry> lists_;
+  // The answers, split by a hash of the name so that the threads of a build seldom wait for
+  // each other's lookups; each shard has its own lock.
+  struct Shard {
+    mutable std::mutex mu;
+    uint64_t hits = 0, lookups = 0;
+    absl::flat_hash_map<std::string, StatEntry> stats[2];  // [follow]
+    absl::flat_hash_map<std::string, ListEntry> lists;
+  };
+  static constexpr size_t kShards = 16;
+  Shard& ShardOf(const std::string& name);
+
+  std::mutex state_mu_;  // serializes the changes of running_ and epoch_ below
+  std::atomic<uint64_t> epoch_{1};
+  std::atomic<int> running_{0};
+  Shard shards_[kShards];
 };
 
 }  // namespace kbmake

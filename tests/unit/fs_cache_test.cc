@@ -3,6 +3,7 @@
 #include "kbmake/base/fs_cache.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -85,6 +86,28 @@ TEST_F(FsCacheTest, DirectoryListings) {
   errno = 0;
   EXPECT_EQ(cache_.List(Path("nodir")), nullptr);
   EXPECT_EQ(errno, ENOENT);
+}
+
+TEST_F(FsCacheTest, DotComponentsNameTheSameDirectory) {
+  ASSERT_EQ(mkdir(Path("d").c_str(), 0755), 0);
+  dir_.Write("d/x", "");
+  dir_.Write("file", "");
+  auto plain = cache_.List(Path("d"));
+  ASSERT_NE(plain, nullptr);
+  // "./d", "d/." and "./d/./" are the directory d: one listing serves them all.
+  EXPECT_EQ(cache_.List(dir_.path() + "/./d"), plain);
+  EXPECT_EQ(cache_.List(Path("d/.")), plain);
+  EXPECT_EQ(cache_.List(dir_.path() + "/./d/."), plain);
+  EXPECT_EQ(cache_.hits(), 3u);
+  // A "." after a file or a missing name fails as the system call does.
+  errno = 0;
+  EXPECT_EQ(cache_.List(Path("file/.")), nullptr);
+  EXPECT_EQ(errno, ENOTDIR);
+  errno = 0;
+  EXPECT_EQ(cache_.List(Path("missing/.")), nullptr);
+  EXPECT_EQ(errno, ENOENT);
+  // ".." is not taken out (it is not the same directory when a step is a symbolic link).
+  EXPECT_NE(cache_.List(Path("d/x/..")), plain);
 }
 
 }  // namespace
