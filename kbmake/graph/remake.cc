@@ -82,17 +82,23 @@ void Make::SetFileVariables(File* file) {
     v->recursive = false;
     v->append = false;
   };
-  define("<", less);
+  define("<", std::move(less));
   define("*", file->stem);
-  define("@", at);
-  define("%", percent);
+  define("@", std::move(at));
+  define("%", std::move(percent));
   std::string plus, caret, qmark, bar;
+  // An object of a Kbuild tree has hundreds of prerequisites: each list is sized once.
+  size_t total = 0;
+  for (const Dep& d : file->deps)
+    if (!d.need_2nd_expansion && !d.extra) total += DepName(d).size() + 1;
+  plus.reserve(total);
+  caret.reserve(total);
   bool pf = true;
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.order_only || d.extra) continue;
     AppendWord(&plus, AutoVarName(DepName(d)), &pf);
   }
-  define("+", plus);
+  define("+", std::move(plus));
   // $^, $? and $| list each prerequisite once; a name listed both order-only and normal
   // counts as normal.
   struct Seen {
@@ -118,9 +124,9 @@ void Make::SetFileVariables(File* file) {
       if (d.changed || opts_.always_make) AppendWord(&qmark, AutoVarName(DepName(d)), &qf);
     }
   }
-  define("^", caret);
-  define("?", qmark);
-  define("|", bar);
+  define("^", std::move(caret));
+  define("?", std::move(qmark));
+  define("|", std::move(bar));
 }
 
 UpdateStatus Make::UpdateGoalChain(std::vector<File*>& goal_files, bool makefiles) {
