@@ -304,10 +304,16 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
   SetList* list = file && file->variables ? file->variables : &global_list_;
   // Every set of the chain counts, a parent's `private` variables included: GNU make's
   // target_environment hides them from a prerequisite's expansions, not its environment.
+  // A name is taken from the first set that has it. The last set (the global one, with
+  // thousands of variables in a Kbuild make) hides nothing after it: its names are not
+  // remembered. (Which variables are exported is decided below, one by one, because an
+  // expansion there may change what a later one's export mode is.)
   for (SetList* l = list; l; l = l->next) {
+    const bool last = l->next == nullptr;
     l->set->ForEach([&](const Variable& cv) {
       Variable* v = const_cast<Variable*>(&cv);
-      if (seen.insert(v->name).second) order.push_back(v);
+      if (last ? seen.empty() || !seen.contains(v->name) : seen.insert(v->name).second)
+        order.push_back(v);
     });
   }
   std::vector<std::string> env;
