@@ -136,22 +136,17 @@ void FsCache::Changed() {
   ++epoch_;
 }
 
-uint64_t FsCache::hits() const {
+uint64_t FsCache::Sum(uint64_t Shard::*counter) const {
   uint64_t n = 0;
   for (const Shard& sh : shards_) {
     std::lock_guard<std::mutex> lock(sh.mu);
-    n += sh.hits;
+    n += sh.*counter;
   }
   return n;
 }
 
-uint64_t FsCache::lookups() const {
-  uint64_t n = 0;
-  for (const Shard& sh : shards_) {
-    std::lock_guard<std::mutex> lock(sh.mu);
-    n += sh.lookups;
-  }
-  return n;
-}
+uint64_t FsCache::hits() const { return Sum(&Shard::hits); }
+
+uint64_t FsCache::lookups() const { return Sum(&Shard::lookups); }
 
 }  // namespace kbmake

@@ -70,6 +70,8 @@ class FsCache {
   };
   static constexpr size_t kShards = 16;
   Shard& ShardOf(const std::string& name);
+  /// The sum of one counter over the shards.
+  uint64_t Sum(uint64_t Shard::*counter) const;
 
   std::mutex state_mu_;  // serializes the changes of running_ and epoch_ below
   std::atomic<uint64_t> epoch_{1};
