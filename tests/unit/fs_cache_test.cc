@@ -94,7 +94,7 @@ TEST_F(FsCacheTest, DotComponentsNameTheSameDirectory) {
   dir_.Write("file", "");
   auto plain = cache_.List(Path("d"));
   ASSERT_NE(plain, nullptr);
-  // "./d", "d/." and "./d/./" are the directory d: one listing serves them all.
+  // DIR/./d, DIR/d/. and DIR/./d/. are the directory d: one listing serves them all.
   EXPECT_EQ(cache_.List(dir_.path() + "/./d"), plain);
   EXPECT_EQ(cache_.List(Path("d/.")), plain);
   EXPECT_EQ(cache_.List(dir_.path() + "/./d/."), plain);
@@ -106,8 +106,15 @@ TEST_F(FsCacheTest, DotComponentsNameTheSameDirectory) {
   errno = 0;
   EXPECT_EQ(cache_.List(Path("missing/.")), nullptr);
   EXPECT_EQ(errno, ENOENT);
-  // ".." is not taken out (it is not the same directory when a step is a symbolic link).
-  EXPECT_NE(cache_.List(Path("d/x/..")), plain);
+  // ".." is not taken out (it is not the same directory when a step is a symbolic link):
+  // d/sub/.. gets a listing of its own, with the same names.
+  ASSERT_EQ(mkdir(Path("d/sub").c_str(), 0755), 0);
+  cache_.Changed();
+  auto d_now = cache_.List(Path("d"));
+  auto via_dotdot = cache_.List(Path("d/sub/.."));
+  ASSERT_NE(via_dotdot, nullptr);
+  EXPECT_NE(via_dotdot, d_now);
+  EXPECT_EQ(*via_dotdot, *d_now);
 }
 
 }  // namespace
