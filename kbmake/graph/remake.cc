@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "kbmake/base/archive.h"
+#include "kbmake/base/name_marks.h"
 #include "kbmake/base/strutil.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/eval/load_object.h"
@@ -100,24 +101,31 @@ void Make::SetFileVariables(File* file) {
   }
   define("+", std::move(plus));
   // $^, $? and $| list each prerequisite once; a name listed both order-only and normal
-  // counts as normal.
-  struct Seen {
-    const Dep* first;  // the name's first mention
-    bool order_only;   // all its mentions are order-only
-  };
-  absl::flat_hash_map<std::string_view, Seen> seen;
-  seen.reserve(file->deps.size());
+  // counts as normal. A record per name: its first mention, and whether all its mentions are
+  // order-only.
+  NameMarks::Lease seen(file->deps.size());
+  std::vector<size_t> rec;  // the record of each counted prerequisite, in order
+  rec.reserve(file->deps.size());
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.extra) continue;
-    auto [it, inserted] = seen.try_emplace(DepName(d), Seen{&d, d.order_only});
-    if (!inserted && it->second.order_only != d.order_only) it->second.order_only = false;
+    bool inserted;
+    size_t r = seen->Insert(DepName(d), &inserted);
+    NameMarks::Record& s = seen->record(r);
+    if (inserted) {
+      s.first = &d;
+      s.flag = d.order_only;
+    } else if (s.flag != d.order_only) {
+      s.flag = false;
+    }
+    rec.push_back(r);
   }
   bool cf = true, qf = true, bf = true;
+  size_t k = 0;
   for (const Dep& d : file->deps) {
     if (d.need_2nd_expansion || d.extra) continue;
-    const Seen& s = seen.find(DepName(d))->second;
+    const NameMarks::Record& s = seen->record(rec[k++]);
     if (s.first != &d) continue;
-    if (s.order_only) {
+    if (s.flag) {
       AppendWord(&bar, AutoVarName(DepName(d)), &bf);
     } else {
       AppendWord(&caret, AutoVarName(DepName(d)), &cf);
