@@ -69,6 +69,7 @@ class FsCache {
     absl::flat_hash_map<std::string, ListEntry> lists;
   };
   static constexpr size_t kShards = 16;
+  static constexpr size_t kFirstReserve = 256;  // stat answers a shard has room for at first
   Shard& ShardOf(const std::string& name);
   /// The sum of one counter over the shards.
   uint64_t Sum(uint64_t Shard::*counter) const;

@@ -967,8 +967,9 @@ void Make::ConstructIncludePath() {
   include_search_path_.clear();
   std::vector<std::string> dirs;
   auto add = [&](std::string dir) {
+    // Every instance asks for the same built-in directories: through the shared cache.
     struct stat st;
-    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+    if (StatName(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return;
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     dirs.push_back(dir);
   };
