@@ -363,10 +363,9 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
       continue;
     }
     if (v->name == "MAKELEVEL") continue;
-    std::string value;
-    if (v->name == "MAKEOVERRIDES") {
-      value = v->value;
-    } else if (v->recursive && v->origin != Origin::kEnv && v->origin != Origin::kEnvOverride) {
+    if (v->name != "MAKEOVERRIDES" && v->recursive && v->origin != Origin::kEnv &&
+        v->origin != Origin::kEnvOverride) {
+      std::string value;
       SetList* save = current_;
       current_ = list;
       try {
@@ -376,10 +375,14 @@ std::vector<std::string> Make::TargetEnvironment(File* file) {
         throw;
       }
       current_ = save;
+      env.push_back(v->name + "=" + value);
     } else {
-      value = v->value;
+      // Kbuild exports flags of a few kilobytes to every sub-make: one copy, not two.
+      std::string e;
+      e.reserve(v->name.size() + 1 + v->value.size());
+      e.append(v->name).append(1, '=').append(v->value);
+      env.push_back(std::move(e));
     }
-    env.push_back(v->name + "=" + value);
   }
   env.push_back("MAKELEVEL=" + std::to_string(makelevel_ + 1));
   for (const std::string& e : extra_env_) {
