@@ -75,11 +75,11 @@ std::string Jobserver::Auth() const {
   return std::to_string(read_fd_) + "," + std::to_string(write_fd_);
 }
 
-bool Jobserver::Acquire(const std::vector<int>& wake_fds) {
+bool Jobserver::Acquire(const std::vector<int>& wake_fds, int max_ms) {
   std::vector<struct pollfd> pfd;
   pfd.push_back({read_fd_, POLLIN, 0});
   for (int fd : wake_fds) pfd.push_back({fd, POLLIN, 0});
-  int n = poll(pfd.data(), pfd.size(), 100);
+  int n = poll(pfd.data(), pfd.size(), max_ms >= 0 && max_ms < 100 ? max_ms : 100);
   if (n <= 0) return false;
   if (pfd[0].revents & (POLLIN | POLLHUP)) {
     char t;
@@ -287,7 +287,7 @@ void JobRunner::NewJob(File* f) {
       ReapChildren(false, false);
       if (tokens_ == 0) break;
       if (int sig = PendingFatalSignal()) HandleFatalSignal(sig);
-      if (jobserver_.Acquire(runner_->WakeFds())) break;
+      if (jobserver_.Acquire(runner_->WakeFds(), runner_->WakeTimeoutMs())) break;
     }
   }
   ++tokens_;

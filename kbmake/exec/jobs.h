@@ -69,9 +69,9 @@ class Jobserver {
   bool Join(const std::string& auth, const std::vector<int>* visible = nullptr);
   bool enabled() const { return read_fd_ >= 0; }
   std::string Auth() const;
-  /// Waits (at most 100 ms) for a token; returns false when one of `wake_fds` becomes
-  /// readable first or on timeout.
-  bool Acquire(const std::vector<int>& wake_fds);
+  /// Waits (at most 100 ms, or `max_ms` if that is shorter and not -1) for a token; returns
+  /// false when one of `wake_fds` becomes readable first or on timeout.
+  bool Acquire(const std::vector<int>& wake_fds, int max_ms = -1);
   void Release();
   /// The descriptors a recursive child must inherit (none for a fifo jobserver).
   std::vector<int> Fds() const {

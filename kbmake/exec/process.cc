@@ -99,7 +99,7 @@ class RealProcessRunner : public ProcessRunner {
       for (const Kid& k : kids_) pfds.push_back({k.pidfd, POLLIN, 0});
       const bool wake = block && wake_on_signal_ && g_fatal_fd >= 0;
       if (wake) pfds.push_back({g_fatal_fd, POLLIN, 0});
-      int n = poll(pfds.data(), pfds.size(), block ? -1 : 0);
+      int n = poll(pfds.data(), pfds.size(), block ? WakeTimeoutMs() : 0);
       if (n < 0) {
         if (errno == EINTR && !block) return false;
         if (errno == EINTR) continue;
@@ -140,9 +140,20 @@ class RealProcessRunner : public ProcessRunner {
     return fds;
   }
 
+  int WakeTimeoutMs() override {
+    for (const Kid& k : kids_)
+      if (k.pidfd < 0) return kUnwatchedPollMs;
+    return -1;
+  }
+
   void SetWakeOnSignal(bool wake) override { wake_on_signal_ = wake; }
 
  private:
+  // How often children without a pidfd are looked at while waiting: short next to any
+  // recipe's run time, and only where pidfd_open is unavailable (kernels before 5.3, seccomp
+  // policies that refuse it, valgrind).
+  static constexpr int kUnwatchedPollMs = 10;
+
   struct Kid {
     pid_t pid;
     int pidfd;  // -1 if pidfd_open failed (then polled with WNOHANG)

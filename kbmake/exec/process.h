@@ -52,6 +52,10 @@ class ProcessRunner {
   /// Descriptors that become readable when one of this runner's processes may have finished
   /// (for waiting on a jobserver token and a child at once).
   virtual std::vector<int> WakeFds() { return {}; }
+  /// How long a poll() on WakeFds() may sleep, in milliseconds: -1 (no limit) when every
+  /// running process is covered by them, else a short interval after which Wait(false) must
+  /// be tried (a child whose pidfd could not be opened is only seen by waitpid(WNOHANG)).
+  virtual int WakeTimeoutMs() { return -1; }
   /// While false, a blocking Wait is not interrupted by a pending fatal signal (used while
   /// the signal is being handled and the children are collected).
   virtual void SetWakeOnSignal(bool wake) {}

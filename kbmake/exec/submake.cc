@@ -319,7 +319,7 @@ class SubmakeRunner : public ProcessRunner {
       for (auto& s : subs_) pfds.push_back({s->done_fd, POLLIN, 0});
       const bool wake = wake_on_signal_ && fatal >= 0;
       if (wake) pfds.push_back({fatal, POLLIN, 0});
-      int n = poll(pfds.data(), pfds.size(), -1);
+      int n = poll(pfds.data(), pfds.size(), real_->WakeTimeoutMs());
       if (n < 0 && errno != EINTR) return false;
       if (wake && n > 0 && (pfds.back().revents & POLLIN)) {
         errno = EINTR;
@@ -339,6 +339,8 @@ class SubmakeRunner : public ProcessRunner {
     for (auto& s : subs_) fds.push_back(s->done_fd);
     return fds;
   }
+
+  int WakeTimeoutMs() override { return real_->WakeTimeoutMs(); }
 
   void SetWakeOnSignal(bool wake) override {
     wake_on_signal_ = wake;
