@@ -260,7 +260,7 @@ std::vector<std::string> BuildEnv(const fs::path& bin, const fs::path& work,
       "TMPDIR=/tmp",
   };
   // The sanitizer runtime's options (tools/test-sanitize.sh) reach a sanitized program.
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
     if (const char* v = getenv(name)) env.push_back(absl::StrCat(name, "=", v));
   }
   if (auto extra = ReadFile(case_dir / "env")) {
@@ -491,7 +491,7 @@ Outcome RunCaseIn(const Case& c, const Options& opt, const fs::path& tmp) {
   if (run.timed_out) outcome.error = absl::StrCat("timeout after ", opt.timeout_secs, " s");
   Normaliser norm(work, !opt.record);
   std::vector<std::string> harness;
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
     if (getenv(name) != nullptr) harness.push_back(name);
   }
   if (opt.shell_memo && !opt.record) {
