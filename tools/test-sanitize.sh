@@ -20,7 +20,7 @@
 # kernel-extmod) spend their time in gcc, not in kbmake.
 # Then ThreadSanitizer (build-tsan/, -DKBMAKE_TSAN=ON; it cannot share a build with ASan),
 # any report aborting, on what runs make instances as threads that share the build-wide objects
-# (stat and parse caches, jobserver, trace, status line, graph): the corpus's recursion cases
+# (stat and parse caches, jobserver, status line, graph): the corpus's recursion cases
 # (in-process sub-makes, in parallel and not), the unit tests of those objects, and the Kbuild
 # tests that build with threads: status on an external module, graph of the sample tree,
 # parse cache. Not the whole suite: under TSan it takes about 12 minutes (the rest is
@@ -29,7 +29,7 @@
 # glibc's malloc usable in such a child, but not TSan's allocator, and the tracer deadlocks on
 # its lock when another thread was allocating at the fork (seen in a TSan build; not a bug
 # of the normal build). Not the trace tests: build-trace-kbuild checks the trace's recipe times
-# against strace's within 5%, and build-trace has timing checks too (it failed once in eleven
+# against strace's within 5%, and build-trace has timing checks too (it failed once in twelve
 # TSan runs on a loaded machine, no TSan report).
 # Last, the libFuzzer target (fuzz/, clang, ASan + UBSan) is built into build-fuzz/ and runs
 # every seed of fuzz/corpus and every saved finding of fuzz/crashes once (no fuzzing): the
