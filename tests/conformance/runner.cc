@@ -50,6 +50,10 @@ constexpr size_t kMaxCapturedBytes = 16 << 20;       // per stream; the rest is 
 constexpr char kSystemPath[] = "/usr/local/bin:/usr/bin:/bin";
 // Top-level entries of a case directory that are not inputs of the run.
 constexpr const char* kControlFiles[] = {"expected", "xfail", "cmd", "env", "setup.sh", "compare"};
+// The sanitizer runtimes' options (tools/test-sanitize.sh): passed through to the program under
+// test, and their "# environment" entries removed from its -p dumps.
+constexpr const char* kSanitizerOptions[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+                                             "TSAN_OPTIONS"};
 
 struct Options {
   std::string make_path;
@@ -260,7 +264,7 @@ std::vector<std::string> BuildEnv(const fs::path& bin, const fs::path& work,
       "TMPDIR=/tmp",
   };
   // The sanitizer runtime's options (tools/test-sanitize.sh) reach a sanitized program.
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+  for (const char* name : kSanitizerOptions) {
     if (const char* v = getenv(name)) env.push_back(absl::StrCat(name, "=", v));
   }
   if (auto extra = ReadFile(case_dir / "env")) {
@@ -491,7 +495,7 @@ Outcome RunCaseIn(const Case& c, const Options& opt, const fs::path& tmp) {
   if (run.timed_out) outcome.error = absl::StrCat("timeout after ", opt.timeout_secs, " s");
   Normaliser norm(work, !opt.record);
   std::vector<std::string> harness;
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+  for (const char* name : kSanitizerOptions) {
     if (getenv(name) != nullptr) harness.push_back(name);
   }
   if (opt.shell_memo && !opt.record) {
