@@ -23,6 +23,7 @@
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/process.h"
 #include "kbmake/exec/shell_memo.h"
+#include "kbmake/exec/submake_memo.h"
 
 namespace kbmake {
 namespace {
@@ -50,6 +51,7 @@ Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
       fs_(setup.fs),
       parses_(setup.parses),
       shell_memo_(std::move(setup.shell_memo)),
+      facts_(setup.facts),
       reexec_hook_(std::move(setup.reexec_hook)),
       makeflags_hook_(std::move(setup.makeflags_hook)),
       stdin_makefile_(std::move(setup.stdin_makefile)),
@@ -70,6 +72,11 @@ Make::Make(Options o, std::string prog, int level, std::vector<std::string> env,
   global_.Reserve(kInitialTableSize);
   files_.reserve(kInitialTableSize);
   jobs_ = std::make_unique<JobRunner>(this, std::move(runner));
+  if (facts_ != nullptr) dir_cache_.SetObserver(facts_);
+}
+
+void Make::NotRememberable(std::string_view why) {
+  if (facts_ != nullptr) facts_->Refuse(why);
 }
 
 Make::~Make() = default;
@@ -100,6 +107,7 @@ void Make::Fatal(const Loc* loc, std::string_view msg) {
 }
 
 void Make::WriteFd(int fd, std::string_view text) {
+  if (!text.empty()) NotRememberable("wrote output");
   if (!WriteAll(fd, text) && fd == io_.out) stdout_failed_ = true;
 }
 
@@ -136,11 +144,13 @@ std::string Make::ExpandTilde(std::string name) {
     if (home.empty()) home = GetEnv("HOME");
     if (home.empty()) {
       char login[256];
+      NotRememberable("read the password database");
       if (getlogin_r(login, sizeof login) == 0) home = UserHome(login);
     }
     return home.empty() ? name : home + name.substr(1);
   }
   // "~user" and "~user/rest": that user's home directory, if the user exists.
+  NotRememberable("read the password database");
   const size_t slash = name.find('/');
   std::string home = UserHome(name.substr(1, slash == std::string::npos ? std::string::npos
                                                                          : slash - 1));
@@ -208,6 +218,7 @@ static int RunShellPlain(ExecImage& image, std::string* out, int in_fd, int err_
 // $(shell) in a recipe sets it for that target only (-p shows it there).
 std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int* status) {
   if (shell_hook_) {
+    NotRememberable("ran $(shell)");
     std::string r = shell_hook_(cmd, status);
     DefineInSet(".SHELLSTATUS", std::to_string(*status), Origin::kOverride, false, current_->set, nullptr);
     return r;
@@ -238,12 +249,19 @@ std::string Make::ShellOutput(std::string_view cmd, bool trim_all_newlines, int*
   if (io_.in >= 0 && err_fd >= 0 && shell_memo_)
     call = ShellCall{argv, environ_, shell, flags, Prefix(), starting_dir_, io_.in, err_fd};
   bool wrote_err = false;
-  if (call && shell_memo_->Replay(*call, &out, status, &note, &wrote_err)) {
+  std::vector<PathFact> deps;
+  if (call && shell_memo_->Replay(*call, &out, status, &note, &wrote_err,
+                                  facts_ != nullptr ? &deps : nullptr)) {
     // No process ran, so the stat cache's epoch goes on; make's own write of the command's
     // stderr bytes counts as a change (the stderr may be a file of the tree).
     if (wrote_err && fs_ != nullptr) fs_->Changed();
+    // The result is what those facts and the call (made of this instance's state) give:
+    // the sub-make memo may vouch for it as well.
+    if (wrote_err) NotRememberable("wrote output");
+    if (facts_ != nullptr) facts_->Merge(deps);
     Debug(kDbBasic, 0, "$(shell) memo: " + note + ": " + std::string(cmd));
   } else {
+    NotRememberable("ran $(shell)");
     std::string storage;
     ExecImage image(argv, environ_, EnvValue(environ_, "PATH", &storage), Prefix());
     if (fs_ != nullptr) fs_->ProcessStarted();

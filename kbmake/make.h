@@ -84,6 +84,7 @@ struct LoadedObjects;
 class JobRunner;
 class ProcessRunner;
 class ShellMemo;
+class SubmakeFacts;
 class ParseCache;
 struct Child;
 
@@ -110,6 +111,9 @@ struct InstanceSetup {
   BuildTrace* trace = nullptr;      // --build-trace/--summary (null: not traced)
   BuildStatus* status = nullptr;    // --status (null: off)
   CompDb* compdb = nullptr;         // --compdb (null: off)
+  /// For a sub-make its parent may remember: records what this instance looks at (null: not
+  /// recorded).
+  SubmakeFacts* facts = nullptr;
   std::shared_ptr<ShellMemo> shell_memo;  // $(shell) results across runs (null: off)
   /// --graph: the collector (null: off), this instance's key in it, the key of the make
   /// whose recipe ran it and that recipe's target.
@@ -205,7 +209,11 @@ class Make {
   /// Tells the build-wide cache that make itself changed the file system.
   void NoteFsChange() {
     if (fs_ != nullptr) fs_->Changed();
+    NotRememberable("changed the file system");
   }
+  /// The instance did something the sub-make memo cannot vouch for (exec/submake_memo.h):
+  /// it will not be remembered.
+  void NotRememberable(std::string_view why);
   /// GNU make prints "Entering directory" lazily, before the first message or job (so a
   /// make that prints nothing at all prints no directory lines either).
   void EnsureEntered() {
@@ -379,6 +387,8 @@ class Make {
                       std::string* out);
 
   // ---- reading (eval/read) ----
+  /// Tells the sub-make memo's recorder that makefile `path` was opened (fd) or not (err).
+  void NoteMakefileOpened(const std::string& path, int fd, int err);
   enum ReadFlags { kRmIncluded = 1, kRmDontCare = 2, kRmNoDefaultGoal = 4, kRmNoTilde = 8 };
   /// Returns false if the file could not be read (errno in *err).
   bool EvalMakefile(const std::string& filename, int flags, int* err);
@@ -516,6 +526,7 @@ class Make {
   FsCache* fs_ = nullptr;
   ParseCache* parses_ = nullptr;
   std::shared_ptr<ShellMemo> shell_memo_;
+  SubmakeFacts* facts_;  // null: this instance is not recorded for the sub-make memo
   std::function<void(int restarts, bool dir_entered)> reexec_hook_;
   std::function<void(const std::string& flags, Options* opts)> makeflags_hook_;
   std::function<std::string(std::string_view cmd, int* status)> shell_hook_;

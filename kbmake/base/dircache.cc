@@ -51,14 +51,36 @@ const std::string& DirCache::AbsoluteInScratch(std::string_view name) const {
   return scratch;
 }
 
+void DirCache::Observe(std::string_view name, bool follow, int rc, const struct stat* st) const {
+  const int err = errno;
+  if (cwd_ == nullptr || name.empty()) {
+    observer_->Unrecordable(name);
+  } else {
+    observer_->Stat(AbsoluteInScratch(name), follow, rc, err, st);
+  }
+  errno = err;
+}
+
 int DirCache::Lstat(std::string_view name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return lstat(std::string(name).c_str(), st);
-  return fs_->Stat(AbsoluteInScratch(name), false, st);
+  int rc;
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) {
+    rc = lstat(std::string(name).c_str(), st);
+  } else {
+    rc = fs_->Stat(AbsoluteInScratch(name), false, st);
+  }
+  if (observer_ != nullptr) Observe(name, false, rc, st);
+  return rc;
 }
 
 int DirCache::Stat(std::string_view name, struct stat* st) const {
-  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) return stat(std::string(name).c_str(), st);
-  return fs_->Stat(AbsoluteInScratch(name), true, st);
+  int rc;
+  if (fs_ == nullptr || cwd_ == nullptr || name.empty()) {
+    rc = stat(std::string(name).c_str(), st);
+  } else {
+    rc = fs_->Stat(AbsoluteInScratch(name), true, st);
+  }
+  if (observer_ != nullptr) Observe(name, true, rc, st);
+  return rc;
 }
 
 const std::vector<std::string>* DirCache::List(const std::string& dir) {
@@ -71,6 +93,15 @@ const std::vector<std::string>* DirCache::List(const std::string& dir) {
       e.names = fs_->List(AbsoluteInScratch(dir));
     } else {
       e.names = ReadDirectory(dir.empty() ? "." : dir);
+    }
+    if (observer_ != nullptr) {
+      const int err = errno;
+      if (cwd_ == nullptr) {
+        observer_->Unrecordable(dir);
+      } else {
+        observer_->Listed(AbsoluteInScratch(dir), e.names != nullptr, err);
+      }
+      errno = err;
     }
     it = dirs_.emplace(dir, std::move(e)).first;
   }

@@ -21,6 +21,21 @@ inline bool HasGlobChars(std::string_view w) {
   return false;
 }
 
+/// Told of every stat, lstat and directory listing a make instance makes through its
+/// DirCache (the sub-make memo's recorder, exec/submake_memo.h). Paths are absolute.
+class FsObserver {
+ public:
+  virtual ~FsObserver() = default;
+  /// A stat (follow) or lstat of `path`: rc 0 with *st, or -1 with `err`.
+  virtual void Stat(const std::string& path, bool follow, int rc, int err,
+                    const struct stat* st) = 0;
+  /// The entries of directory `path` were read (or could not be: `ok` false, errno `err`).
+  virtual void Listed(const std::string& path, bool ok, int err) = 0;
+  /// Something was looked at that cannot be recorded (a path without a directory to make it
+  /// absolute).
+  virtual void Unrecordable(std::string_view what) = 0;
+};
+
 class DirCache {
  public:
   /// Answers misses from the build-wide `fs` (null: the system directly); `cwd` is the
@@ -29,6 +44,8 @@ class DirCache {
     fs_ = fs;
     cwd_ = cwd;
   }
+  /// Reports every lookup to `o` from now on (null: none).
+  void SetObserver(FsObserver* o) { observer_ = o; }
   /// lstat() of `name` (relative to the make's directory), through the shared cache.
   int Lstat(std::string_view name, struct stat* st) const;
   /// stat() of `name`, through the shared cache.
@@ -60,8 +77,11 @@ class DirCache {
   /// null build stats about 200,000 names: no allocation for each).
   const std::string& AbsoluteInScratch(std::string_view name) const;
   absl::flat_hash_map<std::string, Entry> dirs_;
+  /// Reports a stat or lstat to the observer.
+  void Observe(std::string_view name, bool follow, int rc, const struct stat* st) const;
   FsCache* fs_ = nullptr;
   const std::string* cwd_ = nullptr;
+  FsObserver* observer_ = nullptr;
 };
 
 }  // namespace kbmake

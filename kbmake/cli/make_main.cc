@@ -24,6 +24,7 @@
 #include "kbmake/exec/status.h"
 #include "kbmake/exec/jobs.h"
 #include "kbmake/exec/shell_memo.h"
+#include "kbmake/exec/submake_memo.h"
 #include "kbmake/graph/graph_dump.h"
 #include "kbmake/make.h"
 #include "kbmake/rules/database_print.h"
@@ -141,9 +142,13 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
   std::string prefix = prefix_for(makelevel);
   *prefix_out = prefix;
   auto out = [&](std::string_view s) {
+    if (inv.facts != nullptr && !s.empty()) inv.facts->Refuse("wrote output");
     if (!WriteAll(inv.out_fd, s)) *out_failed = true;
   };
-  auto errout = [&](std::string_view s) { WriteAll(inv.err_fd, s); };
+  auto errout = [&](std::string_view s) {
+    if (inv.facts != nullptr && !s.empty()) inv.facts->Refuse("wrote output");
+    WriteAll(inv.err_fd, s);
+  };
   // GNUMAKEFLAGS, then MAKEFLAGS, then the command line (GNU make's order).
   // getopt's complaints name argv[0] as it was given; make's own name the program.
   const std::string argv0 = inv.argv.empty() ? program : inv.argv[0];
@@ -246,6 +251,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       errout(prefix + ": *** Makefile from standard input specified twice..  Stop.\n");
       return 2;
     }
+    if (inv.facts != nullptr) inv.facts->Refuse("read a makefile from standard input");
     stdin_makefile = CopyStdinToTempFile(inv, prefix);
     if (fs != nullptr) fs->Changed();
     if (stdin_makefile.empty()) return 2;
@@ -270,10 +276,6 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       }
     }
   }
-  std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
-  if (build->submakes()->enabled()) {
-    runner = MakeSubmakeRunner(build->submakes(), std::move(runner), memo, inv.stdout_closed);
-  }
   // --build-trace / --summary: one trace for the whole build, started by the first make that
   // asks for it and shared by the sub-makes of the process.
   std::unique_ptr<BuildTrace> own_trace;
@@ -282,6 +284,8 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     own_trace = std::make_unique<BuildTrace>(opts.build_trace);
     trace = own_trace.get();
     build->set_trace(trace);
+    // It writes the trace file when it ends: not something a replay would do.
+    if (inv.facts != nullptr) inv.facts->Refuse("writes a build trace");
   }
   // --status and --compdb: build-wide as well; the make that starts one owns it, and the
   // build forgets it when that make is done (also when it unwinds for a restart).
@@ -413,6 +417,25 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
       }
     }
   }
+  // The sub-make memo (docs/SHELL-MEMO.md, "Sub-makes"): with the $(shell) memo, unless an
+  // instrument that must see inside every sub-make is on, or KBMAKE_SUBMAKE_MEMO=0.
+  const bool instrumented = graph != nullptr || build_status != nullptr || compdb != nullptr ||
+                            setup.build_logs != nullptr || setup.explain;
+  bool remember = memo != nullptr && !instrumented;
+  {
+    std::string storage;
+    const std::string* v = EnvValue(env, "KBMAKE_SUBMAKE_MEMO", &storage);
+    if (v != nullptr && *v == "0") remember = false;
+  }
+  if (inv.facts != nullptr && instrumented) inv.facts->Refuse("an instrument is on");
+  setup.facts = inv.facts;
+  std::unique_ptr<ProcessRunner> runner = MakeRealProcessRunner(fs);
+  if (build->submakes()->enabled()) {
+    runner = MakeSubmakeRunner(build->submakes(), std::move(runner), memo, inv.stdout_closed,
+                               remember, inv.facts);
+  } else if (inv.facts != nullptr) {
+    inv.facts->Refuse("sub-makes run as processes");
+  }
   setup.io = {inv.in_fd, inv.out_fd, inv.err_fd};
   setup.owns_process = inv.owns_process;
   if (!inv.owns_process) setup.visible_fds = &inv.inherited_fds;
@@ -434,6 +457,7 @@ int RunOnce(Invocation& inv, Build* build, std::string* prefix_out,
     if (graph != nullptr && instance != nullptr) graph->Add(SnapshotGraph(*instance));
   };
   setup.reexec_hook = [&](int n, bool dir_entered) {
+    if (inv.facts != nullptr) inv.facts->Refuse("remade a makefile");
     if (!original_dir.empty() && chdir(original_dir.c_str()) != 0) {
     }
     std::string r = "MAKE_RESTARTS=" + std::string(dir_entered ? "-" : "") + std::to_string(n);

@@ -321,6 +321,7 @@ void FnAbspath(Make* m, Args& a, std::string* out, std::string_view) {
 }
 
 void FnRealpath(Make* m, Args& a, std::string* out, std::string_view) {
+  m->NotRememberable("used $(realpath)");
   bool first = true;
   for (auto w : SplitWords(a[0])) {
     std::string in(w);
@@ -496,6 +497,7 @@ void FnShell(Make* m, Args& a, std::string* out, std::string_view) {
 }
 
 void FnFile(Make* m, Args& a, std::string* out, std::string_view) {
+  m->NotRememberable("used $(file)");
   std::string_view fn = a[0];
   if (!fn.empty() && fn[0] == '>') {
     bool append = fn.size() > 1 && fn[1] == '>';

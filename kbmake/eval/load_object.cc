@@ -66,6 +66,7 @@ void* OpenObject(const std::string& path, std::string* opened, std::string* err)
 // object once opened; null (after the message) when the object cannot be opened.
 SetupFunc LoadObject(Make* m, const Loc& loc, bool noerror, const std::string& ldname,
                      const std::string& symname) {
+  m->NotRememberable("loaded an object");
   LoadedObjects& lo = m->EnsureLoaded();
   if (!m->LoadAllowed(ldname, symname)) {
     // Refused (the fuzzer's containment): as an object that cannot be opened.

@@ -14,6 +14,7 @@
 #include "kbmake/base/strutil.h"
 #include "kbmake/eval/load_object.h"
 #include "kbmake/exec/process.h"
+#include "kbmake/exec/submake_memo.h"
 #include "kbmake/make.h"
 #include "parser/assignment.h"
 #include "parser/lines.h"
@@ -1010,6 +1011,15 @@ int64_t RealtimeNs() {
 
 }  // namespace
 
+void Make::NoteMakefileOpened(const std::string& path, int fd, int err) {
+  if (facts_ == nullptr) return;
+  if (path.empty()) {
+    facts_->Refuse("opened a makefile without a name");
+  } else {
+    facts_->Opened(path[0] == '/' ? path : starting_dir_ + "/" + path, fd, err);
+  }
+}
+
 bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
   std::string name = ExpandTilde(filename);
   std::string path = name;
@@ -1020,6 +1030,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
     }
   }
   OpenedMakefile in(path);
+  NoteMakefileOpened(path, in.fd, in.err);
   // GNU make's eval_makefile: out of descriptors or memory is fatal, at the line that asked.
   if (in.fd < 0 && (in.err == EMFILE || in.err == ENFILE || in.err == ENOMEM)) {
     Fatal(reading_loc_, strerror(in.err));
@@ -1031,6 +1042,7 @@ bool Make::EvalMakefile(const std::string& filename, int flags, int* err) {
     for (const std::string& dir : include_search_path_) {
       std::string cand = dir + "/" + name;
       OpenedMakefile in2(cand);
+      NoteMakefileOpened(cand, in2.fd, in2.err);
       if (in2.fd >= 0) {
         path = cand;
         in.Swap(in2);

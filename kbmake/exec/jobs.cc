@@ -718,6 +718,7 @@ void JobRunner::TraceChildEnd(Child* c) {
         {"directory", m_->starting_dir_},
         {"make", m_->Prefix() + " #" + std::to_string(m_->trace_id_)},
         {"status", c->trace_status}};
+    if (!c->trace_memo.empty()) args.emplace_back("memo", c->trace_memo);
     if (!c->skipped.empty()) {
       std::string skipped;
       for (const std::string& s : c->skipped) skipped += (skipped.empty() ? "" : "\n") + s;
@@ -778,6 +779,7 @@ void JobRunner::ReapChildren(bool block, bool err) {
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;
+    c->trace_memo = std::move(ex.memo);
     if (exit_sig != 0) {
       c->trace_status = std::string("signal ") + std::to_string(exit_sig);
     } else if (exit_code != 0) {

@@ -46,6 +46,7 @@ struct Child {
   int trace_lane = 0;
   bool trace_submake = false;
   std::string trace_status = "0";
+  std::string trace_memo;  // the sub-make memo's word for an in-process sub-make
   /// Commands make did not start because they do nothing (`:`, IsNoOpShellScript), as the
   /// shell would have been given them (--build-trace lists them: `args.skipped`).
   std::vector<std::string> skipped;

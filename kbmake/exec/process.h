@@ -37,6 +37,9 @@ struct ProcessExit {
   int exit_code = 0;
   int exit_sig = 0;
   bool core = false;
+  /// For an in-process sub-make under the sub-make memo: "hit" (not run), "remembered" or
+  /// "not remembered: why" (for --build-trace); empty otherwise.
+  std::string memo;
 };
 
 class ProcessRunner {

@@ -433,8 +433,15 @@ bool ShellMemo::Run(const ShellCall& call, ExecImage& image, std::string* out, i
          RunAndRemember(call, image, out, status, note);
 }
 
+std::string ShellMemo::DescribeStreams(int in_fd, int err_fd) {
+  ByteWriter w;
+  DescribeStdin(in_fd, &w);
+  DescribeFd(err_fd, &w);
+  return std::move(w.bytes());
+}
+
 bool ShellMemo::Replay(const ShellCall& call, std::string* out, int* status,
-                       std::string* note, bool* wrote_err) {
+                       std::string* note, bool* wrote_err, std::vector<PathFact>* deps) {
   *wrote_err = false;
   std::string cwd;
   std::string key = Key(call, &cwd);
@@ -448,15 +455,7 @@ bool ShellMemo::Replay(const ShellCall& call, std::string* out, int* status,
       return false;
     }
     ShellMemoEntry& e = *found;
-    const PathFact* changed = nullptr;
-    for (const PathFact& f : e.deps) {
-      PathFact now = ObservePath(f.path, f.follow, fs_);
-      now.listed = f.listed;
-      if (!SameState(f, now)) {
-        changed = &f;
-        break;
-      }
-    }
+    const PathFact* changed = FirstChanged(e.deps);
     if (changed != nullptr) {
       *note = "miss (" + changed->path + " changed)";
       sh.dropped.insert(Fnv1a64(key));
@@ -467,6 +466,7 @@ bool ShellMemo::Replay(const ShellCall& call, std::string* out, int* status,
     *out = e.out;
     *status = e.status;
     err = e.err;
+    if (deps != nullptr) *deps = e.deps;
     int64_t now = NowSeconds();
     if (now - e.last_used > 86400) {
       e.last_used = now;
@@ -477,6 +477,75 @@ bool ShellMemo::Replay(const ShellCall& call, std::string* out, int* status,
   *wrote_err = !err.empty();
   WriteAll(call.err_fd, err);
   return true;
+}
+
+const PathFact* ShellMemo::FirstChanged(const std::vector<PathFact>& deps) {
+  for (const PathFact& f : deps) {
+    PathFact now = ObservePath(f.path, f.follow, fs_);
+    now.listed = f.listed;
+    if (!SameState(f, now)) return &f;
+  }
+  return nullptr;
+}
+
+bool ShellMemo::FindFacts(const std::string& key, const std::string& cwd,
+                          std::vector<PathFact>* facts, std::string* note) {
+  const std::string full = FactsKey(key);
+  std::lock_guard<std::mutex> lock(mu_);
+  Shard& sh = ShardLocked(cwd);
+  ShellMemoEntry* e = FindLocked(sh, full);
+  if (e == nullptr) {
+    *note = "miss";
+    return false;
+  }
+  // A time in the future would now make make warn about it (it did not when remembered).
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  const int64_t now_ns = static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+  const PathFact* changed = FirstChanged(e->deps);
+  for (const PathFact& f : e->deps) {
+    if (changed == nullptr && f.err == 0 && f.mtime_ns > now_ns) changed = &f;
+  }
+  if (changed != nullptr) {
+    *note = "miss (" + changed->path + " changed)";
+    sh.dropped.insert(Fnv1a64(full));
+    sh.entries.erase(full);
+    sh.dirty = true;
+    return false;
+  }
+  *facts = e->deps;
+  int64_t now = NowSeconds();
+  if (now - e->last_used > 86400) {
+    e->last_used = now;
+    sh.dirty = true;
+  }
+  *note = "hit";
+  return true;
+}
+
+bool ShellMemo::RememberFacts(const std::string& key, const std::string& cwd,
+                              std::vector<PathFact> facts) {
+  ShellMemoEntry e;
+  e.key = FactsKey(key);
+  e.last_used = NowSeconds();
+  e.deps = std::move(facts);
+  if (EntryBytes(e) > kMaxEntryBytes) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string k = e.key;
+  Shard& sh = ShardLocked(cwd);
+  sh.dropped.erase(Fnv1a64(k));
+  sh.stored.erase(Fnv1a64(k));
+  sh.entries[k] = std::move(e);
+  sh.dirty = true;
+  return true;
+}
+
+std::string ShellMemo::FactsKey(const std::string& key) const {
+  ByteWriter w;
+  w.Str(context_);
+  w.Str("facts");
+  w.Str(key);
+  return std::move(w.bytes());
 }
 
 bool ShellMemo::RunAndRemember(const ShellCall& call, ExecImage& image, std::string* out,

@@ -60,6 +60,8 @@ class ShellMemo {
   explicit ShellMemo(std::string dir);
   ~ShellMemo();
 
+  /// What a command's key says of make's stdin and stderr (their kinds, not their data).
+  static std::string DescribeStreams(int in_fd, int err_fd);
   /// The memo directory for a process started with `env`: $XDG_CACHE_HOME/kbmake/shell-memo
   /// (or ~/.cache/...); "" if neither variable is set.
   static std::string DefaultDir(const std::vector<std::string>& env);
@@ -73,11 +75,11 @@ class ShellMemo {
 
   /// Replays a remembered result of `call` if everything it depended on is unchanged: true,
   /// with *out and *status, its stderr bytes written to call.err_fd (*wrote_err: whether
-  /// there were any) and *note "hit". Otherwise false and *note says why ("miss", or
+  /// there were any), *note "hit" and, if `deps` is given, what it depended on. Otherwise false and *note says why ("miss", or
   /// "miss (PATH changed)"). Starts no process; with a stat cache (set_fs_cache) it checks
   /// the dependencies through it.
   bool Replay(const ShellCall& call, std::string* out, int* status, std::string* note,
-              bool* wrote_err);
+              bool* wrote_err, std::vector<PathFact>* deps = nullptr);
   /// Runs `call` as $(shell) does (stdout collected into *out, stderr shown), traced, and
   /// remembers the result if it may (after Replay missed: *note, Replay's reason, is
   /// extended with what became of the result, for --debug). Returns false when it could not
@@ -90,6 +92,18 @@ class ShellMemo {
   /// The build's stat cache, for checking the dependencies of a remembered result (null:
   /// none). Set before the memo is shared.
   void set_fs_cache(FsCache* fs) { fs_ = fs; }
+  /// That stat cache (null: none).
+  FsCache* fs_cache() const { return fs_; }
+
+  /// Entries that are only facts (the sub-make memo, exec/submake_memo.h) share the memo's
+  /// files. FindFacts: the facts remembered for `key` in `cwd`, if every one of them still
+  /// holds (and none has a time in the future): true with *facts. Otherwise false (a stale
+  /// entry is dropped), *note saying why. Starts no process.
+  bool FindFacts(const std::string& key, const std::string& cwd, std::vector<PathFact>* facts,
+                 std::string* note);
+  /// Remembers `facts` for `key` in `cwd`; false if the entry would be too large.
+  bool RememberFacts(const std::string& key, const std::string& cwd,
+                     std::vector<PathFact> facts);
 
   /// Merges what changed into the memo's files (each written to a temporary file, then
   /// renamed over) and drops the files of the least recently built directories beyond 64.
@@ -108,6 +122,9 @@ class ShellMemo {
     absl::flat_hash_set<uint64_t> dropped;  // key hashes found stale: not merged back
   };
   std::string Key(const ShellCall& call, std::string* cwd);
+  std::string FactsKey(const std::string& key) const;
+  /// The first of `deps` that no longer holds (null: none), looked at through the stat cache.
+  const PathFact* FirstChanged(const std::vector<PathFact>& deps);
   Shard& ShardLocked(const std::string& cwd);
   /// The entry of `key` (decoding it from the file if needed), or null; a damaged entry is
   /// dropped.

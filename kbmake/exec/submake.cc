@@ -19,6 +19,8 @@
 
 #include "kbmake/base/bigstack.h"
 #include "kbmake/exec/jobs.h"
+#include "kbmake/exec/shell_memo.h"
+#include "kbmake/exec/submake_memo.h"
 
 namespace kbmake {
 namespace {
@@ -189,6 +191,11 @@ struct Submake {
   std::string chdir_to;  // then this directory (a `cd DIR && ...` line), if not empty
   SubmakeHost* host = nullptr;
   Invocation inv;
+  // The sub-make memo: replayed (no thread was started), or the recorder and key.
+  bool replayed = false;
+  std::unique_ptr<SubmakeFacts> facts;
+  std::string memo_key, memo_cwd;
+  std::string memo_note;  // why it was not replayed
 };
 
 void* SubmakeThread(void* p) {
@@ -229,28 +236,33 @@ void* SubmakeThread(void* p) {
 class SubmakeRunner : public ProcessRunner {
  public:
   SubmakeRunner(SubmakeHost* host, std::unique_ptr<ProcessRunner> real,
-                std::shared_ptr<ShellMemo> memo, bool stdout_closed)
+                std::shared_ptr<ShellMemo> memo, bool stdout_closed, bool remember,
+                SubmakeFacts* facts)
       : host_(host), real_(std::move(real)), memo_(std::move(memo)),
-        stdout_closed_(stdout_closed) {}
+        stdout_closed_(stdout_closed), remember_(remember && memo_ != nullptr), facts_(facts) {}
 
   ~SubmakeRunner() override {
     for (auto& s : subs_) {
-      s->thread.Join();
+      if (!s->replayed) s->thread.Join();
       close(s->done_fd);
     }
     if (bad_stdin_ >= 0) close(bad_stdin_);
   }
 
   int Start(const ProcessSpec& spec) override {
-    if (!host_->enabled()) return real_->Start(spec);
+    if (!host_->enabled()) return StartProcess(spec);
     auto s = std::make_unique<Submake>();
-    if (host_->IsSelf(spec.argv, spec.env)) {
+    std::vector<std::string> looked_at;
+    if (host_->IsSelf(spec.argv, spec.env, &looked_at)) {
       s->inv.argv = spec.argv;
       s->inv.env = spec.env;
     } else if (!PlainShellLine(spec, &s->inv.argv, &s->inv.env, &s->chdir_to) ||
-               !host_->IsSelf(s->inv.argv, s->inv.env)) {
-      return real_->Start(spec);
+               !host_->IsSelf(s->inv.argv, s->inv.env, &looked_at)) {
+      return StartProcess(spec);
     }
+    // Which program the line starts is decided by the search along PATH: what it looked at
+    // is part of what the owning make depends on.
+    if (facts_ != nullptr) NoteProgramSearch(looked_at);
     s->host = host_;
     s->inv.owns_process = false;
     s->inv.inherited_fds = spec.inherit_fds;
@@ -276,15 +288,24 @@ class SubmakeRunner : public ProcessRunner {
     if (s->cwd_fd < 0 || s->done_fd < 0) {
       if (s->cwd_fd >= 0) close(s->cwd_fd);
       if (s->done_fd >= 0) close(s->done_fd);
-      return real_->Start(spec);
+      return StartProcess(spec);
     }
     s->id = next_id_++;
+    if (remember_) {
+      if (Replayed(s.get())) {
+        int id = s->id;
+        subs_.push_back(std::move(s));
+        return id;
+      }
+    } else if (facts_ != nullptr) {
+      facts_->Refuse("ran a sub-make that is not recorded");
+    }
     // The evaluator recurses in C++: the same large, lazily committed stack as the top make.
     int rc = s->thread.Start(SubmakeThread, s.get());
     if (rc != 0) {
       close(s->cwd_fd);
       close(s->done_fd);
-      return real_->Start(spec);
+      return StartProcess(spec);
     }
     host_->CountStart();
     int id = s->id;
@@ -297,8 +318,11 @@ class SubmakeRunner : public ProcessRunner {
       for (auto it = subs_.begin(); it != subs_.end(); ++it) {
         Submake* s = it->get();
         if (!s->done.load()) continue;
-        s->thread.Join();
+        if (!s->replayed) s->thread.Join();
         close(s->done_fd);
+        exit->memo.clear();
+        if (s->replayed) exit->memo = "hit";
+        if (s->facts != nullptr) exit->memo = Remember(s);
         exit->id = s->id;
         exit->exit_code = s->sig ? 0 : s->status;
         exit->exit_sig = s->sig;
@@ -348,6 +372,87 @@ class SubmakeRunner : public ProcessRunner {
   }
 
  private:
+  /// Adds the names a PATH search looked at to the owning make's facts.
+  void NoteProgramSearch(const std::vector<std::string>& names) {
+    const std::string cwd = PhysicalCwd();
+    if (cwd.empty()) {
+      facts_->Refuse("the directory is unknown");
+      return;
+    }
+    std::vector<PathFact> facts;
+    FsCache* fs = memo_ != nullptr ? memo_->fs_cache() : nullptr;
+    for (const std::string& n : names)
+      facts.push_back(ObservePath(n[0] == '/' ? n : cwd + "/" + n, true, fs));
+    facts_->Merge(facts);
+  }
+
+  /// Runs `spec` as a process: the owning make is then not rememberable.
+  int StartProcess(const ProcessSpec& spec) {
+    if (facts_ != nullptr) facts_->Refuse("started a process");
+    return real_->Start(spec);
+  }
+
+  /// The sub-make memo: if `s` is remembered and everything it looked at is unchanged, it
+  /// is done (status 0) without running; otherwise it gets a recorder.
+  bool Replayed(Submake* s) {
+    s->memo_cwd = s->chdir_to.empty() ? PhysicalCwd() : s->chdir_to;
+    if (s->memo_cwd.empty()) {
+      if (facts_ != nullptr) facts_->Refuse("a sub-make's directory is unknown");
+      return false;
+    }
+    s->memo_key = SubmakeKey(s->inv, s->memo_cwd);
+    std::vector<PathFact> facts;
+    std::string note;
+    if (memo_->FindFacts(s->memo_key, s->memo_cwd, &facts, &note)) {
+      if (facts_ != nullptr) facts_->Merge(facts);
+      close(s->cwd_fd);
+      s->cwd_fd = -1;
+      s->replayed = true;
+      s->status = 0;
+      s->done.store(true);
+      uint64_t one = 1;
+      ssize_t w = write(s->done_fd, &one, sizeof one);
+      (void)w;
+      return true;
+    }
+    s->memo_note = note;
+    s->facts = std::make_unique<SubmakeFacts>(memo_->fs_cache());
+    s->inv.facts = s->facts.get();
+    return false;
+  }
+
+  /// After a recorded sub-make `s` has ended: remembers it if it may be, and tells the
+  /// owning make's recorder what it looked at (or that it cannot be vouched for).
+  /// Returns the memo's word for --build-trace.
+  std::string Remember(Submake* s) {
+    std::vector<PathFact> facts;
+    if (s->sig != 0 || s->status != 0) {
+      if (facts_ != nullptr) facts_->Refuse("a sub-make failed");
+      for (SubmakeFacts::Pending& p : s->facts->TakePending()) Store(p);
+      return s->memo_note + ", not remembered: it failed";
+    }
+    if (!s->facts->Finish(&facts)) {
+      if (facts_ != nullptr) facts_->Refuse("a sub-make: " + s->facts->refusal());
+      for (SubmakeFacts::Pending& p : s->facts->TakePending()) Store(p);
+      return s->memo_note + ", not remembered: " + s->facts->refusal();
+    }
+    SubmakeFacts::Pending p{s->memo_key, s->memo_cwd, facts, s->facts->TakePending()};
+    if (facts_ != nullptr) {
+      // Stored with the owning make if that one is remembered too, else on its own.
+      facts_->Merge(facts);
+      facts_->AddPending(std::move(p));
+    } else {
+      Store(p);
+    }
+    return s->memo_note + ", remembered";
+  }
+
+  /// Stores `p`; if it is too large, the sub-makes below it instead.
+  void Store(SubmakeFacts::Pending& p) {
+    if (memo_->RememberFacts(p.key, p.cwd, std::move(p.facts))) return;
+    for (SubmakeFacts::Pending& below : p.below) Store(below);
+  }
+
   SubmakeHost* host_;
   std::unique_ptr<ProcessRunner> real_;
   std::shared_ptr<ShellMemo> memo_;  // passed on to in-process sub-makes
@@ -357,6 +462,8 @@ class SubmakeRunner : public ProcessRunner {
   int bad_stdin_ = -1;
   bool wake_on_signal_ = true;
   bool stdout_closed_;
+  bool remember_;
+  SubmakeFacts* facts_;
 };
 
 }  // namespace
@@ -374,11 +481,17 @@ SubmakeHost::SubmakeHost(std::function<int(Invocation&)> run, bool enabled)
 }
 
 bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env) const {
+                         const std::vector<std::string>& env,
+                         std::vector<std::string>* looked_at) const {
   if (!have_self_ || argv.empty() || argv[0].empty()) return false;
   std::string storage;
   int err;
-  std::string file = FindProgram(argv[0], EnvValue(env, "PATH", &storage), &err);
+  std::vector<std::string> probed;
+  std::string file = FindProgram(argv[0], EnvValue(env, "PATH", &storage), &err, &probed);
+  if (looked_at != nullptr) {
+    *looked_at = std::move(probed);
+    if (argv[0].find('/') != std::string::npos) looked_at->push_back(argv[0]);
+  }
   if (file.empty()) return false;
   struct stat st;
   return stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == self_dev_ &&
@@ -388,9 +501,10 @@ bool SubmakeHost::IsSelf(const std::vector<std::string>& argv,
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
                                                  std::unique_ptr<ProcessRunner> real,
                                                  std::shared_ptr<ShellMemo> memo,
-                                                 bool stdout_closed) {
+                                                 bool stdout_closed, bool remember,
+                                                 SubmakeFacts* facts) {
   return std::make_unique<SubmakeRunner>(host, std::move(real), std::move(memo),
-                                         stdout_closed);
+                                         stdout_closed, remember, facts);
 }
 
 }  // namespace kbmake

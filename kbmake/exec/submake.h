@@ -33,6 +33,9 @@ struct Invocation {
   /// sub-make on a thread, inherited from a make whose stdout was closed. No write error is
   /// then reported for it.
   bool stdout_closed = false;
+  /// For a sub-make on a thread that the sub-make memo may remember: where it records what
+  /// it looks at (exec/submake_memo.h; null: not recorded).
+  class SubmakeFacts* facts = nullptr;
 };
 
 /// The build's sub-make runner settings (part of the build-wide object, kbmake/build.h):
@@ -44,8 +47,11 @@ class SubmakeHost {
   /// status (throwing KilledBySignal when a fatal signal ended it).
   SubmakeHost(std::function<int(Invocation&)> run, bool enabled);
   bool enabled() const { return enabled_; }
-  /// True if `argv` (with `env`'s PATH, as execve would search it) starts this program.
-  bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env) const;
+  /// True if `argv` (with `env`'s PATH, as execve would search it) starts this program;
+  /// `looked_at`, when given, gets the names the search looked at (relative to the current
+  /// directory unless absolute), the one found last.
+  bool IsSelf(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+              std::vector<std::string>* looked_at = nullptr) const;
   int Run(Invocation& inv) const { return run_(inv); }
   /// Number of sub-makes run inside the process so far (for --debug and tests).
   int started() const { return started_; }
@@ -66,9 +72,15 @@ class SubmakeHost {
 /// $(shell) memo of the make owning the runner (passed on to its in-process sub-makes);
 /// `stdout_closed`, whether that make started with its stdout closed (a sub-make writing to
 /// the same stdout inherits it closed).
+/// With `remember` (the memo is on and no instrument needs to see inside sub-makes), sub-makes
+/// go through the sub-make memo (exec/submake_memo.h): one whose remembered facts all hold
+/// is not run; `facts`, when not null, is the owning make's own recorder, which learns what
+/// its sub-makes looked at and whether they started any process.
 std::unique_ptr<ProcessRunner> MakeSubmakeRunner(SubmakeHost* host,
                                                  std::unique_ptr<ProcessRunner> real,
                                                  std::shared_ptr<class ShellMemo> memo = nullptr,
-                                                 bool stdout_closed = false);
+                                                 bool stdout_closed = false,
+                                                 bool remember = false,
+                                                 class SubmakeFacts* facts = nullptr);
 
 }  // namespace kbmake

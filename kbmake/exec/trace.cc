@@ -62,31 +62,36 @@ uint64_t ContentHash(const std::string& path) {
 }  // namespace
 
 PathFact ObservePath(const std::string& path, bool follow, FsCache* fs) {
-  PathFact f;
-  f.path = path;
-  f.follow = follow;
   struct stat st;
   int rc = fs != nullptr ? fs->Stat(path, follow, &st)
                          : follow ? stat(path.c_str(), &st) : lstat(path.c_str(), &st);
+  return FactFromStat(path, follow, rc, rc != 0 ? errno : 0, &st);
+}
+
+PathFact FactFromStat(const std::string& path, bool follow, int rc, int err,
+                      const struct stat* st) {
+  PathFact f;
+  f.path = path;
+  f.follow = follow;
   if (rc != 0) {
-    f.err = errno;
+    f.err = err;
     return f;
   }
-  f.dev = st.st_dev;
-  f.ino = st.st_ino;
-  f.mode = st.st_mode;
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+  f.dev = st->st_dev;
+  f.ino = st->st_ino;
+  f.mode = st->st_mode;
+  if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
     // A device node's times say nothing about what reading it gives; its number does.
-    f.size = static_cast<int64_t>(st.st_rdev);
+    f.size = static_cast<int64_t>(st->st_rdev);
     return f;
   }
   if (IsContentFile(path)) {
     f.size = static_cast<int64_t>(ContentHash(path));
     return f;
   }
-  f.size = st.st_size;
-  f.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-  f.ctime_ns = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+  f.size = st->st_size;
+  f.mtime_ns = st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+  f.ctime_ns = st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
   return f;
 }
 

@@ -2,6 +2,8 @@
 // (see docs/SHELL-MEMO.md for what is observed, what is refused and why that is sound).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +30,10 @@ struct PathFact {
 /// Looks at `path` now; through `fs` (the build's stat cache, whose answers are those of
 /// the current quiet epoch) when given.
 PathFact ObservePath(const std::string& path, bool follow, FsCache* fs = nullptr);
+/// The PathFact of a stat (follow) or lstat of `path` already made: rc 0 with *st, or the
+/// call's errno `err`.
+PathFact FactFromStat(const std::string& path, bool follow, int rc, int err,
+                      const struct stat* st);
 /// A PathFact in the memo's and the tracer's binary encoding (base/bytes.h), and back.
 void EncodePathFact(const PathFact& f, ByteWriter* w);
 PathFact DecodePathFact(ByteReader* r);

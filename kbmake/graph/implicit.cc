@@ -46,6 +46,7 @@ Timestamp Make::NameMtime(const std::string& name) {
     return kNonexistentTime;
   }
   if (opts_.check_symlinks) {
+    NotRememberable("followed symbolic links (-L)");
     // -L: the newest of the target and every link leading to it (a dangling link: the
     // links' own times, as in GNU make's name_mtime).
     std::string p = name;
@@ -124,6 +125,7 @@ bool Make::FileExists(const std::string& name) {
 }
 
 time_t Make::ArchiveMemberDate(const std::string& name) {
+  NotRememberable("read an archive");
   std::string archive, member;
   ArParseName(name, &archive, &member);
   // As GNU make's ar_member_date: learn the archive's own time first (commands about to remake
