@@ -40,7 +40,9 @@
 #                          rejects -fno-stack-clash-protection (a cc-option probe of the top
 #                          Makefile): GNU make and kbmake with the warm memo both rebuild
 #                          everything and the trees are identical (a stale probe would keep
-#                          the flag in every .cmd file)
+#                          the flag in every .cmd file); the sub-make memo skipped sub-makes
+#                          in the warm build, and after touching a source file, a header and
+#                          a Kbuild makefile the warm memo rebuilds what GNU make rebuilds
 #
 # Environment: KBMAKE, GNUMAKE (default /usr/bin/make), KBMAKE_KERNEL_CACHE,
 # KERNEL_TARBALL (default the newest /usr/src/linux-source-*.tar.xz),
@@ -409,6 +411,40 @@ for e in shells(sys.argv[1]):
             print("    cold:", note[:300])' "$m/warm.json" "$m/cold.json"; } >>"$log/diffs.txt"
   fi
   timing "null build, warm memo -j$JOBS (s, 1 run)" "$(cat "$m/gnu-null-timed.time")" "$(cat "$m/warm.time")"
+  # The sub-make memo (docs/SHELL-MEMO.md, "Sub-makes"): the warm null build skipped the
+  # quiet directories' sub-makes. A change below them must still be seen: a source file, a
+  # header one object includes (known from its .cmd file) and a directory's Kbuild makefile
+  # are touched in this tree (its memo warm) and in a fresh copy of the GNU-built tree;
+  # kbmake and GNU make rebuild the same, end with the same tree, and agree on the null
+  # build after it.
+  read -r subs subhits < <(python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if e.get("cat") == "submake"]
+print(len(ev), sum(1 for e in ev if e.get("args", {}).get("memo") == "hit"))' "$m/warm.json" 2>/dev/null || echo "0 0")
+  if ((subhits > 0)); then
+    record memo/warm-submake-hits PASS "$subhits of $subs sub-makes started were skipped (memo hits)"
+  else
+    record memo/warm-submake-hits FAIL "no sub-make skipped ($subs started)"
+  fi
+  touch_some() { (cd "$tree" && touch kernel/fork.c init/do_mounts.h mm/Makefile); }
+  echo "[$(date +%T)] memo: kbmake with the warm memo after touching a source, a header, a makefile"
+  touch_some; sleep 0.2
+  RUNWRAP=(strace -qq -e trace=none -o /dev/null)  # the same "$_" as the runs above
+  memo_run "$m/kb-incr" --build-trace="$m/kb-incr.json"
+  snapshot "$tree" "$m/kb-incr"
+  memo_run "$m/kb-incr-null"
+  RUNWRAP=()
+  echo "[$(date +%T)] memo: the same with GNU make"
+  rm -rf "$tree"; cp -a "$res/gnu.tree" "$tree"
+  touch_some
+  : | run "$GNUMAKE" "$m/gnu-incr" -j$JOBS
+  snapshot "$tree" "$m/gnu-incr"
+  : | run "$GNUMAKE" "$m/gnu-incr-null" -j$JOBS
+  check memo/incremental-output "$m/gnu-incr.sorted" "$m/kb-incr.sorted" "rc $(cat "$m/gnu-incr.rc")/$(cat "$m/kb-incr.rc")"
+  check memo/incremental-cmdfiles "$m/gnu-incr.cmd" "$m/kb-incr.cmd"
+  check memo/incremental-objects "$m/gnu-incr.objects" "$m/kb-incr.objects"
+  check memo/incremental-images "$m/gnu-incr.images" "$m/kb-incr.images" "vmlinux, bzImage, System.map, .config"
+  check memo/incremental-null "$m/gnu-incr-null.sorted" "$m/kb-incr-null.sorted"
   # A compiler that no longer accepts a probed flag: both rebuild without it.
   write_wrapper -fno-stack-clash-protection
   echo "[$(date +%T)] memo: gcc wrapper replaced, GNU make rebuild"
