@@ -32,8 +32,24 @@ void SubmakeFacts::Add(PathFact f) {
   // make compares the times of directories that are targets or prerequisites: a directory
   // counts with its times, as one that was listed.
   if (f.err == 0 && S_ISDIR(f.mode)) f.listed = true;
-  auto key = std::make_pair(f.path, f.follow);
-  facts_.try_emplace(std::move(key), std::move(f));
+  Put(std::move(f), " changed while the sub-make ran");
+}
+
+void SubmakeFacts::Put(PathFact f, std::string_view conflict) {
+  if (refused()) return;
+  auto [it, fresh] = facts_.try_emplace(std::make_pair(f.path, f.follow), f);
+  if (fresh) return;
+  PathFact& have = it->second;
+  bool same;
+  if (have.err != 0 || f.err != 0 || !S_ISDIR(have.mode) || have.listed == f.listed) {
+    same = SameState(have, f);
+  } else {
+    // A directory known by identity only (a $(shell) hit's fact) and the same directory
+    // with its times: the same directory, and the stricter fact is kept.
+    same = have.dev == f.dev && have.ino == f.ino && have.mode == f.mode;
+    if (same && f.listed) have = std::move(f);
+  }
+  if (!same) Refuse(it->first.first + std::string(conflict));
 }
 
 void SubmakeFacts::Stat(const std::string& path, bool follow, int rc, int err,
@@ -81,10 +97,7 @@ void SubmakeFacts::Opened(const std::string& abs_path, int fd, int err) {
     return;
   }
   // The makefile's text is known by its identity (the parse cache's rule too).
-  PathFact f = FactFromStat(abs_path, true, 0, 0, &st);
-  auto key = std::make_pair(f.path, f.follow);
-  auto [it, fresh] = facts_.try_emplace(std::move(key), f);
-  if (!fresh && !SameState(it->second, f)) Refuse(abs_path + " changed while it was read");
+  Put(FactFromStat(abs_path, true, 0, 0, &st), " changed while the sub-make ran");
 }
 
 void SubmakeFacts::Refuse(std::string_view why) {
@@ -92,14 +105,7 @@ void SubmakeFacts::Refuse(std::string_view why) {
 }
 
 void SubmakeFacts::Merge(const std::vector<PathFact>& facts) {
-  if (refused()) return;
-  for (const PathFact& f : facts) {
-    auto [it, fresh] = facts_.try_emplace(std::make_pair(f.path, f.follow), f);
-    if (!fresh && !SameState(it->second, f)) {
-      Refuse(f.path + " looked different to a sub-make");
-      return;
-    }
-  }
+  for (const PathFact& f : facts) Put(f, " looked different to a sub-make");
 }
 
 bool SubmakeFacts::Finish(std::vector<PathFact>* out) {

@@ -60,6 +60,10 @@ class SubmakeFacts : public FsObserver {
 
  private:
   void Add(PathFact f);
+  /// Adds `f`, or checks it against the fact already there for its path: the same state
+  /// (a directory's times kept if either fact has them), else refused with the path and
+  /// `conflict`.
+  void Put(PathFact f, std::string_view conflict);
   FsCache* fs_;
   int64_t start_ns_;
   std::string refusal_;

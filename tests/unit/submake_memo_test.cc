@@ -106,6 +106,43 @@ TEST_F(SubmakeMemoTest, RefusalsAndConflictsAreKept) {
   EXPECT_TRUE(merged.refused());
 }
 
+TEST_F(SubmakeMemoTest, DirectoryKeepsItsTimesWhateverTheOrder) {
+  // A $(shell) hit knows a directory by identity only (its times may be old); the sub-make
+  // itself looked at the directory's times: the fact stored must keep the times.
+  PathFact with_times = ObservePath(dir_, true);
+  ASSERT_EQ(with_times.err, 0);
+  with_times.listed = true;
+  PathFact identity_only = with_times;
+  identity_only.listed = false;
+  identity_only.mtime_ns -= 1000000000;  // as remembered by the $(shell) entry
+  identity_only.ctime_ns -= 1000000000;
+  for (bool shell_first : {true, false}) {
+    SubmakeFacts facts(nullptr);
+    if (shell_first) facts.Merge({identity_only});
+    facts.Merge({with_times});
+    if (!shell_first) facts.Merge({identity_only});
+    EXPECT_FALSE(facts.refused()) << facts.refusal();
+    PathFact later = with_times;
+    later.mtime_ns += 1;
+    facts.Merge({later});  // now a different time: the kept fact had the times
+    EXPECT_TRUE(facts.refused()) << "shell first: " << shell_first;
+  }
+}
+
+TEST_F(SubmakeMemoTest, PathSeenInTwoStatesIsRefused) {
+  Write("f", "1");
+  SubmakeFacts facts(nullptr);
+  DirCache dc;
+  dc.SetShared(nullptr, &dir_);  // no cache: each stat goes to the system
+  dc.SetObserver(&facts);
+  struct stat st;
+  ASSERT_EQ(dc.Stat(dir_ + "/f", &st), 0);
+  EXPECT_FALSE(facts.refused());
+  Write("f", "22");
+  ASSERT_EQ(dc.Stat(dir_ + "/f", &st), 0);
+  EXPECT_TRUE(facts.refused());
+}
+
 TEST_F(SubmakeMemoTest, UnreadableMakefileIsRefused) {
   SubmakeFacts facts(nullptr);
   facts.Opened(dir_ + "/nope", -1, ENOENT);  // a missing -include: a fact
