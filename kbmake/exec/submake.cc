@@ -259,6 +259,13 @@ class SubmakeRunner : public ProcessRunner {
     } else if (!PlainShellLine(spec, &s->inv.argv, &s->inv.env, &s->chdir_to) ||
                !host_->IsSelf(s->inv.argv, s->inv.env, &looked_at)) {
       return StartProcess(spec);
+    } else {
+      // Taking the line apart looked at $PWD (is it this directory?) and at the directory
+      // `cd` goes to.
+      std::string storage;
+      const std::string* pwd = EnvValue(spec.env, "PWD", &storage);
+      if (pwd != nullptr && !pwd->empty() && (*pwd)[0] == '/') looked_at.push_back(*pwd);
+      if (!s->chdir_to.empty()) looked_at.push_back(s->chdir_to);
     }
     // Which program the line starts is decided by the search along PATH: what it looked at
     // is part of what the owning make depends on.
