@@ -530,6 +530,11 @@ bool ShellMemo::RememberFacts(const std::string& key, const std::string& cwd,
   e.last_used = NowSeconds();
   e.deps = std::move(facts);
   if (EntryBytes(e) > kMaxEntryBytes) return false;
+  Insert(cwd, std::move(e));
+  return true;
+}
+
+void ShellMemo::Insert(const std::string& cwd, ShellMemoEntry e) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string k = e.key;
   Shard& sh = ShardLocked(cwd);
@@ -537,7 +542,6 @@ bool ShellMemo::RememberFacts(const std::string& key, const std::string& cwd,
   sh.stored.erase(Fnv1a64(k));
   sh.entries[k] = std::move(e);
   sh.dirty = true;
-  return true;
 }
 
 std::string ShellMemo::FactsKey(const std::string& key) const {
@@ -611,13 +615,7 @@ bool ShellMemo::RunAndRemember(const ShellCall& call, ExecImage& image, std::str
     return true;
   }
   *note += ", remembered";
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string k = e.key;
-  Shard& sh = ShardLocked(cwd);
-  sh.dropped.erase(Fnv1a64(k));
-  sh.stored.erase(Fnv1a64(k));
-  sh.entries[k] = std::move(e);
-  sh.dirty = true;
+  Insert(cwd, std::move(e));
   return true;
 }
 

@@ -123,6 +123,8 @@ class ShellMemo {
   };
   std::string Key(const ShellCall& call, std::string* cwd);
   std::string FactsKey(const std::string& key) const;
+  /// Adds or replaces the entry `e` in the file of `cwd` (it will be saved).
+  void Insert(const std::string& cwd, ShellMemoEntry e);
   /// The first of `deps` that no longer holds (null: none), looked at through the stat cache.
   const PathFact* FirstChanged(const std::vector<PathFact>& deps);
   Shard& ShardLocked(const std::string& cwd);

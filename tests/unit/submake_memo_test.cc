@@ -38,6 +38,11 @@ class SubmakeMemoTest : public ::testing::Test {
     utimensat(AT_FDCWD, (dir_ + "/" + name).c_str(), ts, 0);
   }
   static void SettleCtime() { usleep(150 * 1000); }
+  // `dc` answers names in the test directory through `fs` and reports them to `facts`.
+  void Observe(DirCache* dc, FsCache* fs, SubmakeFacts* facts) {
+    dc->SetShared(fs, &dir_);
+    dc->SetObserver(facts);
+  }
   std::string dir_;
 };
 
@@ -49,8 +54,7 @@ TEST_F(SubmakeMemoTest, RecordsWhatTheDirCacheLooksAt) {
   FsCache fs;
   SubmakeFacts facts(&fs);
   DirCache dc;
-  dc.SetShared(&fs, &dir_);
-  dc.SetObserver(&facts);
+  Observe(&dc, &fs, &facts);
   struct stat st;
   EXPECT_EQ(dc.Stat("a", &st), 0);
   EXPECT_NE(dc.Lstat("missing", &st), 0);
@@ -76,8 +80,7 @@ TEST_F(SubmakeMemoTest, RecentChangeIsNotTrusted) {
   SubmakeFacts facts(&fs);  // starts now; the file below changes just before
   Write("fresh", "z");
   DirCache dc;
-  dc.SetShared(&fs, &dir_);
-  dc.SetObserver(&facts);
+  Observe(&dc, &fs, &facts);
   struct stat st;
   EXPECT_EQ(dc.Stat("fresh", &st), 0);
   std::vector<PathFact> out;
@@ -133,8 +136,7 @@ TEST_F(SubmakeMemoTest, PathSeenInTwoStatesIsRefused) {
   Write("f", "1");
   SubmakeFacts facts(nullptr);
   DirCache dc;
-  dc.SetShared(nullptr, &dir_);  // no cache: each stat goes to the system
-  dc.SetObserver(&facts);
+  Observe(&dc, nullptr, &facts);  // no cache: each stat goes to the system
   struct stat st;
   ASSERT_EQ(dc.Stat(dir_ + "/f", &st), 0);
   EXPECT_FALSE(facts.refused());
@@ -174,8 +176,7 @@ TEST_F(SubmakeMemoTest, RememberedFactsHoldUntilOneChanges) {
   FsCache fs;
   SubmakeFacts facts(&fs);
   DirCache dc;
-  dc.SetShared(&fs, &dir_);
-  dc.SetObserver(&facts);
+  Observe(&dc, &fs, &facts);
   struct stat st;
   ASSERT_EQ(dc.Stat("input", &st), 0);
   std::vector<PathFact> out;
