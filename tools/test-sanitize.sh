@@ -28,7 +28,8 @@
 # under a tracer that is a forked, not exec'd, child of the multi-threaded make; fork() makes
 # glibc's malloc usable in such a child, but not TSan's allocator, and the tracer deadlocks on
 # its lock when another thread was allocating at the fork (seen in a TSan build; not a bug
-# of the normal build). Not the trace tests: build-trace-kbuild checks the trace's recipe times
+# of the normal build). The sub-make memo is in (its test makefiles call no $(shell), so no
+# tracer is forked): its unit test and shell-memo-submake-hits. Not the trace tests: build-trace-kbuild checks the trace's recipe times
 # against strace's within 5%, and build-trace has timing checks too (it failed once in twelve
 # TSan runs on a loaded machine, no TSan report).
 # Last, the libFuzzer target (fuzz/, clang, ASan + UBSan) is built into build-fuzz/ and runs
@@ -54,12 +55,12 @@ ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKBMAKE_TSAN=ON \
   -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON >/dev/null
 ninja -C build-tsan -j"$(nproc)" kbmake kbmake-conformance kbmake-graph submake_test \
-  scheduler_test fs_cache_test parse_cache_test name_marks_test
+  scheduler_test fs_cache_test parse_cache_test name_marks_test submake_memo_test
 tsan=halt_on_error=1:second_deadlock_stack=1
 TSAN_OPTIONS=$tsan build-tsan/bin/kbmake-conformance --make="$PWD/build-tsan/bin/kbmake" \
   --recursive-only testdata || rc=$?
 TSAN_OPTIONS=$tsan ctest --test-dir build-tsan --output-on-failure -j1 "$@" -R \
-  '^(unit\.(submake|scheduler|fs_cache|parse_cache|name_marks)_test|status-compdb-extmod|graph-sample-tree|exec-parse-cache)$' \
+  '^(unit\.(submake|scheduler|fs_cache|parse_cache|name_marks|submake_memo)_test|status-compdb-extmod|graph-sample-tree|exec-parse-cache|shell-memo-submake-hits)$' \
   || rc=$?
 fuzz/build.sh "$PWD/build-fuzz" >/dev/null
 findings=(fuzz/crashes/crash-* fuzz/crashes/timeout-* fuzz/crashes/slow-unit-*)
