@@ -29,8 +29,10 @@ if len(sys.argv) < 5: die("usage: trace_vs_strace.py TRACE STRACE ROOT JOBS [--t
 trace_path, log_path, root, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tamper = "--tamper" in sys.argv[5:]
 each_us = 250_000
+limit = 0.05  # how far trace time may be from the external time (sum, and each long recipe)
 for a in sys.argv[5:]:
     if a.startswith("--each-ms="): each_us = int(a.split("=", 1)[1]) * 1000
+    if a.startswith("--limit-pct="): limit = float(a.split("=", 1)[1]) / 100
 
 def norm_path(p):
     return os.path.normpath(p if os.path.isabs(p) else os.path.join(root, p))
@@ -200,14 +202,14 @@ else:
         if max(d, x) > 50_000:
             r = d / x - 1 if x > 0 else float("inf")
             held = max(d, x) >= each_us
-            flag = abs(r) > 0.05
+            flag = abs(r) > limit
             if flag and held: bad.append(name)
             print(f"     {('!' if held else '~') if flag else ' '} {d / 1e3:9.1f} ms trace {x / 1e3:9.1f} ms external "
                   f"{r * 100:+6.2f}%  {n} shell(s), start/end lag {lag0 / 1e3:.1f}/{lag1 / 1e3:.1f} ms  {name}")
     rs = tsum / xsum - 1 if xsum else float("inf")
-    report("timing", bool(pairs) and abs(rs) <= 0.05 and not bad and unpaired == 0,
-           f"sum {rs * 100:+.2f}% (limit 5%), {len(bad)} recipe(s) over {each_us // 1000} ms off by more "
-           f"than 5%, {unpaired} recipe(s) without their shells in the strace log")
+    report("timing", bool(pairs) and abs(rs) <= limit and not bad and unpaired == 0,
+           f"sum {rs * 100:+.2f}% (limit {limit * 100:g}%), {len(bad)} recipe(s) over {each_us // 1000} ms off by more "
+           f"than {limit * 100:g}%, {unpaired} recipe(s) without their shells in the strace log")
 
 if tamper:
     print("tampered trace:", "all checks failed, as they must" if not any(results)
