@@ -14,6 +14,9 @@
 # all see the same machine state. Prints, per workload, the median wall time and peak
 # RSS (largest single process, from GNU time's %M) of each, and the ratio GNU/kbmake
 # (> 1: kbmake is faster). Quote ratios, not times: the machine is shared and noisy.
+# Then, from one more plain run with --build-trace, bench/exact-floor.py's ceiling: the
+# $(shell) commands of one make instance, which any exact make runs in sequence unless it
+# has a memo.
 #
 #   bench/null-build.sh [path/to/kbmake]        RUNS (default 7)
 set -uo pipefail
@@ -62,6 +65,9 @@ alternate() { # <name> <dir> <args...>
   for ((i = 0; i < RUNS; i++)); do
     for who in gnu kb kb-proc kb-memo; do timed "$name $who" "$@"; done
   done
+  # One more plain run with a build trace, not timed: for bench/exact-floor.py below.
+  (cd "$1" && "$KB" --build-trace="$work/$name.trace.json" "${@:2}" >/dev/null 2>&1) ||
+    rm -f "$work/$name.trace.json"
 }
 
 workloads=()
@@ -111,4 +117,10 @@ for w in "${workloads[@]}"; do
   printf '%-8s %9.3f %9.3f %9.3f %9.3f %8.2f %8.2f %8.2f   %d / %d / %d / %d\n' "$w" "$g" "$k" \
     "$p" "$mm" "$(echo "$g / $k" | bc -l)" "$(echo "$g / $p" | bc -l)" "$(echo "$g / $mm" | bc -l)" \
     $((rg / 1024)) $((rk / 1024)) $((rp / 1024)) $((rm_ / 1024))
+done
+# What no exact make can skip without a memo: one instance's $(shell) commands, in sequence.
+for w in "${workloads[@]}"; do
+  [[ -f $work/$w.trace.json ]] || continue
+  echo "$w (bench/exact-floor.py):"
+  "$here/exact-floor.py" "$work/$w.trace.json" "$(median "${wall["$w gnu"]}")" | sed 's/^/  /'
 done
