@@ -779,7 +779,9 @@ void JobRunner::ReapChildren(bool block, bool err) {
     int exit_code = ex.exit_code;
     int exit_sig = ex.exit_sig;
     bool coredump = ex.core;
-    c->trace_memo = std::move(ex.memo);
+    // One event covers all of a target's recipe lines: the sub-make memo's word of a
+    // sub-make line stays when later lines (which have none) end.
+    if (!ex.memo.empty()) c->trace_memo = std::move(ex.memo);
     if (exit_sig != 0) {
       c->trace_status = std::string("signal ") + std::to_string(exit_sig);
     } else if (exit_code != 0) {

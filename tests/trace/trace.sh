@@ -97,5 +97,21 @@ irc=$?
 check "interrupted build exits 130" test "$irc" = 130
 check "interrupted build's trace valid" python3 validate.py i.json "top.o,a.o,b.o" 2
 check "interrupted recipes show the signal" grep -q '"status":"signal 2"' i.json
+
+# A recipe whose first line runs a sub-make the sub-make memo skips, and a second line after
+# it: the event keeps the memo's word of the sub-make line.
+mkdir -p "$work/memo/q" && cd "$work/memo"
+printf 'all:\n\t@$(MAKE) --no-print-directory -C q\n\t@true\n.PHONY: all\n' >Makefile
+printf 'all: ; @:\n' >q/Makefile
+sleep 0.3  # files newer than 100 ms are not vouched for by the memo
+for n in 1 2; do
+  KBMAKE_SHELL_CACHE=1 XDG_CACHE_HOME="$work/memo-cache" "$KBMAKE" --build-trace="$work/m$n.json" \
+    >/dev/null 2>&1
+done
+check "a multi-line recipe keeps its sub-make line's memo word" python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if e.get("cat") == "submake"]
+sys.exit(not (len(ev) == 1 and ev[0]["args"].get("memo") == "hit"))' "$work/m2.json"
+cd "$work"
 echo "$pass passed, $fail failed"
 [[ $fail = 0 ]]
