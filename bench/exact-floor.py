@@ -66,14 +66,14 @@ def main():
         target = float(sys.argv[3]) if len(sys.argv) == 4 else 2.5
         print("ceiling for an exact make without a memo: GNU make %.3f s / %.3f s = %.2fx"
               % (gnu, secs(mine), gnu / secs(mine)))
-        # After the top instance has read its makefiles, the rest of the build's processes
-        # share the cores; before that, nothing else can run.
-        # A recipe that runs a sub-make kbmake does not recognise (it counts as a recipe)
+        # After that instance has read its makefiles, the processes that start later share
+        # the cores with its own $(shell) commands. A recipe that runs a sub-make kbmake does not recognise (it counts as a recipe)
         # holds that sub-make's $(shell) commands in its time: leave out every recipe that
         # spans a $(shell), so that nothing is counted twice.
         alone = [r for r in recipes if not any(
             r["ts"] <= e["ts"] and e["ts"] + e["dur"] <= r["ts"] + r["dur"] for e in shells)]
-        after = secs(shells) - secs(in_read) + secs(alone)
+        later = [e for e in shells + alone if e["ts"] >= read_end]
+        after = secs(later)
         bound = secs(in_read) + max(secs(mine) - secs(in_read), after / cores)
         print("with every instance's own work free: >= %.3f s (%.3f s of processes after its "
               "reading, on %d cores): %.2fx at most" % (bound, after, cores, gnu / bound))
